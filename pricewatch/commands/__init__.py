@@ -1,0 +1,1 @@
+"""One module per ``python -m pricewatch`` command (see pricewatch/cli.py)."""

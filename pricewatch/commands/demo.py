@@ -1,0 +1,31 @@
+"""``demo [--if-missing | --force]``: build the demo database from data/sample/."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from . import _common
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("demo", help="用 data/sample/ 的样例上传建立演示数据库")
+    _common.add_db(p)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--if-missing", action="store_true", help="数据库已存在时什么也不做")
+    g.add_argument("--force", action="store_true", help="删除已有数据库后重建")
+    p.add_argument("--regenerate", action="store_true", help="先重新生成 data/sample/ 的样例文件")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..demo_build import build
+
+    cfg = _common.settings(args)
+    if cfg.db_path.exists() and args.if_missing:
+        print(f"数据库 {cfg.db_path} 已存在, 跳过演示数据")
+        return 0
+    t0 = time.perf_counter()
+    summary = build(cfg.db_path, force=args.force, regenerate=args.regenerate)
+    print(f"演示数据库 {cfg.db_path}: {summary} ({time.perf_counter() - t0:.1f} 秒)")
+    return 0

@@ -1,0 +1,125 @@
+"""Settings: environment first, then pricewatch.toml, then defaults.
+
+The database path is resolved in this order (the same for every command and page):
+``--db PATH`` > ``PRICEWATCH_DB`` > ``[store] db`` in pricewatch.toml > ``data/pricewatch.duckdb``.
+The toml file is looked up in ``PRICEWATCH_CONFIG`` or the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = Path("data/pricewatch.duckdb")
+
+DEFAULT_SENSITIVE_TERMS = (
+    "绝密", "机密", "秘密", "内部资料", "内部使用", "不得外传", "注意保密", "涉密", "内部文件",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    bureau_name: str = "示范县商务局"
+    county_name: str = "示范县"
+    #: |环比| at or above this many percent raises a jump alert, unless the category says otherwise
+    jump_threshold_pct: float = 5.0
+    category_thresholds: dict[str, float] = field(default_factory=dict)
+    #: a price more than this share away from the previous period is an ingest warning
+    ingest_jump_warning: float = 0.5
+    max_upload_mb: float = 20.0
+    #: ingest parses untrusted files in a child process with this address-space limit
+    parser_memory_mb: int = 2048
+    public_base_url: str = "http://localhost:8501"
+    interpretations_dir: Path = PROJECT_ROOT / "interpretations"
+    archive_dir: Path = PROJECT_ROOT / "data" / "archive"
+    sensitive_terms: tuple[str, ...] = DEFAULT_SENSITIVE_TERMS
+    #: weekly deadlines: weekday (1 = Monday) and HH:MM
+    data_due: str = "1 12:00"
+    note_due: str = "3 17:00"
+    timezone: str = "Asia/Shanghai"
+    login_max_tries: int = 3
+
+    def threshold_for(self, category: str | None) -> float:
+        if category and category in self.category_thresholds:
+            return float(self.category_thresholds[category])
+        return self.jump_threshold_pct
+
+
+def _toml_path() -> Path | None:
+    explicit = os.environ.get("PRICEWATCH_CONFIG")
+    if explicit:
+        p = Path(explicit)
+        if not p.is_file():
+            raise ConfigError(f"配置文件 {p} 不存在", "检查环境变量 PRICEWATCH_CONFIG 的路径")
+        return p
+    p = Path.cwd() / "pricewatch.toml"
+    return p if p.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"配置文件 {path} 格式错误: {e}", "按 TOML 语法修改后重试") from e
+
+
+def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
+    """Build the settings; ``db`` (from ``--db``) wins over everything else."""
+    data: dict[str, Any] = {}
+    path = _toml_path()
+    if path is not None:
+        data = _read_toml(path)
+    store = data.get("store", {})
+    bureau = data.get("bureau", {})
+    alerts = data.get("alerts", {})
+    ingest = data.get("ingest", {})
+    public = data.get("public", {})
+    review = data.get("review", {})
+    schedule = data.get("schedule", {})
+
+    if db is not None:
+        db_path = Path(db)
+    elif os.environ.get("PRICEWATCH_DB"):
+        db_path = Path(os.environ["PRICEWATCH_DB"])
+    elif store.get("db"):
+        db_path = Path(store["db"])
+    else:
+        db_path = DEFAULT_DB
+
+    kwargs: dict[str, Any] = {"db_path": db_path}
+    if "name" in bureau:
+        kwargs["bureau_name"] = str(bureau["name"])
+    if "county" in bureau:
+        kwargs["county_name"] = str(bureau["county"])
+    if "jump_threshold_pct" in alerts:
+        kwargs["jump_threshold_pct"] = float(alerts["jump_threshold_pct"])
+    if "category_thresholds" in alerts:
+        kwargs["category_thresholds"] = {k: float(v) for k, v in alerts["category_thresholds"].items()}
+    if "max_upload_mb" in ingest:
+        kwargs["max_upload_mb"] = float(ingest["max_upload_mb"])
+    if "parser_memory_mb" in ingest:
+        kwargs["parser_memory_mb"] = int(ingest["parser_memory_mb"])
+    base = os.environ.get("PRICEWATCH_PUBLIC_URL") or public.get("base_url")
+    if base:
+        kwargs["public_base_url"] = str(base).rstrip("/")
+    if "interpretations_dir" in store:
+        kwargs["interpretations_dir"] = Path(store["interpretations_dir"])
+    if os.environ.get("PRICEWATCH_NOTES_DIR"):
+        kwargs["interpretations_dir"] = Path(os.environ["PRICEWATCH_NOTES_DIR"])
+    if "archive_dir" in store:
+        kwargs["archive_dir"] = Path(store["archive_dir"])
+    if "sensitive_terms" in review:
+        kwargs["sensitive_terms"] = tuple(str(t) for t in review["sensitive_terms"])
+    if "data_due" in schedule:
+        kwargs["data_due"] = str(schedule["data_due"])
+    if "note_due" in schedule:
+        kwargs["note_due"] = str(schedule["note_due"])
+    return Settings(**kwargs)

@@ -1,0 +1,52 @@
+"""The project's own exceptions.
+
+Every error a person can see carries a message (what is wrong) and a hint (what to do
+instead), both in plain Chinese. Library code raises these; the CLI and the pages print
+them. Low-level errors are wrapped with ``raise ... from e`` so the cause is kept.
+"""
+
+from __future__ import annotations
+
+
+class PricewatchError(Exception):
+    """Base class: ``message`` says what is wrong, ``hint`` how to fix it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}。{self.hint}" if self.hint else self.message
+
+
+class ConfigError(PricewatchError):
+    """A setting is missing or malformed (CLI exit code 2)."""
+
+    exit_code = 2
+
+
+class StoreError(PricewatchError):
+    """The database could not be opened, migrated or queried."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the database for longer than we were willing to wait."""
+
+
+class NotFound(PricewatchError):
+    """A named thing (user, upload, note, commodity) does not exist."""
+
+
+class PermissionDenied(PricewatchError):
+    """The acting user's role does not allow the action."""
+
+
+class AuthError(PricewatchError):
+    """Login failed (wrong name or password, or too many tries)."""
+
+
+class InputError(PricewatchError):
+    """Input from a person or a file is unusable as given."""

@@ -1,0 +1,38 @@
+"""Releases: what the public may see.
+
+Uploads start pending. A release makes pending uploads public: for each price it touches,
+the public value becomes the newest released revision (see store.writes.release_uploads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .accounts import User, require
+from .errors import InputError, NotFound
+from .store import Store, queries, writes
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    release_id: int | None
+    upload_ids: list[int]
+
+
+def release(store: Store, actor: User, *, through: date | None = None,
+            upload_id: int | None = None, comment: str | None = None) -> ReleaseResult:
+    """Release one upload, or every pending upload whose data lie on or before ``through``."""
+    require(actor, "release")
+    if (through is None) == (upload_id is None):
+        raise InputError("请指定 --through 日期或 --upload 编号(二选一)", "例如 --through 2024-05-05")
+    with store.write() as s:
+        if upload_id is not None:
+            exists, released = queries.upload_exists(s, upload_id)
+            if not exists:
+                raise NotFound(f"上传 #{upload_id} 不存在", "用 `python -m pricewatch uploads` 查看编号")
+            ids = [] if released else [upload_id]
+        else:
+            ids = queries.pending_uploads(s, through)
+        rid = writes.release_uploads(s, ids, actor=actor.name, through=through, comment=comment)
+    return ReleaseResult(rid, ids)

@@ -1,0 +1,61 @@
+"""A thin wrapper over a DuckDB connection or cursor.
+
+Code outside pricewatch.store never sees a duckdb object: it gets a :class:`Session`,
+whose methods bind parameters (never str.format) and turn DuckDB errors into
+:class:`~pricewatch.errors.StoreError` with a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..errors import StoreError
+
+Params = Sequence[Any] | dict[str, Any] | None
+
+
+class Session:
+    """One connection or cursor; not shared between threads."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, writable: bool, version: int) -> None:
+        self._con = con
+        self.writable = writable
+        #: the data version this session reads (for a writer: the version before its commit)
+        self.version = version
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        try:
+            self._con.execute(sql, params)
+        except duckdb.Error as e:
+            raise StoreError(f"数据库操作失败: {e}", "这是程序错误或数据库损坏; 请把这段信息发给管理员") from e
+
+    def all(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except duckdb.Error as e:
+            raise StoreError(f"数据库查询失败: {e}", "请把这段信息发给管理员") from e
+
+    def one(self, sql: str, params: Params = None) -> tuple[Any, ...] | None:
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def df(self, sql: str, params: Params = None) -> pd.DataFrame:
+        try:
+            return self._con.execute(sql, params).df()
+        except duckdb.Error as e:
+            raise StoreError(f"数据库查询失败: {e}", "请把这段信息发给管理员") from e
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Expose a DataFrame to SQL as ``name`` for the life of this session."""
+        self._con.register(name, frame)
+
+    def unregister(self, name: str) -> None:
+        self._con.unregister(name)

@@ -1,0 +1,269 @@
+"""Every write to the store. Each function runs inside a :meth:`Store.write` session.
+
+Nothing is overwritten (invariant 3): a changed price is a new observation row with
+revision + 1; the old row stays, only its ``is_current`` flag moves. ``is_public`` moves
+only when an upload is released.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError, NotFound
+from .session import Session
+
+KEY = ("commodity_id", "market_id", "obs_date", "price_type")
+OBS_COLUMNS = ["commodity_id", "market_id", "obs_date", "price", "price_type", "orig_price", "orig_unit", "source"]
+
+
+def audit(s: Session, actor: str, action: str, target: str | None = None, detail: Any = None) -> None:
+    """Append one line to the audit log (there is no update or delete for it)."""
+    s.execute(
+        "INSERT INTO audit_log (actor, action, target, detail) VALUES (?, ?, ?, ?)",
+        [actor, action, target, json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None],
+    )
+
+
+# -- catalog ------------------------------------------------------------------------
+def add_commodity(
+    s: Session, name: str, category: str, *, unit: str = "元/公斤", spec: str | None = None,
+    weight: float = 1.0, actor: str = "system", aliases: tuple[str, ...] = (),
+) -> int:
+    if s.scalar("SELECT 1 FROM categories WHERE name = ?", [category]) is None:
+        s.execute("INSERT INTO categories (name, sort) VALUES (?, 50)", [category])
+    cid = s.scalar(
+        "INSERT INTO commodities (name, category, spec, unit, weight, sort, created_by)"
+        " VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(sort), 0) + 1 FROM commodities), ?) RETURNING id",
+        [name, category, spec, unit, weight, actor],
+    )
+    for a in aliases:
+        s.execute("INSERT INTO commodity_aliases VALUES (?, ?) ON CONFLICT DO NOTHING", [a, cid])
+    audit(s, actor, "catalog.add_commodity", name, {"category": category, "unit": unit})
+    return int(cid)
+
+
+def add_commodity_alias(s: Session, alias: str, commodity: str, actor: str = "system") -> None:
+    cid = s.scalar("SELECT id FROM commodities WHERE name = ?", [commodity])
+    if cid is None:
+        raise NotFound(f"商品「{commodity}」不在目录中", "先添加该商品")
+    s.execute("INSERT INTO commodity_aliases VALUES (?, ?) ON CONFLICT DO NOTHING", [alias, cid])
+    audit(s, actor, "catalog.add_alias", commodity, {"alias": alias})
+
+
+def add_market(s: Session, name: str, kind: str = "农贸市场", *, actor: str = "system") -> int:
+    mid = s.scalar(
+        "INSERT INTO markets (name, kind, sort, created_by)"
+        " VALUES (?, ?, (SELECT coalesce(max(sort), 0) + 1 FROM markets), ?) RETURNING id",
+        [name, kind, actor],
+    )
+    audit(s, actor, "catalog.add_market", name, {"kind": kind})
+    return int(mid)
+
+
+# -- observations -------------------------------------------------------------------
+@dataclass
+class LoadResult:
+    status: str  # "loaded" | "unchanged"
+    upload_id: int | None = None
+    rows_new: int = 0
+    rows_revised: int = 0
+    rows_same: int = 0
+    #: one row per revised value: commodity, market, obs_date, price_type, old_price, new_price
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    superseded: list[int] = field(default_factory=list)
+
+
+def _diff(s: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each incoming row with the current price of its key (NULL when the key is new)."""
+    s.register("incoming_obs", frame)
+    try:
+        return s.df(
+            """
+            SELECT i.*, o.price AS old_price, o.revision AS old_revision, o.id AS old_id
+            FROM incoming_obs i
+            LEFT JOIN observations o
+              ON o.is_current AND o.commodity_id = i.commodity_id AND o.market_id = i.market_id
+             AND o.obs_date = i.obs_date AND o.price_type = i.price_type
+            """
+        )
+    finally:
+        s.unregister("incoming_obs")
+
+
+def preview_load(s: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """What a load would do, row by row: ``change`` is new | revised | same. Writes nothing."""
+    d = _diff(s, _canonical(frame))
+    d["change"] = "same"
+    d.loc[d["old_price"].isna(), "change"] = "new"
+    revised = d["old_price"].notna() & ((d["price"] - d["old_price"]).abs() > 1e-9)
+    d.loc[revised, "change"] = "revised"
+    return d
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("commodity_id", "market_id", "obs_date", "price") if c not in frame.columns]
+    if missing:
+        raise InputError(f"观测数据缺少列: {', '.join(missing)}", "这是程序错误, 请报告")
+    f = frame.copy()
+    for col in OBS_COLUMNS:
+        if col not in f.columns:
+            f[col] = "retail" if col == "price_type" else None
+    f = f[OBS_COLUMNS]
+    f["commodity_id"] = f["commodity_id"].astype("int32")
+    f["market_id"] = f["market_id"].astype("int32")
+    f["obs_date"] = pd.to_datetime(f["obs_date"]).dt.date
+    f["price"] = f["price"].astype("float64")
+    f["orig_price"] = pd.to_numeric(f["orig_price"], errors="coerce").astype("float64")
+    f["orig_unit"] = f["orig_unit"].astype("string")
+    f["source"] = f["source"].astype("string")
+    f["price_type"] = f["price_type"].fillna("retail").astype("string")
+    if f.duplicated(list(KEY)).any():
+        raise InputError("同一商品、市场、日期出现多次", "每个商品每个市场每天只保留一个价格")
+    return f
+
+
+def load_observations(
+    s: Session, frame: pd.DataFrame, *, file_name: str, sha256: str, actor: str,
+    layout: str | None = None, rows_read: int | None = None, report: Any = None,
+) -> LoadResult:
+    """Add a file's observations as one pending upload.
+
+    ``frame`` holds canonical rows (commodity_id, market_id, obs_date, price in the
+    commodity's canonical unit, price_type, orig_price, orig_unit, source). Rows equal to the
+    current value are skipped; changed ones become revision + 1 of their key. When nothing
+    is new or changed the result is "unchanged" and no upload is recorded.
+    """
+    f = _canonical(frame)
+    d = preview_load(s, f)
+    new = d[d["change"] == "new"]
+    rev = d[d["change"] == "revised"]
+    same = int((d["change"] == "same").sum())
+    if new.empty and rev.empty:
+        audit(s, actor, "ingest.unchanged", file_name, {"sha256": sha256, "rows": len(f)})
+        return LoadResult(status="unchanged", rows_same=same)
+
+    upload_id = int(s.scalar(
+        "INSERT INTO uploads (file_name, sha256, uploaded_by, layout, rows_read, rows_loaded,"
+        " rows_revised, date_min, date_max, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [file_name, sha256, actor, layout, int(rows_read if rows_read is not None else len(f)),
+         len(new) + len(rev), len(rev), min(f["obs_date"]), max(f["obs_date"]),
+         json.dumps(report, ensure_ascii=False, default=str) if report is not None else None],
+    ))
+    changed = pd.concat([new, rev])
+    changed = changed.assign(
+        upload_id=upload_id,
+        revision=changed["old_revision"].fillna(0).astype("int64") + 1,
+    )
+    if not rev.empty:
+        s.register("old_ids", rev[["old_id"]])
+        s.execute("UPDATE observations SET is_current = false WHERE id IN (SELECT old_id FROM old_ids)")
+        s.unregister("old_ids")
+    ins = changed[[*OBS_COLUMNS, "upload_id", "revision"]]
+    s.register("ins_obs", ins)
+    s.execute(
+        "INSERT INTO observations (commodity_id, market_id, obs_date, price, price_type, orig_price,"
+        " orig_unit, source, upload_id, revision, is_current, is_public)"
+        " SELECT commodity_id, market_id, obs_date, price, price_type, orig_price, orig_unit, source,"
+        " upload_id, revision, true, false FROM ins_obs"
+    )
+    s.unregister("ins_obs")
+    superseded = [int(r[0]) for r in s.all(
+        "UPDATE uploads u SET status = 'superseded' WHERE u.status <> 'superseded' AND u.id <> ?"
+        " AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.upload_id = u.id AND o.is_current)"
+        " RETURNING id", [upload_id])]
+    changes = pd.DataFrame()
+    if not rev.empty:
+        s.register("rev_rows", rev)
+        changes = s.df(
+            "SELECT c.name AS commodity, m.name AS market, r.obs_date, r.price_type,"
+            " r.old_price, r.price AS new_price FROM rev_rows r"
+            " JOIN commodities c ON c.id = r.commodity_id JOIN markets m ON m.id = r.market_id"
+            " ORDER BY c.sort, m.sort, r.obs_date"
+        )
+        s.unregister("rev_rows")
+    audit(s, actor, "ingest.load", file_name, {
+        "upload_id": upload_id, "sha256": sha256, "new": len(new), "revised": len(rev),
+        "superseded": superseded,
+    })
+    return LoadResult(
+        status="loaded", upload_id=upload_id, rows_new=len(new), rows_revised=len(rev),
+        rows_same=same, changes=changes, superseded=superseded,
+    )
+
+
+# -- releases -----------------------------------------------------------------------
+def release_uploads(
+    s: Session, upload_ids: list[int], *, actor: str, through: date | None = None,
+    comment: str | None = None,
+) -> int | None:
+    """Make these pending uploads public; returns the release id (None when nothing to do).
+
+    For every key the uploads touch, the public row becomes the highest revision among
+    released uploads, so a released correction replaces the value it corrects and an
+    unreleased correction leaves the public value alone.
+    """
+    if not upload_ids:
+        return None
+    release_id = int(s.scalar(
+        "INSERT INTO releases (released_by, through_date, upload_ids, comment) VALUES (?, ?, ?, ?)"
+        " RETURNING id", [actor, through, upload_ids, comment]))
+    s.execute(
+        "UPDATE uploads SET released_at = current_timestamp, release_id = ?,"
+        " status = CASE WHEN status = 'pending' THEN 'released' ELSE status END"
+        " WHERE list_contains(?, id) AND released_at IS NULL",
+        [release_id, upload_ids],
+    )
+    s.execute(
+        "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT commodity_id, market_id, obs_date,"
+        " price_type FROM observations WHERE list_contains(?, upload_id)", [upload_ids])
+    s.execute(
+        "CREATE OR REPLACE TEMP TABLE winners AS SELECT o.id FROM observations o"
+        " JOIN touched t USING (commodity_id, market_id, obs_date, price_type)"
+        " JOIN uploads u ON u.id = o.upload_id WHERE u.released_at IS NOT NULL"
+        " QUALIFY row_number() OVER (PARTITION BY o.commodity_id, o.market_id, o.obs_date,"
+        " o.price_type ORDER BY o.revision DESC) = 1")
+    s.execute(
+        "UPDATE observations o SET is_public = (o.id IN (SELECT id FROM winners)) FROM touched t"
+        " WHERE o.commodity_id = t.commodity_id AND o.market_id = t.market_id"
+        " AND o.obs_date = t.obs_date AND o.price_type = t.price_type")
+    s.execute("DROP TABLE touched")
+    s.execute("DROP TABLE winners")
+    audit(s, actor, "release", f"release:{release_id}", {
+        "uploads": upload_ids, "through": through, "comment": comment})
+    return release_id
+
+
+# -- users ----------------------------------------------------------------------------
+def add_user(s: Session, name: str, role: str, password_hash: str, *, actor: str,
+             display_name: str | None = None) -> None:
+    if s.scalar("SELECT 1 FROM users WHERE name = ?", [name]) is not None:
+        s.execute("UPDATE users SET role = ?, password_hash = ?, active = true, failed_count = 0,"
+                  " locked_until = NULL WHERE name = ?", [role, password_hash, name])
+        audit(s, actor, "users.update", name, {"role": role})
+        return
+    s.execute("INSERT INTO users (name, role, password_hash, display_name) VALUES (?, ?, ?, ?)",
+              [name, role, password_hash, display_name])
+    audit(s, actor, "users.add", name, {"role": role})
+
+
+def record_login(s: Session, name: str, ok: bool, locked_until: object = None,
+                 new_hash: str | None = None) -> None:
+    if ok:
+        s.execute("UPDATE users SET failed_count = 0, locked_until = NULL WHERE name = ?", [name])
+        if new_hash:
+            s.execute("UPDATE users SET password_hash = ? WHERE name = ?", [new_hash, name])
+        audit(s, name, "login.ok", name)
+    else:
+        s.execute("UPDATE users SET failed_count = failed_count + 1, last_failed_at = current_timestamp,"
+                  " locked_until = ? WHERE name = ?", [locked_until, name])
+        audit(s, name, "login.failed", name)
+
+
+def set_user_active(s: Session, name: str, active: bool, *, actor: str) -> None:
+    s.execute("UPDATE users SET active = ? WHERE name = ?", [active, name])
+    audit(s, actor, "users.enable" if active else "users.disable", name)
