@@ -1,0 +1,1 @@
+"""Streamlit UI only: pages read like short scripts; data comes from pricewatch via dashboard.data."""

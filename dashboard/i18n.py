@@ -1,0 +1,37 @@
+"""zh-CN by default, English available.
+
+Pages write both texts side by side, ``tr("本周价格", "This week")``, so a string and its
+translation never drift apart. The language is kept in the URL (``?lang=en``) so a shared
+link opens in the language it was copied in.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = {"zh": "中文", "en": "English"}
+
+
+def lang() -> str:
+    value = st.session_state.get("lang") or st.query_params.get("lang") or "zh"
+    return value if value in LANGS else "zh"
+
+
+def tr(zh: str, en: str) -> str:
+    return en if lang() == "en" else zh
+
+
+def language_switch() -> None:
+    """A small zh/en switch; writes ``lang`` into the URL."""
+    current = lang()
+    choice = st.segmented_control(
+        "语言 / Language", list(LANGS), default=current, format_func=LANGS.get,
+        key="lang_switch", label_visibility="collapsed",
+    )
+    if choice and choice != current:
+        st.session_state["lang"] = choice
+        if choice == "zh":
+            st.query_params.pop("lang", None)
+        else:
+            st.query_params["lang"] = choice
+        st.rerun()

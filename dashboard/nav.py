@@ -1,0 +1,31 @@
+"""Every page of the app, and who may see it.
+
+Public paths are fixed (shared links depend on them): ``/`` home, ``/trend``, ``/markets``,
+``/indices``, ``/notes``, ``/download``. Staff pages need a login; ``roles`` lists who sees
+them (admin sees everything).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # in dashboard/app_pages/
+    url_path: str  # "" for the home page
+    zh: str
+    en: str
+    icon: str
+    roles: frozenset[str] | None = None  # None: public
+
+
+STAFF = frozenset({"editor", "reviewer", "leader", "admin"})
+
+PUBLIC_PAGES: list[PageSpec] = [
+    PageSpec("home.py", "", "本周价格", "This week", ":material/storefront:"),
+    PageSpec("trend.py", "trend", "商品走势", "Price trends", ":material/show_chart:"),
+]
+
+STAFF_PAGES: list[PageSpec] = [
+]
