@@ -89,8 +89,14 @@ def get_user(store: Store, name: str) -> User:
 
 def authenticate(store: Store, name: str, password: str, *, max_tries: int = 3,
                  now: datetime | None = None) -> User:
-    """The user when name and password match; AuthError otherwise (always the same wording)."""
+    """The user when name and password match; AuthError otherwise (always the same wording).
+
+    The failure is recorded (and the transaction committed) before the error is raised:
+    raising inside the write block would roll the failure count back.
+    """
     now = now or datetime.now()
+    failure: AuthError | None = None
+    user: User | None = None
     with store.write() as s:
         row = queries.user(s, name)
         if row is None or not row[3]:
@@ -99,28 +105,36 @@ def authenticate(store: Store, name: str, password: str, *, max_tries: int = 3,
             except VerificationError:
                 pass
             writes.audit(s, name or "?", "login.failed", name, {"reason": "unknown user"})
-            raise AuthError("用户名或密码错误", "请检查后重试")
-        _, role, pw_hash, _, failed, _, locked_until, display = row
-        if locked_until is not None and locked_until > now:
-            wait = int((locked_until - now).total_seconds()) + 1
-            writes.audit(s, name, "login.locked", name)
-            raise AuthError(f"尝试次数过多, 账号暂时锁定", f"请在 {wait} 秒后重试")
-        try:
-            _hasher.verify(pw_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            failed += 1
-            lock = None
-            if failed >= max_tries:
-                secs = min(LOCK_BASE_S * 2 ** (failed - max_tries), LOCK_MAX_S)
-                lock = now + timedelta(seconds=secs)
-            writes.record_login(s, name, ok=False, locked_until=lock)
-            if lock is not None:
-                raise AuthError("用户名或密码错误; 尝试次数过多, 账号暂时锁定",
-                                f"请在 {int((lock - now).total_seconds())} 秒后重试") from None
-            raise AuthError("用户名或密码错误", "请检查后重试") from None
-        new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(pw_hash) else None
-        writes.record_login(s, name, ok=True, new_hash=new_hash)
-    return User(name, role, display)
+            failure = AuthError("用户名或密码错误", "请检查后重试")
+        else:
+            _, role, pw_hash, _, failed, _, locked_until, display = row
+            if locked_until is not None and locked_until > now:
+                wait = int((locked_until - now).total_seconds()) + 1
+                writes.audit(s, name, "login.locked", name)
+                failure = AuthError("尝试次数过多, 账号暂时锁定", f"请在 {wait} 秒后重试")
+            else:
+                try:
+                    _hasher.verify(pw_hash, password)
+                except (VerifyMismatchError, VerificationError, InvalidHashError):
+                    failed += 1
+                    lock = None
+                    if failed >= max_tries:
+                        secs = min(LOCK_BASE_S * 2 ** (failed - max_tries), LOCK_MAX_S)
+                        lock = now + timedelta(seconds=secs)
+                    writes.record_login(s, name, ok=False, locked_until=lock)
+                    failure = (
+                        AuthError("用户名或密码错误; 尝试次数过多, 账号暂时锁定",
+                                  f"请在 {int((lock - now).total_seconds())} 秒后重试")
+                        if lock is not None else AuthError("用户名或密码错误", "请检查后重试")
+                    )
+                else:
+                    new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(pw_hash) else None
+                    writes.record_login(s, name, ok=True, new_hash=new_hash)
+                    user = User(name, role, display)
+    if failure is not None:
+        raise failure
+    assert user is not None
+    return user
 
 
 def resolve_actor(store: Store, name: str | None) -> User:

@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import StoreBusy, StoreError
-from .migrate import migrate
+from .schema import migrate
 from .session import Session
 
 __all__ = ["Store", "Session", "open_store"]

@@ -1,0 +1,82 @@
+"""The Streamlit shell: every page runs without an exception; the navigation follows the
+role; the home page shows the released week only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from pricewatch.accounts import User
+from pricewatch.store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def run_app(user: User | None = None, page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.caption]
+    parts += [str(e.value) for e in at.markdown] + [e.value for e in at.info] + [e.value for e in at.error]
+    return "\n".join(map(str, parts))
+
+
+def test_home_shows_the_latest_released_week_in_chinese(small_db: Store) -> None:
+    at = run_app()
+    assert not at.exception
+    assert at.title[0].value == "本周价格"
+    body = texts(at)
+    # the newest week (2024-W18) is pending, so the public sees 2024-W17
+    assert "2024年第17周" in body and "2024年第18周" not in body
+    assert "本周监测2种商品,2种上涨、0种下降、0种持平" in body
+    board = "\n".join(df.value.to_string() for df in at.dataframe)
+    # 大米 in W17: 6.12, 6.00 and 6.61 in the three markets -> mean 18.73 / 3 = 6.2433 -> 6.24
+    assert "6.24" in board
+    # the pending W18: 6.60, 6.47, 7.13 -> 6.73 must not show
+    assert "6.73" not in board
+
+
+def test_english_switch_translates_the_page(small_db: Store) -> None:
+    at = run_app(lang="en")
+    assert not at.exception
+    assert at.title[0].value == "This week's prices"
+
+
+def test_trend_page_opens_the_commodity_named_in_the_link(small_db: Store) -> None:
+    at = run_app(page="app_pages/trend.py", commodity="猪肉(五花)")
+    assert not at.exception
+    assert at.selectbox(key="commodity").value == "猪肉(五花)"
+
+
+def test_the_public_sees_no_staff_pages_and_staff_see_theirs(small_db: Store) -> None:
+    at = run_app()
+    assert not at.exception
+    at = run_app(page="app_pages/login.py")
+    assert not at.exception
+    assert at.title[0].value == "工作人员登录"
+
+
+def test_login_page_signs_a_user_in(small_db: Store) -> None:
+    from pricewatch import accounts
+
+    accounts.add_user(small_db, "zhang", "editor", "editor-pass-1")
+    at = run_app(page="app_pages/login.py")
+    at.text_input[0].input("zhang")
+    at.text_input[1].input("wrong-pass-1")
+    at.button[0].click().run()
+    assert "用户名或密码错误" in texts(at)
+    at.text_input[1].input("editor-pass-1")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["user"].name == "zhang"
