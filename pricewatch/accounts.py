@@ -98,6 +98,7 @@ def authenticate(store: Store, name: str, password: str, *, max_tries: int = 3,
     failure: AuthError | None = None
     user: User | None = None
     with store.write() as s:
+        s.keep_data_version()  # a login changes no figure: page caches stay valid
         row = queries.user(s, name)
         if row is None or not row[3]:
             try:  # spend the same time as a real check, so names cannot be probed by timing

@@ -6,7 +6,7 @@ processes hold it read-only, never both. So the store keeps two kinds of files:
 * the primary ``<db>``: written only inside :meth:`Store.write`, which takes an exclusive
   ``flock`` on ``<db>.lock``, opens the file read-write, runs one transaction, checkpoints
   and closes it again. Writers from any process (the CLI, the upload page) queue on the lock.
-* snapshots ``<db>.snapshots/v<version>.duckdb``: after every committed write the writer
+* snapshots ``<db>.snapshots/v<ns>.duckdb``: after every committed write the writer
   copies the closed primary to a new snapshot file and then atomically replaces the pointer
   file ``CURRENT``. Readers (:meth:`Store.read`) open the snapshot named by the pointer
   read-only, share one connection per snapshot in a process, and take a cursor per call
@@ -18,8 +18,10 @@ caches an open database per path inside a process, so reusing a path would serve
 data). Old snapshots are unlinked after a few versions; a process that still has one open
 keeps reading it (POSIX keeps unlinked files alive), and picks the new one on its next read.
 
-The data version (``meta.data_version``) goes up by one with every write; pages key their
-caches by it.
+The data version (``meta.data_version``) goes up by one with every write that may change
+what pages show; pages key their caches by it. A write that only appends bookkeeping (a
+login, an audit line) calls :meth:`Session.keep_data_version`, so signing in does not
+throw away every page's cache. The pointer file holds the snapshot's name and that version.
 """
 
 from __future__ import annotations
@@ -108,13 +110,16 @@ class Store:
                 migrate(con)
                 if fresh:
                     _seed(con)
-                version = int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+                version = _data_version(con)
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    yield Session(con, writable=True, version=version)
-                    con.execute(
-                        "UPDATE meta SET value = ? WHERE key = 'data_version'", [str(version + 1)]
-                    )
+                    session = Session(con, writable=True, version=version)
+                    yield session
+                    if session.data_changed:
+                        version += 1
+                        con.execute(
+                            "UPDATE meta SET value = ? WHERE key = 'data_version'", [str(version)]
+                        )
                     con.execute("COMMIT")
                 except BaseException:
                     with contextlib.suppress(duckdb.Error):
@@ -123,7 +128,7 @@ class Store:
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            self._publish(version + 1)
+            self._publish(version)
 
     def migrate(self) -> list[str]:
         """Bring the schema up to date (a no-op when it already is)."""
@@ -135,7 +140,7 @@ class Store:
                 names = migrate(con)
                 if fresh:
                     _seed(con)
-                version = int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+                version = _data_version(con)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -145,24 +150,25 @@ class Store:
 
     # -- snapshots -----------------------------------------------------------------
     def _pointer(self) -> tuple[int, Path] | None:
+        """(data version, snapshot path) from CURRENT, or None before the first snapshot."""
         try:
-            name = (self.snapshot_dir / "CURRENT").read_text(encoding="ascii").strip()
+            text = (self.snapshot_dir / "CURRENT").read_text(encoding="ascii").split()
         except FileNotFoundError:
             return None
-        if not name.startswith("v"):
+        if len(text) != 2 or not text[0].startswith("v"):
             return None
-        return int(name[1:].split("-")[0].split(".")[0]), self.snapshot_dir / name
+        return int(text[1]), self.snapshot_dir / text[0]
 
     def _publish(self, version: int, force: bool = False) -> None:
         """Copy the closed primary to a new snapshot, then swap the pointer (under the lock)."""
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
-        # the nanosecond suffix keeps a path unique even if a version number is ever re-made
-        name = f"v{version:09d}-{time.time_ns()}.duckdb"
+        # a new path for every snapshot: the nanosecond clock orders them and keeps them unique
+        name = f"v{time.time_ns()}.duckdb"
         tmp = self.snapshot_dir / f".tmp-{name}"
         shutil.copyfile(self.path, tmp)
         os.replace(tmp, self.snapshot_dir / name)
         ptr_tmp = self.snapshot_dir / ".CURRENT.tmp"
-        ptr_tmp.write_text(name, encoding="ascii")
+        ptr_tmp.write_text(f"{name}\n{version}\n", encoding="ascii")
         os.replace(ptr_tmp, self.snapshot_dir / "CURRENT")
         snaps = sorted(p for p in self.snapshot_dir.glob("v*.duckdb"))
         for old in snaps[:-KEEP_SNAPSHOTS]:
@@ -243,6 +249,10 @@ def open_store(path: str | os.PathLike[str]) -> Store:
         if store is None:
             store = _STORES[key] = Store(key)
         return store
+
+
+def _data_version(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
 
 
 def _seed(con: duckdb.DuckDBPyConnection) -> None:

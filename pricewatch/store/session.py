@@ -26,6 +26,12 @@ class Session:
         self.writable = writable
         #: the data version this session reads (for a writer: the version before its commit)
         self.version = version
+        #: a writer bumps the data version on commit unless told the data did not change
+        self.data_changed = True
+
+    def keep_data_version(self) -> None:
+        """This write only appends bookkeeping (audit, login state): page caches stay valid."""
+        self.data_changed = False
 
     def execute(self, sql: str, params: Params = None) -> None:
         try:

@@ -253,6 +253,7 @@ def add_user(s: Session, name: str, role: str, password_hash: str, *, actor: str
 
 def record_login(s: Session, name: str, ok: bool, locked_until: object = None,
                  new_hash: str | None = None) -> None:
+    s.keep_data_version()
     if ok:
         s.execute("UPDATE users SET failed_count = 0, locked_until = NULL WHERE name = ?", [name])
         if new_hash:
