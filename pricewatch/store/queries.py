@@ -86,8 +86,8 @@ def observations(
         where.append("list_contains(?, market)")
         params.append(list(markets))
     return s.df(
-        "SELECT obs_date AS date, market, market_kind, commodity, category, unit, price, price_type,"
-        f" upload_id, revision, released FROM {obs_view(scope)} WHERE {' AND '.join(where)}"  # noqa: S608
+        "SELECT obs_date AS date, market, market_kind, commodity, category, unit, price, price_type,"  # noqa: S608 - view from obs_view(), values bound
+        f" upload_id, revision, released FROM {obs_view(scope)} WHERE {' AND '.join(where)}"
         " ORDER BY obs_date, commodity, market",
         params,
     )
