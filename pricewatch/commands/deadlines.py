@@ -1,0 +1,34 @@
+"""``deadlines [--json] [--now ISO]``: this week's 限时发布 status, overdue items marked."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import deadlines
+from ..notes.model import parse_dt
+from . import _common
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("deadlines", help="本周限时发布进度(数据上传、发布, 解读起草、审核、发布)")
+    _common.add_db(p)
+    p.add_argument("--now", metavar="YYYY-MM-DDTHH:MM", help="按此时间计算(默认: 现在)")
+    p.add_argument("--json", action="store_true")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = _common.settings(args)
+    store = _common.store(args)
+    now = parse_dt(args.now, settings.timezone) if args.now else None
+    st = deadlines.week_status(store, settings, now)
+    if args.json:
+        _common.print_json(st.to_json())
+        return 0
+    print(f"{st.week.label_zh}({st.week.start} — {st.week.end}) 限时发布进度, 现在 {st.now:%Y-%m-%d %H:%M}")
+    for it in st.items:
+        mark = "✔" if it.done else ("✘ 已逾期" if it.overdue(st.now) else "… 未完成")
+        print(f"  {it.label:<6} 截止 {deadlines.fmt_due(it.due)}  {mark}  {it.detail}")
+    if st.overdue:
+        print(f"逾期 {len(st.overdue)} 项: " + "、".join(i.label for i in st.overdue))
+    return 0

@@ -1,0 +1,243 @@
+"""``notes list|show|new|edit|submit|approve|return|override|publish|withdraw|attach|due|feed``.
+
+The same rules as on the pages: ``--as USER`` names the acting user (recorded in the audit
+log); a refused action exits 1 with the reason. Without ``--as`` only published notes can
+be listed or shown. Every command first publishes the scheduled notes that are due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..accounts import User, resolve_actor
+from ..errors import InputError
+from ..indicators import report
+from ..notes import draft
+from ..notes.feed import atom_feed
+from ..notes.model import KINDS, Note, atomic_write, parse_dt
+from ..notes.workflow import Notebook
+from . import _common
+
+ACTIONS = ("list", "show", "new", "edit", "submit", "approve", "return", "override", "publish",
+           "withdraw", "attach", "due", "feed")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("notes", help="价格解读: 撰写、审核、发布、订阅源")
+    ns = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    ns.required = True
+
+    def cmd(name: str, help_: str, note_id: bool = True) -> argparse.ArgumentParser:
+        c = ns.add_parser(name, help=help_)
+        if note_id:
+            c.add_argument("id", metavar="ID", help="解读编号")
+        _common.add_db(c)
+        _common.add_as(c)
+        c.add_argument("--json", action="store_true")
+        return c
+
+    c = cmd("list", "列出解读(不带 --as 时只列已发布的)", note_id=False)
+    c.add_argument("--status", help="只列此状态: draft submitted approved returned published withdrawn")
+    c.add_argument("--mine", action="store_true", help="只列自己撰写的")
+    c = cmd("show", "显示一篇解读")
+    c.add_argument("--history", action="store_true", help="列出全部版本")
+    c.add_argument("--diff", nargs=2, type=int, metavar=("A", "B"), help="两个版本之间的差异")
+    c.add_argument("--checks", action="store_true", help="运行检查(数据核对、保密审查、数据发布)")
+    c = cmd("new", "新建解读(草稿)", note_id=False)
+    c.add_argument("--title", help="标题(用 --draft 时可省略)")
+    c.add_argument("--kind", choices=KINDS, default="价格监测分析")
+    c.add_argument("--period", help="期间, 例如 2026-W47 或 2026-11")
+    c.add_argument("--body-file", metavar="FILE", help="正文(markdown)文件; - 表示标准输入")
+    c.add_argument("--draft", action="store_true", help="生成本期分析初稿(需要 --period)")
+    c.add_argument("--commodities", help="涉及商品, 逗号分隔")
+    c.add_argument("--categories", help="涉及类别, 逗号分隔")
+    c.add_argument("--corrects", metavar="ID", help="更正说明: 所更正的解读")
+    c.add_argument("--note-id", metavar="ID", help="指定编号(默认自动生成)")
+    c = cmd("edit", "修改草稿或退回的解读")
+    c.add_argument("--title")
+    c.add_argument("--period")
+    c.add_argument("--body-file", metavar="FILE")
+    c.add_argument("--commodities")
+    c.add_argument("--categories")
+    c = cmd("submit", "提交审核")
+    c.add_argument("--comment")
+    c = cmd("approve", "审核通过(可同时定时发布)")
+    c.add_argument("--comment")
+    c.add_argument("--at", metavar="DATETIME", help="定时发布时间, 例如 2026-11-26T09:00")
+    c.add_argument("--release-data", action="store_true", help="引用的待发布数据随解读一并发布")
+    c = cmd("return", "退回修改")
+    c.add_argument("--comment", required=True)
+    c = cmd("override", "写明理由放行一项检查")
+    c.add_argument("--check", required=True, choices=("figures", "confidentiality", "data_released"))
+    c.add_argument("--reason", required=True)
+    c = cmd("publish", "立即发布, 或用 --at 定时发布")
+    c.add_argument("--at", metavar="DATETIME")
+    c.add_argument("--release-data", action="store_true", help="引用的待发布数据随解读一并发布")
+    c.add_argument("--comment")
+    c = cmd("withdraw", "撤回已发布的解读")
+    c.add_argument("--reason", required=True)
+    c = cmd("attach", "添加附件(PDF、DOCX、PNG、JPEG)")
+    c.add_argument("file", metavar="FILE")
+    cmd("due", "发布已到时间的定时解读", note_id=False)
+    c = cmd("feed", "生成已发布解读的 Atom 订阅源", note_id=False)
+    c.add_argument("--out", metavar="FILE", required=True)
+    return p
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [x.strip() for x in text.replace(",", ",").split(",") if x.strip()]
+
+
+def _read_body(path: str | None) -> str | None:
+    if path is None:
+        return None
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"文件 {path} 不存在", "检查路径") from None
+    except UnicodeDecodeError:
+        raise InputError(f"文件 {path} 不是 UTF-8 文本", "另存为 UTF-8 编码后重试") from None
+
+
+def _summary(n: Note) -> dict:
+    return {"id": n.id, "title": n.title, "kind": n.kind, "period": n.period, "status": n.status,
+            "author": n.author, "reviewer": n.reviewer, "version": n.version,
+            "publish_at": n.publish_at, "published_at": n.published_at,
+            "corrects": n.corrects, "corrected_by": n.corrected_by}
+
+
+def _print_note(n: Note, args: argparse.Namespace, extra: str = "") -> None:
+    if args.json:
+        _common.print_json(_summary(n))
+    else:
+        print(f"{n.id}  [{n.status_name}]  {n.title}  (第 {n.version} 版){extra}")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = _common.settings(args)
+    store = _common.store(args)
+    book = Notebook(store, settings)
+    user: User | None = resolve_actor(store, args.actor) if args.actor else None
+    due = book.due_publications()
+    if due and not args.json:
+        print("已按计划发布: " + ", ".join(due), file=sys.stderr)
+    a = args.action
+
+    if a == "due":
+        if args.json:
+            _common.print_json({"published": due})
+        elif not due:
+            print("没有到期的定时解读")
+        return 0
+    if a == "feed":
+        xml = atom_feed(book.list_published(), settings, now=book.now())
+        atomic_write(Path(args.out), xml)
+        n = len(book.list_published())
+        print(f"已写入 {args.out}: {n} 篇已发布解读") if not args.json else _common.print_json(
+            {"out": args.out, "entries": n})
+        return 0
+    if a == "list":
+        notes = book.list(user, status=args.status, author=user.name if (args.mine and user) else None)
+        if args.json:
+            out = []
+            for n in notes:
+                d = _summary(n)
+                if user is not None and n.status == "published":
+                    d["needs_correction"] = bool(book.stale(n))
+                out.append(d)
+            _common.print_json(out)
+        else:
+            for n in notes:
+                flag = "  ⚠待更正" if user is not None and n.status == "published" and book.stale(n) else ""
+                print(f"{n.id:<28} {n.status_name:<4} {n.kind:<6} {n.period or '-':<9} {n.author:<10} {n.title}{flag}")
+            if not notes:
+                print("没有解读")
+        return 0
+    if a == "show":
+        n = book.get(args.id, user)
+        if args.diff:
+            print(book.diff(n.id, *args.diff))
+            return 0
+        if args.history:
+            hist = book.history(n.id)
+            if args.json:
+                _common.print_json([{"version": h.version, "status": h.status, "updated_at": h.updated_at,
+                                     "updated_by": h.updated_by} for h in hist])
+            else:
+                for h in hist:
+                    print(f"第 {h.version} 版  {h.status_name:<4} {h.updated_at or ''}  {h.updated_by or ''}")
+            return 0
+        results = book.checks(n, with_release=bool(n.release_uploads)) if args.checks and user else []
+        if args.json:
+            d = _summary(n) | {"body": n.body, "commodities": n.commodities,
+                               "categories": n.categories, "attachments": n.attachments,
+                               "review_comments": n.review_comments, "overrides": n.overrides}
+            if results:
+                d["checks"] = [r.to_json() for r in results]
+            _common.print_json(d)
+            return 0
+        _print_note(n, args)
+        for c in n.review_comments:
+            print(f"  意见 {c.get('at', '')} {c.get('by', '')}: {c.get('comment', '')}")
+        print()
+        print(n.body)
+        for r in results:
+            mark = "通过" if r.ok else ("已放行" if r.override else "未通过")
+            print(f"[{r.title}] {mark}: {r.summary}")
+            for f in r.findings:
+                print(f"    - {f.get('message') or f.get('kind_name', '')} {f.get('context', '')}"
+                      + (f" 应为 {f['expected']}" if f.get("expected") else ""))
+        return 0
+    if a == "new":
+        body = _read_body(args.body_file) or ""
+        title = args.title
+        if args.draft:
+            if not args.period:
+                raise InputError("生成初稿需要 --period", "例如 --period 2026-W47")
+            rep = report(store, period=args.period, public=False)
+            if rep is None or rep.items.empty:
+                raise InputError(f"{args.period} 没有价格数据, 无法生成初稿", "先上传该期数据")
+            t, body = draft.generate_for(rep, settings)
+            title = title or t
+        if not title:
+            raise InputError("需要 --title", "例如 --title \"2026年第47周价格监测分析\"")
+        n = book.create(user, title=title, kind=args.kind, period=args.period, body=body,
+                        commodities=_split(args.commodities), categories=_split(args.categories),
+                        corrects=args.corrects, note_id=args.note_id)
+        _print_note(n, args, "  已新建")
+        return 0
+    if a == "edit":
+        n = book.edit(user, args.id, title=args.title, period=args.period,
+                      body=_read_body(args.body_file), commodities=_split(args.commodities),
+                      categories=_split(args.categories))
+        _print_note(n, args, "  已保存")
+        return 0
+    if a == "submit":
+        n = book.submit(user, args.id, args.comment)
+    elif a == "approve":
+        n = book.approve(user, args.id, args.comment, publish_at=args.at, release_data=args.release_data)
+    elif a == "return":
+        n = book.return_(user, args.id, args.comment)
+    elif a == "override":
+        n = book.override(user, args.id, args.check, args.reason)
+    elif a == "publish":
+        n = book.publish(user, args.id, at=parse_dt(args.at, settings.timezone) if args.at else None,
+                         release_data=args.release_data, comment=args.comment)
+    elif a == "withdraw":
+        n = book.withdraw(user, args.id, args.reason)
+    elif a == "attach":
+        p = Path(args.file)
+        if not p.is_file():
+            raise InputError(f"文件 {p} 不存在", "检查路径")
+        n = book.add_attachment(user, args.id, p.name, p.read_bytes())
+    else:  # pragma: no cover - argparse limits the choices
+        raise InputError(f"未知操作 {a}", f"可用: {', '.join(ACTIONS)}")
+    extra = f"  定时 {n.publish_at:%Y-%m-%d %H:%M}" if n.status == "approved" and n.publish_at else ""
+    _print_note(n, args, extra)
+    return 0

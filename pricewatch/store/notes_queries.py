@@ -1,0 +1,31 @@
+"""Reads for interpretation notes and deadlines (uploads that cover a period)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from .session import Session
+
+
+def uploads_between(s: Session, start: date, end: date) -> pd.DataFrame:
+    """Every upload (not superseded) whose data overlap [start, end], oldest first."""
+    return s.df(
+        "SELECT id, file_name, uploaded_by, uploaded_at, status, date_min, date_max, released_at,"
+        " rows_loaded FROM uploads WHERE status <> 'superseded' AND date_min <= ? AND date_max >= ?"
+        " ORDER BY id", [end, start])
+
+
+def pending_uploads(s: Session) -> pd.DataFrame:
+    """Unreleased uploads with what they hold, oldest first (the release page's list)."""
+    return s.df(
+        "SELECT id, file_name, uploaded_by, uploaded_at, layout, rows_read, rows_loaded,"
+        " rows_revised, date_min, date_max FROM uploads WHERE released_at IS NULL"
+        " AND status <> 'superseded' ORDER BY id")
+
+
+def note_audit(s: Session, note_id: str, limit: int = 100) -> pd.DataFrame:
+    return s.df(
+        "SELECT at_time, actor, action, detail FROM audit_log WHERE target = ?"
+        " ORDER BY id DESC LIMIT ?", [f"note:{note_id}", limit])
