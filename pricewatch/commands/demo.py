@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from ..config import load_settings
 from . import _common
 
 
@@ -18,6 +19,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def _ingest_loader(store, path, actor):  # noqa: ANN001 - see demo_build.Loader
+    """One sample file through the real ingest path; a rejected file stops the build."""
+    from ingest import IngestOptions, ingest_file
+
+    from ..errors import InputError
+
+    # the sample files are written by pricewatch.demo itself: no child process needed
+    res = ingest_file(store, path, IngestOptions(actor=actor, settings=load_settings(store.path),
+                                                 isolate=False))
+    if not res.ok:
+        first = res.errors[0] if res.errors else None
+        raise InputError(f"样例文件 {path.name} 导入失败: {first.message() if first else res.status}",
+                         "用 --regenerate 重新生成样例文件")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..demo_build import build
 
@@ -26,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"数据库 {cfg.db_path} 已存在, 跳过演示数据")
         return 0
     t0 = time.perf_counter()
-    summary = build(cfg.db_path, force=args.force, regenerate=args.regenerate)
+    summary = build(cfg.db_path, loader=_ingest_loader, force=args.force, regenerate=args.regenerate)
     print(f"演示数据库 {cfg.db_path}: {summary} ({time.perf_counter() - t0:.1f} 秒)")
     return 0

@@ -1,0 +1,114 @@
+"""Sheet layouts: a sheet's cells -> raw records (one per price cell), before normalising.
+
+Each module recognises one layout; :func:`extract` tries them in order on every sheet:
+
+* :mod:`.hxl`          WFP/HDX exports: header row + HXL hashtag row (``#date,#adm1+name,...``)
+* :mod:`.table`        a header row found by synonyms; covers (a) the long table,
+                       (b) wide by market (one column per market, optionally under a second
+                       merged header row), (c) wide by date and (d) the county weekly form
+                       (title with 第N周, column groups per market, footer with 填报日期)
+* :mod:`.wide`         a wide table whose headers are not known words (e.g. English market
+                       codes under a merged city header with the unit in it)
+* :mod:`.headerless`   no header at all: columns by position (name, low, avg, high, spec, date)
+
+and :mod:`.sheet_date` supplies a date from the sheet name ("Sep.21th", "5月6日") when a
+sheet has no date of its own (layout (f): one sheet per date).
+
+A record is a tuple in :data:`RAW_COLUMNS` order. Values are raw cells (text, numbers,
+dates); only sheet-level dates are resolved here, because their precedence depends on the
+sheet: row dates > the title (第N周 -> its Monday, or a survey date) > the sheet name >
+``--date`` > a filing date in the footer (reported as a warning).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..issues import ERROR, WARNING, Issue
+
+RAW_COLUMNS = ("sheet", "row", "column", "date", "market", "commodity", "spec", "unit", "price",
+               "low", "high", "price_type", "category", "currency")
+
+
+@dataclass
+class Context:
+    """What the person supplied for what a file does not say."""
+
+    date: date | None = None
+    market: str | None = None
+    unit: str | None = None
+    price_type: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+@dataclass
+class SheetResult:
+    sheet: str
+    layout: str | None
+    records: list[tuple] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    date_source: str | None = None
+
+
+@dataclass
+class SheetDates:
+    """Sheet-level date candidates, resolved by :meth:`resolve`."""
+
+    title: Any = None
+    sheet_name: str | None = None
+    footer: Any = None
+
+    def resolve(self, sheet: str, ctx: Context, title_year: int | None) -> tuple[date | None, str | None, list[Issue]]:
+        from ..normalise import parse_date
+
+        year = title_year or ctx.year
+        issues: list[Issue] = []
+        if self.title is not None:
+            d, problem = parse_date(self.title, year)
+            if d:
+                return d, "title", issues
+        if self.sheet_name:
+            d, problem = parse_date(self.sheet_name, year)
+            if d:
+                return d, "sheet_name", issues
+            if problem == "no_year":
+                issues.append(Issue("date_no_year", ERROR, sheet, None, None,
+                                    {"value": self.sheet_name, "example": "2024-01-01"}))
+                return None, None, issues
+        if ctx.date is not None:
+            return ctx.date, "option", issues
+        if self.footer is not None:
+            d, problem = parse_date(self.footer, year)
+            if d:
+                issues.append(Issue("date_from_footer", WARNING, sheet, None, None, {"value": d.isoformat()}))
+                return d, "footer", issues
+        return None, None, issues
+
+
+def extract(sheets: list[tuple[str, list[list[Any]]]], ctx: Context) -> list[SheetResult]:
+    from . import headerless, hxl, table, wide
+
+    results = []
+    for name, rows in sheets:
+        rows = [r for r in rows]  # noqa: C416 - a list the layouts may index freely
+        if not any(any(c not in (None, "") for c in r) for r in rows):
+            continue
+        res = None
+        for mod in (hxl, table, wide, headerless):
+            res = mod.extract(name, rows, ctx)
+            if res is not None:
+                break
+        if res is None:
+            res = SheetResult(name, None, issues=[Issue("no_layout", ERROR, name)])
+        results.append(res)
+    # a sheet that is not a price table (a cover page, notes) beside sheets that are is skipped
+    if any(r.records for r in results):
+        for r in results:
+            if r.layout is None:
+                r.issues = [Issue("sheet_skipped", WARNING, r.sheet)]
+    return results

@@ -1,0 +1,109 @@
+"""Parsing in a child process with a memory limit, so a hostile file cannot take the
+caller (the dashboard server, the CLI) down with it.
+
+One long-lived worker process per memory limit (spawned, not forked: the dashboard runs
+threads, and forking a threaded process is unsafe) reads the container and finds the
+layouts; the parent gets plain records back. The child sets ``RLIMIT_AS`` to
+``Settings.parser_memory_mb`` once at start: an allocation beyond it fails inside the
+child (MemoryError, reported as ``parse_memory``), and a parser that aborts the process
+outright only breaks the pool, which the next call replaces. A parse that runs longer than
+:data:`TIMEOUT_S` kills the worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from .errors import ParseError
+from .issues import ERROR, Issue
+from .layouts import Context, SheetResult, extract
+
+TIMEOUT_S = 300.0
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass
+class Parsed:
+    sheets: list[SheetResult] = field(default_factory=list)
+    issue: Issue | None = None  # a file-level failure
+
+
+def _limit_memory(mb: int) -> None:
+    import resource
+
+    limit = int(mb) * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def parse(path: str, kind: str, ctx: Context) -> Parsed:
+    """Read and lay out one file (runs in the child; also callable directly in tests)."""
+    from .readers import read
+
+    try:
+        sheets = read(path, kind)
+    except ParseError as e:
+        return Parsed(issue=Issue(e.code, ERROR, params=e.params))
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any parser failure is a property of the file
+        return Parsed(issue=Issue("parse_failed", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:200]}))
+    return Parsed(sheets=extract(sheets, ctx))
+
+
+def _pool(mb: int) -> ProcessPoolExecutor:
+    with _LOCK:
+        pool = _POOLS.get(mb)
+        if pool is None:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_limit_memory, initargs=(mb,))
+            _POOLS[mb] = pool
+        return pool
+
+
+def _discard(mb: int, kill: bool = False) -> None:
+    with _LOCK:
+        pool = _POOLS.pop(mb, None)
+    if pool is None:
+        return
+    if kill:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def parse_isolated(path: str, kind: str, ctx: Context, memory_mb: int, timeout: float = TIMEOUT_S) -> Parsed:
+    for attempt in range(2):
+        pool = _pool(memory_mb)
+        try:
+            fut = pool.submit(parse, path, kind, ctx)
+        except (BrokenProcessPool, RuntimeError):
+            _discard(memory_mb)
+            continue
+        try:
+            return fut.result(timeout=timeout)
+        except MemoryError:
+            _discard(memory_mb, kill=True)
+            return Parsed(issue=Issue("parse_memory", ERROR, params={"limit_mb": memory_mb}))
+        except BrokenProcessPool:
+            _discard(memory_mb)
+            if attempt == 0 and not fut.done():
+                continue
+            return Parsed(issue=Issue("parse_memory", ERROR, params={"limit_mb": memory_mb}))
+        except FutureTimeout:
+            _discard(memory_mb, kill=True)
+            return Parsed(issue=Issue("parse_failed", ERROR, params={"detail": f"超过 {timeout:.0f} 秒"}))
+    return Parsed(issue=Issue("parse_failed", ERROR, params={"detail": "解析进程无法启动"}))
+
+
+def shutdown() -> None:
+    for mb in list(_POOLS):
+        _discard(mb)

@@ -1,0 +1,40 @@
+"""``export [--public] [--from D] [--to D] [--commodity NAME]... [--market NAME]...
+--format csv|xlsx|json [--out FILE]``: the canonical observations, one row each."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import export
+from . import _common
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("export", help="导出价格数据(csv/xlsx/json)")
+    _common.add_db(p)
+    p.add_argument("--public", action="store_true", help="只导出已发布数据(公众所见)")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="起始日期")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="结束日期")
+    p.add_argument("--commodity", action="append", default=[], metavar="NAME", help="商品(可重复)")
+    p.add_argument("--market", action="append", default=[], metavar="NAME", help="市场(可重复)")
+    p.add_argument("--format", required=True, choices=export.FORMATS, help="导出格式")
+    p.add_argument("--out", metavar="FILE", help="输出文件(默认写到标准输出)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    q = export.ExportQuery(
+        public=args.public,
+        start=_common.parse_date(args.start) if args.start else None,
+        end=_common.parse_date(args.end) if args.end else None,
+        commodities=tuple(args.commodity), markets=tuple(args.market))
+    data = export.export(_common.store(args), q, args.format)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"已导出到 {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0

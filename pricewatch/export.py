@@ -1,0 +1,87 @@
+"""Export the canonical observations: csv, xlsx or json, one row per observation.
+
+Columns: date, market, commodity, category, unit, price, price_type, upload_id, revision,
+released. ``public=True`` reads only the released public view (invariant 1); otherwise
+the staff view (the newest revision of everything).
+
+Formula injection: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is prefixed with ``'`` so a spreadsheet shows it as text and never runs
+it (a market named ``=HYPERLINK(...)`` stays a name). Numbers are never touched: they
+stay numbers in every format (a negative number is a number, not a formula).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputError
+from .store import Store, ingest_queries, queries
+
+COLUMNS = ["date", "market", "commodity", "category", "unit", "price", "price_type", "upload_id",
+           "revision", "released"]
+FORMATS = ("csv", "xlsx", "json")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    public: bool = True
+    start: date | None = None
+    end: date | None = None
+    commodities: tuple[str, ...] = ()
+    markets: tuple[str, ...] = ()
+
+
+def neutralise(value: Any) -> Any:
+    """'=1+1' -> "'=1+1"; numbers, dates and safe text unchanged."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def frame(store: Store, q: ExportQuery) -> pd.DataFrame:
+    if q.start and q.end and q.start > q.end:
+        raise InputError(f"起始日期 {q.start} 晚于结束日期 {q.end}", "请交换 --from 和 --to")
+    with store.read() as s:
+        df = ingest_queries.export_rows(s, queries.obs_view("public" if q.public else "staff"),
+                                        q.start, q.end, list(q.commodities), list(q.markets))
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    return df[COLUMNS]
+
+
+def safe(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def render(df: pd.DataFrame, fmt: str) -> bytes:
+    """The bytes of a download in ``fmt`` (csv is UTF-8 with BOM so Excel shows Chinese)."""
+    if fmt not in FORMATS:
+        raise InputError(f"不支持的导出格式「{fmt}」", f"可选: {', '.join(FORMATS)}")
+    out = safe(df)
+    if fmt == "csv":
+        return out.to_csv(index=False).encode("utf-8-sig")
+    if fmt == "json":
+        records = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
+                   for r in out.to_dict(orient="records")]
+        return json.dumps(records, ensure_ascii=False, default=str).encode("utf-8")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        out.to_excel(xw, index=False, sheet_name="价格数据")
+        ws = xw.sheets["价格数据"]
+        for cell in ws["A"][1:]:
+            cell.number_format = "yyyy-mm-dd"
+    return buf.getvalue()
+
+
+def export(store: Store, q: ExportQuery, fmt: str) -> bytes:
+    return render(frame(store, q), fmt)
