@@ -1,0 +1,121 @@
+"""``python -m pricewatch notes ...`` and ``deadlines``: same rules as the pages, refusals exit 1."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pricewatch import deadlines
+from pricewatch.cli import main
+from pricewatch.config import load_settings
+from pricewatch.notes.model import Note
+from tests.fixtures.notes_env import build_template, copy_env
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="session")
+def notes_template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("notes_cli_template"))
+
+
+@pytest.fixture
+def db(notes_template, tmp_path, monkeypatch):
+    return copy_env(notes_template, tmp_path, monkeypatch)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_walk_draft_to_published_and_feed(db, capsys, tmp_path):
+    body = tmp_path / "body.md"
+    body.write_text("猪肉(五花)均价29.13元/公斤,环比上涨2.0%。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "notes", "new", "--title", "第17周分析", "--period", "2024-W17",
+                       "--body-file", str(body), "--as", "editor", "--json")
+    assert code == 0 and json.loads(out)["id"] == "2024-w17-analysis"
+    nid = "2024-w17-analysis"
+    assert run(capsys, "notes", "submit", nid, "--as", "editor")[0] == 0
+    code, _, err = run(capsys, "notes", "approve", nid, "--as", "editor")
+    assert code == 1 and "无权" in err
+    code, out, _ = run(capsys, "notes", "show", nid, "--as", "reviewer", "--checks", "--json")
+    assert [c["ok"] for c in json.loads(out)["checks"]] == [True, True, True]
+    assert run(capsys, "notes", "approve", nid, "--as", "reviewer")[0] == 0
+    # without --as only published notes are listed
+    assert json.loads(run(capsys, "notes", "list", "--json")[1]) == []
+    assert run(capsys, "notes", "publish", nid, "--as", "reviewer")[0] == 0
+    listed = json.loads(run(capsys, "notes", "list", "--json")[1])
+    assert [(n["id"], n["status"]) for n in listed] == [(nid, "published")]
+    feed = tmp_path / "feed.xml"
+    code, out, _ = run(capsys, "notes", "feed", "--out", str(feed))
+    assert code == 0 and "1 篇" in out
+    entries = ET.parse(feed).getroot().findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 1
+    code, out, _ = run(capsys, "notes", "show", nid, "--history", "--json")
+    assert [h["status"] for h in json.loads(out)] == ["draft", "submitted", "approved", "published"]
+
+
+def test_cli_refusals_exit_1_with_reason(db, capsys):
+    code, _, err = run(capsys, "notes", "new", "--title", "t", "--as", "leader")
+    assert code == 1 and "无权" in err
+    code, _, err = run(capsys, "notes", "submit", "nope", "--as", "editor")
+    assert code == 1 and "不存在" in err
+    code, _, err = run(capsys, "notes", "show", "nope")
+    assert code == 1 and "Traceback" not in err
+    code, _, err = run(capsys, "notes", "new", "--title", "t", "--as", "ghost")
+    assert code == 1 and "不存在" in err
+
+
+def test_cli_draft_generation_and_release_together(db, capsys):
+    code, out, err = run(capsys, "notes", "new", "--draft", "--period", "2024-W18", "--as", "editor", "--json")
+    assert code == 0, err
+    nid = json.loads(out)["id"]
+    shown = json.loads(run(capsys, "notes", "show", nid, "--as", "leader", "--json")[1])
+    assert "大米均价6.73元/公斤,环比上涨7.8%" in shown["body"]
+    run(capsys, "notes", "submit", nid, "--as", "editor")
+    code, _, err = run(capsys, "notes", "approve", nid, "--as", "reviewer")
+    assert code == 1 and "尚未发布" in err
+    assert run(capsys, "notes", "approve", nid, "--as", "reviewer", "--release-data")[0] == 0
+    code, out, _ = run(capsys, "notes", "publish", nid, "--as", "reviewer", "--json")
+    assert code == 0 and json.loads(out)["status"] == "published"
+    with db.read() as s:
+        assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
+
+
+def test_deadlines_status_and_overdue(db, capsys):
+    settings = load_settings()
+    # Wednesday 2024-05-01 18:00: data (W18, Monday 12:00) uploaded but not released; no note
+    now = datetime(2024, 5, 1, 18, 0, tzinfo=TZ)
+    st = deadlines.week_status(db, settings, now, notes=[])
+    assert st.week.label == "2024-W18"
+    got = {i.key: (i.done, i.overdue(now)) for i in st.items}
+    assert got == {"data_uploaded": (True, False), "data_released": (False, True),
+                   "note_drafted": (False, True), "note_approved": (False, True),
+                   "note_published": (False, True)}
+    assert st.items[0].due == datetime(2024, 4, 29, 12, 0, tzinfo=TZ)
+    assert st.items[1].due == datetime(2024, 5, 1, 17, 0, tzinfo=TZ)
+    # Tuesday: nothing is overdue yet; a draft counts as drafted
+    tue = datetime(2024, 4, 30, 10, 0, tzinfo=TZ)
+    draft = Note(id="x", title="t", period="2024-W18", status="draft")
+    st = deadlines.week_status(db, settings, tue, notes=[draft])
+    assert st.overdue == [] and [i.done for i in st.items] == [True, False, True, False, False]
+    # the next week: nothing uploaded, data overdue after Monday 12:00
+    st = deadlines.week_status(db, settings, datetime(2024, 5, 6, 12, 1, tzinfo=TZ), notes=[])
+    assert [i.key for i in st.overdue] == ["data_uploaded"]
+    code, out, _ = run(capsys, "deadlines", "--now", "2024-05-01T18:00", "--json")
+    assert code == 0 and json.loads(out)["overdue"] == [
+        "data_released", "note_drafted", "note_approved", "note_published"]
+
+
+def test_deadline_setting_is_validated():
+    from pricewatch.errors import ConfigError
+
+    assert deadlines.parse_due("3 17:00")[0] == 3
+    with pytest.raises(ConfigError, match="星期"):
+        deadlines.parse_due("周三 17点")
