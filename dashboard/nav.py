@@ -28,4 +28,5 @@ PUBLIC_PAGES: list[PageSpec] = [
 ]
 
 STAFF_PAGES: list[PageSpec] = [
+    PageSpec("briefing.py", "briefing", "领导简报", "Briefing", ":material/summarize:", frozenset({"leader", "reviewer", "editor"})),
 ]
