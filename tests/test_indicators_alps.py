@@ -1,0 +1,94 @@
+"""ALPS: a synthetic seasonal series with one injected spike is flagged at exactly that period."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pricewatch import indicators
+from pricewatch.config import Settings
+from pricewatch.periods import period_of
+from tests.fixtures.indicator_data import M1, make_store
+
+N_WEEKS, SPIKE = 200, 170
+FIRST = date(2021, 1, 4)  # 2021-W01
+
+
+def synthetic() -> tuple[list[date], np.ndarray]:
+    """Trend + a month-of-year season + bounded noise (uniform +-0.3), and +3.0 at SPIKE."""
+    rng = np.random.default_rng(7)
+    starts = [FIRST + timedelta(weeks=i) for i in range(N_WEEKS)]
+    month = np.array([(d + timedelta(days=3)).month for d in starts])
+    y = 20 + 0.01 * np.arange(N_WEEKS) + 2 * np.sin(2 * np.pi * month / 12) \
+        + rng.uniform(-0.3, 0.3, N_WEEKS)
+    y[SPIKE] += 3.0
+    return starts, np.round(y, 2)
+
+
+def test_alps_flags_exactly_the_spike():
+    starts, y = synthetic()
+    scores = indicators.alps_scores(pd.Series(y, index=pd.to_datetime(starts)), "week")
+    bands = [indicators.alps_band(v) for v in scores]
+    # the spike is ~10 residual sd above the fit; bounded noise never reaches 2 sd
+    assert [i for i, b in enumerate(bands) if b == "crisis"] == [SPIKE]
+    assert scores.iloc[SPIKE] > 5
+
+
+def test_alps_needs_three_years():
+    starts, y = synthetic()
+    short = pd.Series(y[:155], index=pd.to_datetime(starts[:155]))   # 155 weeks < 156
+    assert indicators.alps_scores(short, "week").isna().all()
+    enough = pd.Series(y[:156], index=pd.to_datetime(starts[:156]))
+    assert indicators.alps_scores(enough, "week").notna().all()
+
+
+def test_alps_monthly_series():
+    # 48 months: trend + season + bounded noise; a spike in month 40 is the only crisis
+    rng = np.random.default_rng(3)
+    idx = pd.date_range("2020-01-01", periods=48, freq="MS")
+    y = 10 + 0.05 * np.arange(48) + np.cos(2 * np.pi * np.asarray(idx.month) / 12) \
+        + rng.uniform(-0.1, 0.1, 48)
+    y[40] += 1.5
+    bands = [indicators.alps_band(v) for v in indicators.alps_scores(pd.Series(y, index=idx), "month")]
+    assert [i for i, b in enumerate(bands) if b == "crisis"] == [40]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    starts, y = synthetic()
+    rows = [("季节菜", M1, d, float(v)) for d, v in zip(starts, y, strict=True)]
+    return make_store(tmp_path_factory.mktemp("alps") / "pw.duckdb", rows)
+
+
+def test_report_raises_an_alps_alert_at_the_spike(store):
+    starts, _ = synthetic()
+    # the series is scored with its prices up to the reported period
+    spike = indicators.report(store, period=period_of(starts[SPIKE]).label, settings=Settings())
+    alps = [a for a in spike.alerts if a["kind"] == "alps"]
+    assert len(alps) == 1 and alps[0]["commodity"] == "季节菜" and alps[0]["level"] == "crisis"
+    assert alps[0]["message"].startswith("季节菜价格明显高于按长期趋势和季节规律推算的水平(ALPS指数")
+    row = spike.items.iloc[0]
+    # the item's alert text carries every alert of the commodity: here the jump too (+11.4 %)
+    assert row["alps_level"] == "crisis"
+    assert row["alert"] == "季节菜环比上涨11.4%,超过5%预警线;" + alps[0]["message"]
+
+
+@pytest.mark.parametrize("week", [
+    SPIKE - 1,   # the week before the spike: normal noise
+    SPIKE + 1,   # the week after: back on trend (the spike is in the fit now)
+    N_WEEKS - 1,  # the latest week
+])
+def test_report_has_no_alps_alert_elsewhere(store, week):
+    starts, _ = synthetic()
+    rep = indicators.report(store, period=period_of(starts[week]).label, settings=Settings())
+    assert [a for a in rep.alerts if a["kind"] == "alps"] == []
+    assert rep.items.iloc[0]["alps"] is not None
+
+
+def test_report_has_no_alps_score_before_three_years(store):
+    starts, _ = synthetic()
+    rep = indicators.report(store, period=period_of(starts[150]).label, settings=Settings())
+    assert rep.items.iloc[0]["alps"] is None and rep.items.iloc[0]["alps_level"] is None
