@@ -1,0 +1,200 @@
+"""撰写解读 (editors): my notes, a new note (生成本期分析初稿), editing with a live preview,
+attachments, the checks, and 提交审核. The preview is the sanitised HTML of
+pricewatch.notes.render (raw HTML in a note shows as text; javascript:/data: links lose
+their target)."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import tr
+from dashboard.state import current_user, get_store, settings
+from pricewatch.errors import PricewatchError
+from pricewatch.indicators import report, resolve_period
+from pricewatch.notes import draft
+from pricewatch.notes.checks import render_body
+from pricewatch.notes.model import EXT_TYPES, KINDS
+from pricewatch.notes.render import markdown_to_html
+from pricewatch.notes.workflow import EDITABLE, Notebook
+
+NEW = "__new__"
+ss = st.session_state
+user = current_user()
+st.title(tr("撰写解读", "Write notes"))
+if user is None or not user.can("write_note"):
+    st.error(tr("只有编辑可以撰写解读。", "Only editors write notes."))
+    st.stop()
+
+store, cfg = get_store(), settings()
+book = Notebook(store, cfg)
+try:
+    book.due_publications()
+except PricewatchError as e:
+    st.warning(str(e))
+
+
+def _show_error(e: PricewatchError) -> None:
+    st.error(e.message + (f" — {e.hint}" if e.hint else ""))
+
+
+def _draft_for(period: str) -> tuple[str, str]:
+    rep = report(store, period=period, public=False)
+    if rep is None or rep.items.empty:
+        raise PricewatchError(tr(f"{period} 没有价格数据", f"No prices for {period}"),
+                              tr("先上传该期数据", "Upload that period's data first"))
+    return draft.generate_for(rep, cfg)
+
+
+if "_edit_next" in ss:  # chosen after a rerun: set before the selectbox exists
+    ss["edit_pick"] = ss.pop("_edit_next")
+if "_flash" in ss:
+    st.success(ss.pop("_flash"))
+
+mine = book.list(user, author=None if user.role == "admin" else user.name)
+labels = {NEW: tr("＋ 新建解读", "+ New note")}
+labels |= {n.id: f"{n.title} · {n.status_name} · {n.id}" for n in mine}
+pick = st.selectbox(tr("选择解读", "Note"), list(labels), format_func=labels.get, key="edit_pick")
+
+if pick == NEW:
+    try:
+        latest = resolve_period(store, public=False)
+    except PricewatchError:
+        latest = None
+    kind = st.selectbox(tr("类型", "Kind"), KINDS, key="new_kind")
+    period = st.text_input(tr("期间(周: 2026-W47, 月: 2026-11; 政策解读可留空)",
+                              "Period (2026-W47 or 2026-11; may be empty for a policy note)"),
+                           value=latest.label if latest else "", key="new_period")
+    title = st.text_input(tr("标题(生成初稿时可留空)", "Title (may be empty with a draft)"),
+                          key="new_title", max_chars=200)
+    gen = st.checkbox(tr("生成本期分析初稿", "Generate the period's first draft"),
+                      value=kind == "价格监测分析", key="new_gen")
+    corrects = None
+    if kind == "更正说明":
+        published = [n.id for n in book.list(user, status="published")]
+        corrects = st.selectbox(tr("更正哪一篇", "Corrects"), published, key="new_corrects")
+    if st.button(tr("新建", "Create"), type="primary", key="new_create"):
+        try:
+            body = ""
+            if gen and period.strip():
+                t, body = _draft_for(period.strip())
+                title = title.strip() or t
+            n = book.create(user, title=title.strip(), kind=kind, period=period.strip() or None,
+                            body=body, corrects=corrects)
+        except PricewatchError as e:
+            _show_error(e)
+        else:
+            ss["_edit_next"] = n.id
+            ss["_flash"] = tr(f"已新建 {n.id}", f"Created {n.id}")
+            st.rerun()
+    st.stop()
+
+try:
+    note = book.repo.get(pick)
+except PricewatchError as e:
+    _show_error(e)
+    st.stop()
+
+st.caption(f"{note.kind} · {note.period or '—'} · {tr('状态', 'Status')}: {note.status_name} · "
+           f"{tr('第', 'v')}{note.version}{tr('版', '')} · {note.id}")
+for c in note.review_comments:
+    st.info(f"{c.get('at', '')[:16]} {c.get('by', '')}: {c.get('comment', '')}")
+
+editable = note.status in EDITABLE and (note.author == user.name or user.role == "admin")
+key = f"{note.id}_{note.version}"
+if not editable:
+    st.warning(tr(f"当前状态为「{note.status_name}」,不能修改。", f"Status {note.status}: read only."))
+    st.html(markdown_to_html(render_body(store, note, public=False)))
+    st.stop()
+
+com = data.commodities()
+names = com["name"].tolist() if not com.empty else []
+cats = sorted(set(com["category"])) if not com.empty else []
+# widget state starts from the saved note (no value= with key=, so setting it later is clean)
+for k, v in ((f"title_{key}", note.title), (f"period_{key}", note.period or ""),
+             (f"com_{key}", [c for c in note.commodities if c in names]),
+             (f"cat_{key}", [c for c in note.categories if c in cats]), (f"body_{key}", note.body)):
+    ss.setdefault(k, v)
+if f"_body_next_{key}" in ss:
+    ss[f"body_{key}"] = ss.pop(f"_body_next_{key}")
+left, right = st.columns(2)
+with left:
+    title = st.text_input(tr("标题", "Title"), key=f"title_{key}", max_chars=200)
+    period = st.text_input(tr("期间", "Period"), key=f"period_{key}")
+    commodities = st.multiselect(tr("涉及商品", "Items"), names, key=f"com_{key}")
+    categories = st.multiselect(tr("涉及类别", "Categories"), cats, key=f"cat_{key}")
+    body = st.text_area(
+        tr("正文(Markdown;可用占位符 {{price 商品}}、{{wow 商品}}、{{yoy 商品}})",
+           "Body (Markdown; placeholders {{price item}}, {{wow item}}, {{yoy item}})"),
+        height=460, key=f"body_{key}")
+with right:
+    st.markdown(f"**{tr('预览', 'Preview')}**")
+    preview = replace(note, body=body, period=period.strip() or None)
+    try:
+        st.html(markdown_to_html(render_body(store, preview, public=False)))
+    except PricewatchError as e:
+        _show_error(e)
+
+changes = {"title": title.strip(), "body": body, "period": period.strip() or None,
+           "commodities": commodities, "categories": categories}
+b1, b2, b3 = st.columns(3)
+if b1.button(tr("保存", "Save"), key="edit_save", type="primary"):
+    try:
+        book.edit(user, note.id, expected_version=note.version, **changes)
+    except PricewatchError as e:
+        _show_error(e)
+    else:
+        ss["_flash"] = tr("已保存", "Saved")
+        st.rerun()
+if b2.button(tr("生成本期分析初稿", "Generate first draft"), key="edit_gen"):
+    try:
+        _, text = _draft_for(period.strip())
+    except PricewatchError as e:
+        _show_error(e)
+    else:
+        ss[f"_body_next_{key}"] = text
+        st.rerun()
+if b3.button(tr("提交审核", "Submit for review"), key="edit_submit"):
+    try:
+        book.edit(user, note.id, expected_version=note.version, **changes)
+        book.submit(user, note.id)
+    except PricewatchError as e:
+        _show_error(e)
+    else:
+        ss["_flash"] = tr("已提交审核", "Submitted for review")
+        st.rerun()
+
+with st.expander(tr("检查(数据核对、保密审查、数据发布)", "Checks"), expanded=False):
+    try:
+        results = book.checks(preview)
+    except PricewatchError as e:
+        _show_error(e)
+        results = []
+    for r in results:
+        icon = "✅" if r.ok else "⚠️"
+        st.markdown(f"{icon} **{r.title}**: {r.summary}")
+        for f in r.findings:
+            st.text(f"  {f.get('message') or f.get('kind_name', '')}  {f.get('context', '')}"
+                    + (f"  → {f['expected']}" if f.get("expected") else ""))
+
+st.subheader(tr("附件", "Attachments"))
+for a in note.attachments:
+    c1, c2 = st.columns([4, 1])
+    c1.text(f"📎 {a['name']} ({a['size'] / 1024:.0f} KB)")
+    if c2.button(tr("删除", "Remove"), key=f"detach_{a['name']}"):
+        try:
+            book.remove_attachment(user, note.id, a["name"])
+        except PricewatchError as e:
+            _show_error(e)
+        else:
+            st.rerun()
+up = st.file_uploader(tr("添加附件(PDF、DOCX、PNG、JPEG)", "Add attachment (PDF, DOCX, PNG, JPEG)"),
+                      type=[e.lstrip(".") for e in EXT_TYPES], key=f"upload_{key}")
+if up is not None and st.button(tr("上传附件", "Upload"), key="attach"):
+    try:
+        book.add_attachment(user, note.id, up.name, up.getvalue())
+    except PricewatchError as e:
+        _show_error(e)
+    else:
+        ss["_flash"] = tr(f"已添加附件 {up.name}", f"Attached {up.name}")
+        st.rerun()

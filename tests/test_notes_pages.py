@@ -1,0 +1,114 @@
+"""AppTest walk through the staff pages: an editor drafts and submits, a reviewer approves
+with the cited data released together and publishes; the public then sees the note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pricewatch import notes as notes_api
+from pricewatch.accounts import User
+from pricewatch.config import load_settings
+from tests.fixtures.notes_env import build_template, copy_env
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="session")
+def notes_template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("notes_pages_template"))
+
+
+@pytest.fixture
+def db(notes_template, tmp_path, monkeypatch):
+    return copy_env(notes_template, tmp_path, monkeypatch)
+
+
+def open_page(user: User | None, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def alltext(at: AppTest) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.caption] + [str(e.value) for e in at.markdown]
+    parts += [e.value for e in at.info] + [e.value for e in at.error] + [e.value for e in at.success]
+    parts += [e.value for e in at.warning] + [e.value for e in at.text]
+    return "\n".join(map(str, parts))
+
+
+def test_walk_draft_to_published(db):
+    editor, reviewer = User("editor", "editor"), User("reviewer", "reviewer")
+    settings = load_settings()
+
+    # the editor: a new 价格监测分析 for 2024-W18 with the generated first draft
+    at = open_page(editor, "app_pages/notes_edit.py")
+    at.text_input(key="new_period").set_value("2024-W18")
+    assert at.checkbox(key="new_gen").value is True
+    at.button(key="new_create").click().run()
+    assert not at.exception, at.exception
+    assert "已新建 2024-w18-analysis" in alltext(at)
+    body = at.text_area(key="body_2024-w18-analysis_1").value
+    assert "大米均价6.73元/公斤,环比上涨7.8%" in body
+    # the live preview is sanitised HTML of the same text
+    at.text_area(key="body_2024-w18-analysis_1").set_value(body + "\n\n<script>alert(1)</script>").run()
+    assert not at.exception
+    at.button(key="edit_submit").click().run()
+    assert not at.exception, at.exception
+    assert "已提交审核" in alltext(at)
+    note = notes_api.Notebook(db, settings).repo.get("2024-w18-analysis")
+    assert note.status == "submitted" and "<script>alert(1)</script>" in note.body
+
+    # editors have no review page in their navigation
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page(editor, "app_pages/review.py")
+
+    # the reviewer: the W18 data are pending, so approval is blocked until they go together
+    at = open_page(reviewer, "app_pages/review.py")
+    assert at.selectbox(key="review_pick").value == "2024-w18-analysis"
+    assert "数据发布" in alltext(at) and "未通过" in alltext(at)
+    at.button(key="approve").click().run()
+    assert "检查未通过" in alltext(at)
+    assert notes_api.Notebook(db, settings).repo.get(note.id).status == "submitted"
+    at.checkbox(key="release_together").check().run()
+    at.text_area(key="review_comment").input("数据核对无误").run()
+    at.button(key="approve").click().run()
+    assert not at.exception, at.exception
+    assert "已审核通过" in alltext(at)
+    at.button(key="publish").click().run()
+    assert not at.exception, at.exception
+    assert "已发布" in alltext(at)
+
+    published = notes_api.list_published(settings, db)
+    assert [n.id for n in published] == ["2024-w18-analysis"]
+    with db.read() as s:
+        assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
+
+
+def test_release_and_deadlines_pages(db):
+    reviewer = User("reviewer", "reviewer")
+    at = open_page(reviewer, "app_pages/deadlines.py")
+    assert "限时发布" in alltext(at)
+    at = open_page(reviewer, "app_pages/release.py")
+    assert at.multiselect(key="release_ids").value == [3]
+    at.button(key="release_go").click().run()
+    assert not at.exception, at.exception
+    assert "已发布 1 个上传" in alltext(at)
+    with db.read() as s:
+        assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page(User("editor", "editor"), "app_pages/release.py")
+
+
+def test_leader_sees_deadlines_not_editing(db):
+    at = open_page(User("leader", "leader"), "app_pages/deadlines.py")
+    assert "逾期" in alltext(at) or "没有逾期" in alltext(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page(User("leader", "leader"), "app_pages/notes_edit.py")
