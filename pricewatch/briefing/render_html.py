@@ -41,11 +41,13 @@ th, td { padding: .55mm 1.1mm; border-bottom: .4pt solid #ddd; text-align: right
 th { background: #f3f3f3; font-weight: 700; border-bottom: .6pt solid #999; font-size: 8pt; }
 td.l, th.l { text-align: left; }
 .small { font-size: 7.5pt; color: #616161; }
-.two { display: flex; gap: 5mm; }
-.two > div { flex: 1 1 0; min-width: 0; }
+/* floats, not flex: WeasyPrint lays a flex item out several times, tables included */
+.clear { clear: both; height: 0; }
+.two > div { float: left; width: 48.6%; }
+.two > div + div { float: right; }
 .prices td, .prices th { font-size: 7.6pt; padding: .35mm .8mm; }
-.cat { display: flex; gap: 4mm; align-items: flex-start; }
-.cat table { width: 52%; }
+.cat table { width: 52%; float: left; }
+.cat > div { float: right; width: 45%; }
 ul.alerts { margin: 0; padding-left: 4.5mm; }
 ul.alerts li { margin: .4mm 0; }
 .note { margin: 1mm 0 2mm; page-break-inside: avoid; }
@@ -107,8 +109,9 @@ def _mover_rows(movers: list[Mover], up: bool, per_row_tags: bool) -> str:
 
 
 def _price_table(items: list[Item], per_row_tags: bool) -> str:
-    head = ('<tr><th class="l">商品</th><th class="l">单位</th><th>本期</th><th>上期</th>'
-            "<th>环比</th><th>去年同期</th><th>同比</th></tr>")
+    # a <thead> is repeated by WeasyPrint on every page the table runs onto
+    head = ('<thead><tr><th class="l">商品</th><th class="l">单位</th><th>本期</th><th>上期</th>'
+            "<th>环比</th><th>去年同期</th><th>同比</th></tr></thead>")
     rows = []
     for i in items:
         rows.append(
@@ -116,7 +119,7 @@ def _price_table(items: list[Item], per_row_tags: bool) -> str:
             f'<td class="l">{escape(i.unit)}</td><td>{fmt.price(i.price)}</td>'
             f"<td>{fmt.price(i.prev_price)}</td><td>{_pct(i.wow_pct)}</td>"
             f"<td>{fmt.price(i.yoy_price)}</td><td>{_pct(i.yoy_pct)}</td></tr>")
-    return f'<table class="prices">{head}{"".join(rows)}</table>'
+    return f'<table class="prices">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
 def render(b: Briefing) -> str:
@@ -158,7 +161,7 @@ def render(b: Briefing) -> str:
         out.append(f'<div class="cat"><table><tr><th class="l">类别</th><th>指数</th>'
                    f"<th>环比</th></tr>{rows}</table><div>{chart}"
                    f'<div class="small">各类别指数环比(%)。{base}篮子权重取自商品目录。</div>'
-                   "</div></div>")
+                   '</div></div><div class="clear"></div>')
 
     out.append(f"<h2>三、涨跌幅居前的商品{sec_tag}</h2>")
     head = ('<tr><th class="l">{}</th><th>本期均价</th><th>环比</th>'
@@ -167,7 +170,7 @@ def render(b: Briefing) -> str:
     out.append('<div class="two"><div><table>' + head.format("涨幅居前", n_spark)
                + _mover_rows(b.movers_up, True, per_row) + "</table></div><div><table>"
                + head.format("跌幅居前", n_spark) + _mover_rows(b.movers_down, False, per_row)
-               + "</table></div></div>")
+               + '</table></div></div><div class="clear"></div>')
 
     out.append(f"<h2>四、价格预警{sec_tag}</h2>")
     if b.alerts is None:
@@ -188,7 +191,7 @@ def render(b: Briefing) -> str:
     out.append(f"<h2>六、主要商品价格及与上期、去年同期比较{sec_tag}</h2>")
     half = (len(b.items) + 1) // 2
     out.append('<div class="two"><div>' + _price_table(b.items[:half], per_row) + "</div><div>"
-               + _price_table(b.items[half:], per_row) + "</div></div>")
+               + _price_table(b.items[half:], per_row) + '</div></div><div class="clear"></div>')
     out.append('<p class="small">价格为各市场均价;环比、同比按两期都有报价的市场计算,'
                "市场数变化时可能与两期均价之比略有出入。“—”表示无可比数据。</p>")
 
