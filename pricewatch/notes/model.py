@@ -12,7 +12,7 @@ changes it (and writes the audit log). A save writes the history copy first, the
 current file, each through a temporary file in the same directory + ``fsync`` +
 ``os.replace``: a crash at any point leaves either the old or the new file whole, never a
 half-written one. Concurrent editors are caught by an optimistic version check
-(``expected_version``) taken under an exclusive ``flock`` on ``.lock``.
+(``expected_version``) taken under an exclusive ``flock`` on the notes directory.
 
 The front matter is parsed with ``yaml.SafeLoader`` (python-frontmatter's default): a note
 file can never construct Python objects.
@@ -108,8 +108,6 @@ class Note:
     published_at: datetime | None = None
     #: the store's data version the figures were last checked against
     data_version: int | None = None
-    #: the figures the note cites, as checked at publication: [{commodity, field, value}]
-    cited: list[dict[str, Any]] = field(default_factory=list)
     corrects: str | None = None
     corrected_by: str | None = None
     #: [{check, reason, by, at}] — checks a reviewer let pass with a written reason
@@ -163,7 +161,7 @@ class Note:
         for key in ("publish_at", "published_at", "created_at", "updated_at"):
             kwargs[key] = parse_dt(kwargs.get(key))
         for key in ("commodities", "categories", "markets", "review_comments", "overrides",
-                    "release_uploads", "attachments", "cited"):
+                    "release_uploads", "attachments"):
             v = kwargs.get(key)
             kwargs[key] = list(v) if isinstance(v, list) else []
         if "id" not in kwargs or "title" not in kwargs:
@@ -248,7 +246,8 @@ class NoteRepo:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        # flock on the directory itself: no lock file to leave lying in the notes folder
+        fd = os.open(self.root, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
