@@ -1,30 +1,50 @@
 """The only st.cache_* wrappers. Every cached result is keyed by the store's data version,
-so a page view never rescans history and a new load or release is seen at once."""
+so a page view never rescans history and a new load or release is seen at once.
+
+Every figure comes from :mod:`pricewatch.indicators` (the single source of published
+numbers); this module only caches what it returns. The public pages call these wrappers
+with ``public=True`` (the default): that reads the ``obs_public`` view alone, so only
+released data reach them (invariant 1). Notes are read through :func:`published_notes`,
+which never returns a note whose status is not ``published``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import frontmatter
+import nh3
 import pandas as pd
 import streamlit as st
+from markdown_it import MarkdownIt
 
+from pricewatch import export as export_lib
 from pricewatch import indicators
 from pricewatch.indicators import Report
 from pricewatch.store import queries
 
-from .state import get_store
+from .state import get_store, settings
 
 
 def version() -> int:
     return get_store().version()
 
 
+def _key() -> tuple[str, int]:
+    store = get_store()
+    return str(store.path), store.version()
+
+
+# -- reports and series ----------------------------------------------------------------
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def _report(db: str, ver: int, public: bool, period: str | None) -> Report | None:
     return indicators.report(get_store(), period=period, public=public)
 
 
 def report(public: bool = True, period: str | None = None) -> Report | None:
-    store = get_store()
-    return _report(str(store.path), store.version(), public, period)
+    return _report(*_key(), public, period)
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
@@ -33,8 +53,111 @@ def _series(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
 
 
 def series(commodity: str, public: bool = True) -> pd.DataFrame:
-    store = get_store()
-    return _series(str(store.path), store.version(), commodity, public)
+    return _series(*_key(), commodity, public)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _board(db: str, ver: int, public: bool) -> pd.DataFrame:
+    return indicators.board(get_store(), public=public)
+
+
+def board(public: bool = True) -> pd.DataFrame:
+    """The latest period's board: category, commodity, unit, price, wow_pct, yoy_pct,
+    direction, alert, markets, spark (the last 12 prices), in catalog order."""
+    return _board(*_key(), public)
+
+
+#: the ranges a person can pick: how many days back from the latest period (None: all)
+RANGES: dict[str, int | None] = {"3m": 91, "1y": 365, "all": None}
+
+
+def _cut(frame: pd.DataFrame, rng: str, end: date | None) -> pd.DataFrame:
+    """The rows of ``frame`` (with ``period_start``) inside the range ending at ``end``
+    (default: its last row). Slicing only: the moving average and the other figures were
+    computed by pricewatch.indicators over the whole history, so a range's first points
+    keep theirs."""
+    if frame.empty:
+        return frame
+    starts = pd.to_datetime(frame["period_start"])
+    last = pd.Timestamp(end) if end is not None else starts.max()
+    keep = starts <= last
+    days = RANGES.get(rng)
+    if days is not None:
+        keep &= starts > last - pd.Timedelta(days=days)
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
+    t = indicators.trend(get_store(), commodity, public=public)
+    return t.rename(columns={"start": "period_start", "ma4": "ma", "yoy_price": "last_year"})
+
+
+def trend(commodity: str, rng: str = "1y", *, end: date | None = None,
+          public: bool = True) -> pd.DataFrame:
+    """One commodity per period (indicators.trend): period, period_start, price, ma (4-period
+    moving average), last_year (same period a year earlier), markets ...; cut to ``rng``.
+    A period without a price has price None (the line shows a gap)."""
+    return _cut(_trend(*_key(), commodity, public), rng, end)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _market_trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
+    return indicators.market_trend(get_store(), commodity, public=public).rename(
+        columns={"start": "period_start"})
+
+
+def market_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.DataFrame:
+    """One commodity per period and market: period, period_start, market, price."""
+    return _cut(_market_trend(*_key(), commodity, public), rng, None)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _spread_trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
+    mt = indicators.market_trend(get_store(), commodity, public=public)
+    rows = []
+    for (period, start), g in mt.groupby(["period", "start"], sort=True):
+        sp = indicators.spread(g["price"].astype("float64"))
+        rows.append({"period": period, "period_start": start, "min": sp["min"], "max": sp["max"],
+                     "cv_pct": indicators.round_half_up(sp["cv_pct"], 1), "markets": len(g)})
+    return pd.DataFrame(rows, columns=["period", "period_start", "min", "max", "cv_pct", "markets"])
+
+
+def spread_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.DataFrame:
+    """The spread across markets per period (indicators.spread of each period's published
+    market prices): period, period_start, min, max, cv_pct, markets."""
+    return _cut(_spread_trend(*_key(), commodity, public), rng, None)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _market_comparison(db: str, ver: int, commodity: str | None, public: bool) -> pd.DataFrame:
+    return indicators.market_comparison(get_store(), public=public, commodity=commodity)
+
+
+def market_comparison(commodity: str | None = None, public: bool = True) -> pd.DataFrame:
+    """The latest period, one row per (commodity, market): period, commodity, category,
+    market, price, prev_price, wow_pct (that market's own), diff_pct (from the average)."""
+    return _market_comparison(*_key(), commodity, public)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _category_indices(db: str, ver: int, public: bool) -> pd.DataFrame:
+    return indicators.category_index_series(get_store(), public=public).rename(
+        columns={"start": "period_start"})
+
+
+def category_indices(rng: str = "all", public: bool = True) -> pd.DataFrame:
+    """Category index (100 at the first period with data) per period and category:
+    period, period_start, category, index, wow_pct, commodities."""
+    return _cut(_category_indices(*_key(), public), rng, None)
+
+
+def trend_labels() -> dict[str, str]:
+    from .i18n import tr
+
+    return {"avg": tr("均价", "Average"), "ma": tr("4期移动平均", "4-period moving average"),
+            "last_year": tr("去年同期", "Same period last year"), "notes": tr("价格解读", "Notes"),
+            "min": tr("最低", "Lowest"), "max": tr("最高", "Highest"), "mean": tr("均价", "Average")}
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
@@ -44,5 +167,148 @@ def _commodities(db: str, ver: int) -> pd.DataFrame:
 
 
 def commodities() -> pd.DataFrame:
-    store = get_store()
-    return _commodities(str(store.path), store.version())
+    """The catalog (names, categories, units): not price data, the same for every audience."""
+    return _commodities(*_key())
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _markets(db: str, ver: int) -> pd.DataFrame:
+    with get_store().read() as s:
+        return queries.markets(s)
+
+
+def markets() -> pd.DataFrame:
+    return _markets(*_key())
+
+
+# -- downloads -----------------------------------------------------------------------------
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _export(db: str, ver: int, fmt: str, start: date | None, end: date | None,
+            names: tuple[str, ...]) -> tuple[bytes, int, pd.DataFrame]:
+    q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=names)
+    frame = _text_safe(export_lib.frame(get_store(), q))
+    return export_lib.render(frame, fmt), len(frame), frame.head(20)
+
+
+def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """export.neutralise applied to every text column, whatever its dtype (pandas 3 names
+    text columns ``str``, which a dtype check for object/"string" misses). Idempotent: a
+    neutralised value starts with ' and is left alone when render() applies it again."""
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(export_lib.neutralise)
+    return out
+
+
+def export(fmt: str, start: date | None = None, end: date | None = None,
+           commodities: list[str] | None = None) -> tuple[bytes, int, pd.DataFrame]:
+    """Released observations as ``fmt`` (csv | xlsx): (file bytes, row count, first rows).
+
+    The same code as ``python -m pricewatch export --public`` (pricewatch.export): always the
+    public view; text that looks like a formula is prefixed with ', numbers stay numbers.
+    """
+    return _export(*_key(), fmt, start, end, tuple(commodities or ()))
+
+
+# -- notes ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PublicNote:
+    """What the public may see of a published note (front matter fields + body)."""
+
+    id: str
+    title: str
+    kind: str
+    period: str | None
+    published_at: str | None  # ISO date(time) text, for ordering and display
+    commodities: tuple[str, ...]
+    categories: tuple[str, ...]
+    body: str
+    path: str
+    attachments: tuple[str, ...]  # absolute paths of existing files beside the note
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value if v is not None)
+    return (str(value),)
+
+
+def _read_notes(notes_dir: Path) -> list[PublicNote]:
+    """Every note file in ``notes_dir`` whose front matter says ``status: published``.
+
+    A file that cannot be parsed is skipped (one broken note must not take the public
+    pages down). Attachments are the files named in the front matter ``attachments`` that
+    exist in the note's ``<id>.files/`` folder (a name with a path part is ignored).
+    """
+    out: list[PublicNote] = []
+    if not notes_dir.is_dir():
+        return out
+    for path in sorted(notes_dir.glob("*.md")):
+        try:
+            post = frontmatter.load(path)
+        except Exception:  # noqa: BLE001 - malformed YAML or encoding: skip that note only
+            continue
+        meta = post.metadata
+        if str(meta.get("status", "")).strip() != "published":
+            continue
+        files = []
+        folder = path.with_name(path.stem + ".files")
+        for item in _as_list(meta.get("attachments")):
+            name = str(item.get("name") if isinstance(item, dict) else item)
+            f = folder / name
+            # a bare file name inside the note's own folder, nothing else
+            if name and Path(name).name == name and not name.startswith(".") and f.is_file():
+                files.append(str(f))
+        published = meta.get("published_at") or meta.get("publish_at")
+        out.append(PublicNote(
+            id=str(meta.get("id") or path.stem), title=str(meta.get("title") or path.stem),
+            kind=str(meta.get("kind") or ""), period=str(meta["period"]) if meta.get("period") else None,
+            published_at=str(published) if published else None,
+            commodities=_as_tuple(meta.get("commodities")), categories=_as_tuple(meta.get("categories")),
+            body=post.content, path=str(path), attachments=tuple(files),
+        ))
+    out.sort(key=lambda n: (n.published_at or "", n.period or "", n.id), reverse=True)
+    return out
+
+
+def _dir_stamp(d: Path) -> float:
+    """Changes whenever a note file is added, removed or saved (the notes' cache key)."""
+    if not d.is_dir():
+        return 0.0
+    return sum(p.stat().st_mtime_ns for p in d.glob("*.md")) + len(list(d.glob("*.md")))
+
+
+@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+def _published_notes(notes_dir: str, stamp: float) -> list[PublicNote]:
+    return _read_notes(Path(notes_dir))
+
+
+def published_notes() -> list[PublicNote]:
+    """Published notes, newest first (cached until a note file changes)."""
+    d = Path(settings().interpretations_dir)
+    return _published_notes(str(d), _dir_stamp(d))
+
+
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def note_html(body: str) -> str:
+    """A note's markdown as safe HTML: raw HTML is not parsed (it shows as text), and the
+    result is sanitised by nh3 with only http, https and mailto links (a javascript: or
+    data: link loses its href). Images are dropped: a note's charts are drawn by the app."""
+    html = _MD.render(body)
+    return nh3.clean(
+        html, tags={"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em",
+                    "a", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
+                    "hr", "br"},
+        attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )

@@ -25,6 +25,10 @@ STAFF = frozenset({"editor", "reviewer", "leader", "admin"})
 PUBLIC_PAGES: list[PageSpec] = [
     PageSpec("home.py", "", "本周价格", "This week", ":material/storefront:"),
     PageSpec("trend.py", "trend", "商品走势", "Price trends", ":material/show_chart:"),
+    PageSpec("markets.py", "markets", "市场对比", "Markets", ":material/compare_arrows:"),
+    PageSpec("indices.py", "indices", "分类指数", "Category indices", ":material/stacked_line_chart:"),
+    PageSpec("notes.py", "notes", "价格解读", "Notes", ":material/article:"),
+    PageSpec("download.py", "download", "数据下载", "Download data", ":material/download:"),
 ]
 
 STAFF_PAGES: list[PageSpec] = [

@@ -1,31 +1,32 @@
-"""本周价格: the latest released period, by category, and a trend for a chosen commodity."""
+"""本周价格 (/): the latest released period: headline, alerts, the board by category, notes.
+
+Every figure is the public report of pricewatch.indicators (released data only); the page
+only lays it out. A commodity's name links to its trend page.
+"""
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import tr
+from dashboard.i18n import lang, tr
+from dashboard.share import share_box
 from pricewatch.errors import PricewatchError
 
-
-def _fmt_pct(v: float | None) -> str:
-    if v is None:
-        return "—"
-    if v == 0:
-        return tr("持平", "flat")
-    return f"{'▲' if v > 0 else '▼'} {abs(v):.1f}%"
+DEFAULT_UNIT = "元/公斤"
 
 
-def _colour(v: str) -> str:
-    if v.startswith("▲"):
-        return f"color: {charts.UP}"
-    if v.startswith("▼"):
-        return f"color: {charts.DOWN}"
-    return f"color: {charts.FLAT}"
+def _unit_note(g: pd.DataFrame) -> str:
+    """'单位: 元/公斤' or '单位: 元/公斤; 大豆油、花生油为元/桶' for one category's rows."""
+    units = g.groupby("unit", sort=False)["commodity"].apply(list)
+    main = DEFAULT_UNIT if DEFAULT_UNIT in units.index else units.index[0]
+    parts = [tr(f"单位: {main}", f"unit: {main}")]
+    parts += [tr(f"{'、'.join(v)}为{u}", f"{', '.join(v)}: {u}") for u, v in units.items() if u != main]
+    return "; ".join(parts)
 
 
 try:
     rep = data.report(public=True)
+    notes = data.published_notes()
 except PricewatchError as e:
     st.error(str(e))
     st.stop()
@@ -33,35 +34,82 @@ except PricewatchError as e:
 st.title(tr("本周价格", "This week's prices"))
 if rep is None or rep.items.empty:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
+    share_box("/")
     st.stop()
 
 j = rep.to_json()
 s = j["summary"]
-st.caption(f"{rep.period.label_zh if tr('zh', 'en') == 'zh' else rep.period.label} · "
-           f"{rep.period.start:%Y-%m-%d} — {rep.period.end:%Y-%m-%d}")
-st.subheader(tr(f"本周监测{s['n']}种商品,{s['up']}种上涨、{s['down']}种下降、{s['flat']}种持平",
-                f"{s['n']} items monitored: {s['up']} up, {s['down']} down, {s['flat']} flat"))
+period_text = rep.period.label_zh if lang() == "zh" else rep.period.label
+st.caption(f"{period_text} · {rep.period.start:%Y-%m-%d} — {rep.period.end:%Y-%m-%d}")
+st.subheader(tr(rep.headline("本周"),
+                f"{s['n']} items monitored this week: {s['up']} up, {s['down']} down, {s['flat']} flat"))
 
-items = pd.DataFrame(j["items"])
+
+# -- alerts, in plain language (the messages are written by pricewatch.indicators) --------
+st.markdown(f"#### {tr('价格提醒', 'Price alerts')}")
+MAX_ALERTS = 5  # a phone screen's worth; the rest fold away
+if j["alerts"]:
+    def _show(a: dict) -> None:
+        show = st.error if str(a.get("level") or "") in ("crisis", "alert") else st.warning
+        show(str(a.get("message") or a.get("commodity") or ""), icon=":material/warning:")
+
+    for a in j["alerts"][:MAX_ALERTS]:
+        _show(a)
+    if len(j["alerts"]) > MAX_ALERTS:
+        with st.expander(tr(f"其余 {len(j['alerts']) - MAX_ALERTS} 条提醒",
+                            f"{len(j['alerts']) - MAX_ALERTS} more alerts")):
+            for a in j["alerts"][MAX_ALERTS:]:
+                _show(a)
+else:
+    st.success(tr("本周没有超过预警线的价格波动。", "No price moved past its alert threshold this week."),
+               icon=":material/check_circle:")
+
+# -- the board, by category -------------------------------------------------------------------
+items = data.board(public=True)
+name_col, price_col = tr("商品", "Item"), tr("价格", "Price")
+wow_col, yoy_col, spark_col = tr("环比", "WoW"), tr("同比", "YoY"), tr("近12周", "12 weeks")
+flat_word = tr("持平", "flat")
+
+st.markdown(f"#### {tr('分类价格', 'Prices by category')}")
 for category, g in items.groupby("category", sort=False):
-    with st.expander(f"{category}({len(g)})", expanded=True):
-        table = pd.DataFrame({
-            tr("商品", "Item"): g["commodity"],
-            tr("单位", "Unit"): g["unit"],
-            tr("均价", "Price"): g["price"].map(lambda v: f"{v:.2f}"),
-            tr("环比", "WoW"): g["wow_pct"].map(_fmt_pct),
-            tr("同比", "YoY"): g["yoy_pct"].map(_fmt_pct),
-        })
-        styled = table.style.map(_colour, subset=[tr("环比", "WoW"), tr("同比", "YoY")])
-        st.dataframe(styled, hide_index=True, width="stretch")
+    table = pd.DataFrame({
+        name_col: [f"./trend?commodity={c}" for c in g["commodity"]],
+        price_col: g["price"].astype("float64").to_numpy(),
+        wow_col: [charts.fmt_pct(v, flat_word) for v in g["wow_pct"]],
+        yoy_col: [charts.fmt_pct(v, flat_word) for v in g["yoy_pct"]],
+        spark_col: [[v for v in sp if v is not None] for sp in g["spark"]],
+    })
+    st.markdown(f"**{category}** :gray[· {_unit_note(g)}]")
+    st.dataframe(
+        table.style.map(charts.pct_colour, subset=[wow_col, yoy_col]),
+        hide_index=True, width="stretch", height="content", key=f"board_{category}",
+        column_config={
+            # pixel widths that add up to a 390 px phone's content width (no sideways scroll)
+            name_col: st.column_config.LinkColumn(name_col, display_text=r"commodity=(.*)$",
+                                                  width=94),
+            price_col: st.column_config.NumberColumn(price_col, format="%.2f", width=60),
+            wow_col: st.column_config.TextColumn(wow_col, width=64),
+            yoy_col: st.column_config.TextColumn(yoy_col, width=64),
+            spark_col: st.column_config.LineChartColumn(spark_col, width=66),
+        },
+    )
+st.caption(tr(
+    "价格为各报价市场的均价;环比、同比只比较两期都有报价的市场,所以在市场有增减时,"
+    "它们可能与两期均价直接相除的结果不同。点商品名查看走势。",
+    "Prices are averages over the markets that reported. Changes compare only markets that "
+    "reported in both periods, so they can differ from the ratio of the two averages when "
+    "markets joined or left. Tap an item for its trend."))
 
-st.divider()
-names = items["commodity"].tolist()
-pick = st.selectbox(tr("查看走势", "Trend for"), names, key="commodity", bind="query-params")
-if pick:
-    unit = items.loc[items["commodity"] == pick, "unit"].iloc[0]
-    st.plotly_chart(charts.trend(data.series(pick), title=pick, unit=unit,
-                                 avg_label=tr("均价", "Average")),
-                    width="stretch", config={"displayModeBar": False})
-st.caption(tr("环比、同比按两期都有报价的市场计算;价格为各市场均价。",
-              "Changes use markets that reported in both periods; prices are market averages."))
+# -- the latest published notes --------------------------------------------------------------
+st.markdown(f"#### {tr('最新价格解读', 'Latest notes')}")
+if not notes:
+    st.caption(tr("暂无已发布的解读。", "No published notes yet."))
+for n in notes[:3]:
+    with st.container(border=True):
+        st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
+                     query_params={"note": n.id})
+        st.caption(" · ".join(x for x in (n.kind, n.period or "", (n.published_at or "")[:10]) if x))
+if len(notes) > 3:
+    st.page_link("app_pages/notes.py", label=tr("全部解读", "All notes"), icon=":material/list:")
+
+share_box("/")

@@ -1,19 +1,79 @@
-"""商品走势: one commodity over time (/trend?commodity=猪肉(五花))."""
+"""商品走势 (/trend): one commodity over time; ``/trend?commodity=猪肉(五花)`` opens it.
+
+The view lives in the URL (commodity, range 3m|1y|all, view avg|markets), so a copied link
+reopens it. The published notes that cite the commodity are stars on the chart at their
+periods (hover shows the title) and are listed beside it (below it on a phone).
+"""
 
 import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import tr
+from dashboard.share import share_box, url_choice
+from pricewatch.errors import PricewatchError
+from pricewatch.periods import parse_period
+
+RANGE_LABELS = {"3m": ("3个月", "3 months"), "1y": ("1年", "1 year"), "all": ("全部", "All")}
+VIEW_LABELS = {"avg": ("均价", "Average"), "markets": ("分市场", "By market")}
 
 st.title(tr("商品走势", "Price trends"))
-com = data.commodities()
+try:
+    com = data.commodities()
+    notes = data.published_notes()
+except PricewatchError as e:
+    st.error(str(e))
+    st.stop()
+
 names = com["name"].tolist()
+if not names:
+    st.info(tr("商品目录是空的。", "The catalog is empty."))
+    st.stop()
 pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params")
-if pick:
-    df = data.series(pick)
-    unit = com.loc[com["name"] == pick, "unit"].iloc[0]
-    if df.empty:
-        st.info(tr("该商品还没有已发布的价格。", "No released prices for this item yet."))
-    else:
-        st.plotly_chart(charts.trend(df, title=pick, unit=unit, avg_label=tr("均价", "Average")),
-                        width="stretch", config={"displayModeBar": False})
+c1, c2 = st.columns(2)
+with c1:
+    rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "1y", key="range", width="stretch")
+with c2:
+    view = url_choice(tr("显示", "Show"), VIEW_LABELS, "avg", key="view", width="stretch")
+
+unit = str(com.loc[com["name"] == pick, "unit"].iloc[0])
+frame = data.trend(pick, rng)
+if frame.empty:
+    st.info(tr("该商品还没有已发布的价格。", "No released prices for this item yet."))
+    share_box("/trend", {"commodity": pick, "range": rng, "view": view})
+    st.stop()
+
+# the published notes citing this commodity, newest first, and those in the shown range
+cited = [n for n in notes if pick in n.commodities]
+first, last = frame["period_start"].min(), frame["period_start"].max()
+markers = []
+for n in cited:
+    try:
+        p = parse_period(n.period) if n.period else None
+    except PricewatchError:
+        p = None
+    if p is not None and first <= p.start <= last:
+        markers.append(charts.Marker(p.start, n.title))
+
+per_market = data.market_trend(pick, rng) if view == "markets" else None
+chart_col, notes_col = st.columns([2, 1])
+with chart_col:
+    fig = charts.trend(frame, title=pick, unit=unit, labels=data.trend_labels(),
+                       markets=per_market, markers=markers)
+    st.plotly_chart(fig, width="stretch", config=charts.CONFIG, key="trend_chart")
+    latest = frame.iloc[-1]
+    st.caption(tr(
+        f"最新一期 {latest['period_start']:%Y-%m-%d} 当周均价 {latest['price']:.2f} {unit}"
+        f"({int(latest['markets'])}个市场报价)。虚线为去年同期,点线为4期移动平均,★为价格解读。",
+        f"Latest: week of {latest['period_start']:%Y-%m-%d}, average {latest['price']:.2f} {unit} "
+        f"({int(latest['markets'])} markets). Dashed: same period last year; dotted: 4-period "
+        "moving average; ★: a note."))
+with notes_col:
+    st.markdown(f"#### {tr('相关解读', 'Related notes')}")
+    if not cited:
+        st.caption(tr("暂无涉及该商品的解读。", "No notes on this item yet."))
+    for n in cited[:8]:
+        st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
+                     query_params={"note": n.id})
+        st.caption(" · ".join(x for x in (n.period or "", (n.published_at or "")[:10]) if x))
+
+share_box("/trend", {"commodity": pick, "range": rng, "view": view})

@@ -1,0 +1,85 @@
+"""市场对比 (/markets): markets side by side for a commodity or a category.
+
+``/markets?commodity=猪肉(五花)``: each market's price in the latest released period as bars,
+and the spread across markets over time (lowest to highest, and the coefficient of
+variation). ``/markets?by=category&category=蔬菜``: every commodity of the category by market.
+All figures come from pricewatch.indicators (market_comparison, market_trend, spread).
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import tr
+from dashboard.share import share_box, url_choice
+from pricewatch.errors import PricewatchError
+
+BY = {"commodity": ("按商品", "By item"), "category": ("按分类", "By category")}
+RANGE_LABELS = {"3m": ("3个月", "3 months"), "1y": ("1年", "1 year"), "all": ("全部", "All")}
+
+st.title(tr("市场对比", "Markets compared"))
+try:
+    latest = data.market_comparison()
+    com = data.commodities()
+except PricewatchError as e:
+    st.error(str(e))
+    st.stop()
+if latest.empty:
+    st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
+    share_box("/markets")
+    st.stop()
+
+by = url_choice(tr("对比方式", "Compare"), BY, "commodity", key="by", width="stretch")
+period = str(latest["period"].iloc[0])
+if by == "commodity":
+    names = [n for n in com["name"] if n in set(latest["commodity"])]
+    pick = st.selectbox(tr("商品", "Item"), names, key="commodity", bind="query-params")
+    unit = str(com.loc[com["name"] == pick, "unit"].iloc[0])
+    rows = latest[latest["commodity"] == pick]
+    st.plotly_chart(
+        charts.bars(rows.assign(price=rows["price"].astype("float64")), x="market", y="price",
+                    title=tr(f"{pick} · {period} 各市场价格", f"{pick} · {period} by market"), unit=unit),
+        width="stretch", config=charts.CONFIG, key="bars")
+    st.dataframe(
+        pd.DataFrame({
+            tr("市场", "Market"): rows["market"],
+            tr("价格", "Price"): rows["price"].astype("float64"),
+            tr("环比", "WoW"): [charts.fmt_pct(v, tr("持平", "flat")) for v in rows["wow_pct"]],
+            tr("与均价差", "vs average"): [charts.fmt_pct(v, "0.0%") for v in rows["diff_pct"]],
+        }),
+        hide_index=True, width="stretch", key="market_table",
+        column_config={tr("价格", "Price"): st.column_config.NumberColumn(format="%.2f")})
+
+    st.markdown(f"#### {tr('市场间价差走势', 'Spread across markets over time')}")
+    rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "1y", key="range", width="stretch")
+    spread = data.spread_trend(pick, rng)
+    avg = data.trend(pick, rng)[["period_start", "price"]].rename(columns={"price": "mean"})
+    spread = spread.merge(avg, on="period_start", how="left")
+    st.plotly_chart(charts.spread(spread, title=tr(f"{pick} 最高、最低与均价", f"{pick}: high, low, average"),
+                                  unit=unit, labels=data.trend_labels()),
+                    width="stretch", config=charts.CONFIG, key="spread")
+    cv = spread["cv_pct"].dropna()
+    if len(cv):
+        st.caption(tr(
+            f"最新一期各市场价格的变异系数为 {cv.iloc[-1]:.1f}%(标准差÷均价,越大说明市场间差价越大)。",
+            f"Latest coefficient of variation across markets: {cv.iloc[-1]:.1f}% "
+            "(standard deviation / mean; larger means wider gaps between markets)."))
+    share_box("/markets", {"by": by, "commodity": pick, "range": rng})
+else:
+    cats = list(dict.fromkeys(latest["category"]))
+    cat = st.selectbox(tr("分类", "Category"), cats, key="category", bind="query-params")
+    rows = latest[latest["category"] == cat]
+    table = rows.pivot_table(index="commodity", columns="market", values="price", aggfunc="first",
+                             sort=False).rename_axis(index=tr("商品", "Item"), columns=None)
+    st.markdown(f"#### {tr(f'{period} 各市场价格', f'{period} prices by market')}")
+    st.dataframe(table.astype("float64"), width="stretch", height="content", key="pivot",
+                 column_config={m: st.column_config.NumberColumn(format="%.2f") for m in table.columns})
+    st.markdown(f"#### {tr('与均价的差距(%)', 'Distance from the average (%)')}")
+    diff = rows.assign(diff_pct=rows["diff_pct"].astype("float64"))
+    st.plotly_chart(charts.grouped_bars(diff, x="diff_pct", y="commodity", group="market",
+                                        title=tr("正值表示高于各市场均价", "Positive: above the average")),
+                    width="stretch", config=charts.CONFIG, key="diff_bars")
+    share_box("/markets", {"by": by, "category": cat})
+
+st.caption(tr("价格为各市场当期均价;环比为该市场自身与上期相比。",
+              "Prices are each market's mean for the period; WoW compares a market with itself."))

@@ -1,0 +1,122 @@
+"""价格解读 (/notes): published notes, newest first, with filters; ``?note=<id>`` opens one.
+
+Only published notes exist for this page (dashboard.data.published_notes). A note's body is
+rendered by dashboard.data.note_html: raw HTML in the markdown shows as text, links keep
+only http/https/mailto targets. Its charts are drawn from released data; its attachments
+are offered for download.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import tr
+from dashboard.share import share_box
+from pricewatch.errors import PricewatchError
+from pricewatch.periods import parse_period
+
+MIME = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+# constant CSS (no note text in it): readable tables and wrapping on a phone
+NOTE_CSS = """<style>
+.pw-note { line-height: 1.75; overflow-wrap: anywhere; }
+.pw-note table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; display: block;
+                 overflow-x: auto; }
+.pw-note th, .pw-note td { border: 1px solid #ddd; padding: .3rem .6rem; }
+.pw-note th { background: #f5f5f5; }
+</style>"""
+
+try:
+    notes = data.published_notes()
+except PricewatchError as e:
+    st.error(str(e))
+    st.stop()
+
+
+def _meta_line(n: data.PublicNote) -> str:
+    date_text = (n.published_at or "")[:10]
+    return " · ".join(x for x in (n.kind, n.period or "", date_text) if x)
+
+
+def _note_view(n: data.PublicNote) -> None:
+    if st.button(tr("全部解读", "All notes"), icon=":material/arrow_back:", key="back"):
+        st.query_params.clear()
+        st.rerun()
+    st.title(n.title)
+    st.caption(_meta_line(n))
+    if n.commodities:
+        st.caption(tr("涉及商品: ", "Items: ") + "、".join(n.commodities))
+    st.html(NOTE_CSS + f'<div class="pw-note">{data.note_html(n.body)}</div>')
+
+    # its charts: each cited commodity over the year up to the note's period, the note marked
+    com = data.commodities()
+    try:
+        period = parse_period(n.period) if n.period else None
+    except PricewatchError:
+        period = None
+    for name in n.commodities[:4]:
+        row = com[com["name"] == name]
+        if row.empty:
+            continue
+        frame = data.trend(name, "1y", end=period.end if period else None)
+        if frame.empty:
+            continue
+        markers = [charts.Marker(period.start, n.title)] if period else []
+        st.plotly_chart(
+            charts.trend(frame, title=name, unit=str(row["unit"].iloc[0]), markers=markers,
+                         labels=data.trend_labels(), show_last_year=False),
+            width="stretch", config=charts.CONFIG, key=f"note_chart_{name}")
+        st.page_link("app_pages/trend.py", label=tr(f"{name} 完整走势", f"Full trend: {name}"),
+                     icon=":material/show_chart:", query_params={"commodity": name})
+
+    if n.attachments:
+        st.markdown(f"#### {tr('附件下载', 'Attachments')}")
+        for i, f in enumerate(n.attachments):
+            p = Path(f)
+            st.download_button(p.name, data=p.read_bytes(), file_name=p.name, icon=":material/attach_file:",
+                               mime=MIME.get(p.suffix.lower(), "application/octet-stream"),
+                               key=f"att_{i}", width="stretch")
+    share_box("/notes", {"note": n.id})
+
+
+wanted = st.query_params.get("note")
+if wanted:
+    match = [n for n in notes if n.id == wanted]
+    if match:
+        _note_view(match[0])
+        st.stop()
+    st.warning(tr("没有找到这篇解读,它可能尚未发布或已撤回。",
+                  "This note was not found: it may not be published yet, or it was withdrawn."))
+
+st.title(tr("价格解读", "Price notes"))
+all_commodities = sorted({c for n in notes for c in n.commodities})
+all_categories = sorted({c for n in notes for c in n.categories})
+all_periods = sorted({n.period for n in notes if n.period}, reverse=True)
+any_label = tr("全部", "All")
+c1, c2, c3 = st.columns(3)
+with c1:
+    f_com = st.selectbox(tr("商品", "Item"), all_commodities, index=None, placeholder=any_label,
+                         key="commodity", bind="query-params")
+with c2:
+    f_cat = st.selectbox(tr("分类", "Category"), all_categories, index=None, placeholder=any_label,
+                         key="category", bind="query-params")
+with c3:
+    f_per = st.selectbox(tr("期间", "Period"), all_periods, index=None, placeholder=any_label,
+                         key="period", bind="query-params")
+
+shown = [n for n in notes
+         if (not f_com or f_com in n.commodities)
+         and (not f_cat or f_cat in n.categories)
+         and (not f_per or n.period == f_per)]
+if not notes:
+    st.info(tr("暂无已发布的解读。", "No published notes yet."))
+elif not shown:
+    st.info(tr("没有符合条件的解读。", "No notes match these filters."))
+for n in shown:
+    with st.container(border=True):
+        st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
+                     query_params={"note": n.id})
+        st.caption(_meta_line(n))
+share_box("/notes", {"commodity": f_com, "category": f_cat, "period": f_per})

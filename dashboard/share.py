@@ -1,0 +1,91 @@
+"""Shareable links and the 手机扫码查看 QR code of every public page.
+
+A page states its view explicitly (``{"commodity": "猪肉(五花)", "range": "1y"}``) and
+:func:`page_url` turns it into ``<public_base_url>/<path>?commodity=...``. The view is passed
+in rather than read back from ``st.query_params`` because a widget bound to the URL removes
+its parameter while it holds its default value; an explicit URL still reopens the same view
+after a default changes (e.g. a new first commodity in the catalog).
+
+The QR code is drawn by segno (pure Python) as a PNG, so it needs no network and no browser.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote, urlencode
+
+import segno
+import streamlit as st
+
+from .i18n import lang, tr
+
+ParamValue = str | int | float | Sequence[str] | None
+
+
+def page_url(base: str, path: str, params: Mapping[str, ParamValue] | None = None) -> str:
+    """``base`` + ``/path`` + the query string of ``params``.
+
+    ``None`` and empty values are dropped (they are the page's defaults); a list becomes the
+    repeated form ``?c=a&c=b``; values are percent-encoded as UTF-8 (``猪肉(五花)`` ->
+    ``%E7%8C%AA%E8%82%89%28%E4%BA%94%E8%8A%B1%29``) so any phone's scanner reads them.
+    """
+    url = base.rstrip("/") + "/" + path.strip("/")
+    pairs: list[tuple[str, str]] = []
+    for key, value in (params or {}).items():
+        if value is None or value == "" or (isinstance(value, (list, tuple)) and not value):
+            continue
+        if isinstance(value, (list, tuple)):
+            pairs += [(key, str(v)) for v in value]
+        else:
+            pairs.append((key, str(value)))
+    if pairs:
+        url += "?" + urlencode(pairs, quote_via=quote, safe="")
+    return url
+
+
+def qr_png(url: str, scale: int = 5) -> bytes:
+    """The QR code of ``url`` as PNG bytes (error correction M, quiet zone of 4 modules)."""
+    buf = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buf, kind="png", scale=scale, border=4)
+    return buf.getvalue()
+
+
+def view_url(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
+    """The public URL of this page's current view, in the current language."""
+    from .state import settings
+
+    full = dict(params or {})
+    if lang() != "zh":
+        full["lang"] = lang()
+    return page_url(settings().public_base_url, path, full)
+
+
+def share_box(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
+    """Show the QR code and the link of the current view; returns the URL it encodes."""
+    url = view_url(path, params)
+    with st.expander(tr("手机扫码查看", "Scan to open on a phone"), icon=":material/qr_code_2:"):
+        st.image(qr_png(url), width=180, caption=tr("扫一扫在手机打开", "Scan to open"))
+        st.code(url, language=None, wrap_lines=True)
+    return url
+
+
+def url_choice(label: str, options: dict[str, tuple[str, str]], default: str, key: str,
+               **kwargs: object) -> str:
+    """A segmented control whose value lives in the URL as a stable code (``?range=3m``).
+
+    Streamlit's own ``bind="query-params"`` writes the *displayed* label into the URL, which
+    would make a link depend on the language it was copied in (``?range=3个月`` vs
+    ``?range=3 months``); here the URL holds the option's code and the label is translated.
+    ``options`` maps code -> (中文, English). An unknown code in the URL falls back to
+    ``default``.
+    """
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    value = st.segmented_control(
+        label, list(options), key=key, format_func=lambda k: tr(*options[k]), **kwargs,
+    ) or default
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value

@@ -1,0 +1,253 @@
+"""The six public pages in AppTest: query parameters drive the view, only released data and
+published notes appear (a pending price and unpublished note titles are planted and must
+never show), links and QR codes encode the view, downloads neutralise formulas.
+
+The database (tests/fixtures/public_dashboard.py): 大米, 猪肉(五花), 鸡蛋 in three markets
+(price factors 1.00, 0.98, 1.08), constant from 2024-W01; in 2025-W10, the newest released
+week, 大米 is flat, 猪肉(五花) +10%, 鸡蛋 -5%. 2025-W11 (all prices 987.65) and a correction
+of a released price to 876.54 are uploaded but not released.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures import public_dashboard as fx
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ("home", "trend", "markets", "indices", "notes", "download")
+
+
+@pytest.fixture(scope="module")
+def public_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return fx.build(tmp_path_factory.mktemp("public"))
+
+
+@pytest.fixture
+def env(public_env: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    db, notes = public_env
+    monkeypatch.setenv("PRICEWATCH_DB", str(db))
+    monkeypatch.setenv("PRICEWATCH_NOTES_DIR", str(notes))
+    monkeypatch.setenv("PRICEWATCH_PUBLIC_URL", "https://prices.example.gov.cn")
+    return public_env
+
+
+def run(page: str = "home", **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page != "home":
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def everything(at: AppTest) -> str:
+    """All text a page shows, its tables, its charts' data and its HTML, as one string."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
+                 "error", "success", "code", "metric", "text"):
+        for e in getattr(at, kind, []):
+            parts.append(str(getattr(e, "value", "")) + str(getattr(e, "label", "")))
+    parts += [df.value.to_string() for df in at.dataframe]
+    for kind in ("plotly_chart", "html", "page_link", "download_button"):
+        parts += [str(e.proto) for e in at.get(kind)]
+    parts += [str(s.value) for s in at.selectbox] + [str(s.options) for s in at.selectbox]
+    return "\n".join(parts)
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def trace(fig: dict, name: str) -> dict:
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def values(arr: list | dict) -> list:
+    """A trace's x or y: plotly sends numbers as typed arrays ({"dtype", "bdata"} base64)."""
+    if isinstance(arr, dict) and "bdata" in arr:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"])).tolist()
+    return list(arr)
+
+
+# -- invariant 1 on every page ---------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+def test_no_pending_price_or_unpublished_note_on_any_page(env, page: str) -> None:
+    at = run(page)
+    text = everything(at)
+    for secret in (*fx.PENDING_PRICES, *fx.SECRET_TITLES, "2025-03-10", "2025年第11周"):
+        assert secret not in text, f"{secret} leaked on {page}"
+
+
+def test_public_pages_never_ask_for_the_staff_view() -> None:
+    for page in PAGES:
+        src = (ROOT / "dashboard" / "app_pages" / f"{page}.py").read_text(encoding="utf-8")
+        assert "public=False" not in src and "obs_staff" not in src and '"staff"' not in src
+
+
+# -- home ------------------------------------------------------------------------------------
+def test_home_headline_board_alerts_and_notes(env) -> None:
+    at = run()
+    text = everything(at)
+    assert "2025年第10周" in text
+    # 大米 flat (0.0%), 猪肉(五花) and 鸡蛋 move: 猪肉 94.24/85.68 - 1 = +10.0%, 鸡蛋 -5.0%
+    assert "本周监测3种商品,1种上涨、1种下降、1种持平" in text
+    boards = pd.concat([df.value for df in at.dataframe])
+    pork = boards[boards["商品"].str.endswith("猪肉(五花)")].iloc[0]
+    # 30.80 + 30.18 + 33.26 = 94.24 -> /3 = 31.4133 -> 31.41
+    assert pork["价格"] == pytest.approx(31.41, abs=0.005)
+    assert pork["环比"] == "▲ 10.0%" and pork["同比"] == "▲ 10.0%"
+    rice = boards[boards["商品"].str.endswith("大米")].iloc[0]
+    assert rice["环比"] == "持平"
+    assert pork["商品"] == "./trend?commodity=猪肉(五花)"  # tap an item for its trend
+    assert len(pork["近12周"]) == 12 and pork["近12周"][-1] == pytest.approx(31.41, abs=0.005)
+    # the published note is listed, newest first
+    links = [e.proto.label for e in at.get("page_link")]
+    assert fx.PUBLISHED_TITLE in links and links.index(fx.PUBLISHED_TITLE) < links.index(fx.OLD_TITLE)
+
+
+def test_home_in_english(env) -> None:
+    at = run(lang="en")
+    assert at.title[0].value == "This week's prices"
+    assert "3 items monitored this week: 1 up, 1 down, 1 flat" in everything(at)
+
+
+# -- trend -----------------------------------------------------------------------------------
+def test_trend_deep_link_opens_the_commodity_and_range(env) -> None:
+    at = run("trend", commodity="鸡蛋", range="3m")
+    assert at.selectbox(key="commodity").value == "鸡蛋"
+    fig = figures(at)[0]
+    avg = fig["data"][0]
+    assert fig["layout"]["title"]["text"] == "鸡蛋"
+    # 3 months back from 2025-03-03: the weeks after 2024-12-02, i.e. 2024-12-09 .. 2025-03-03
+    assert avg["x"][0].startswith("2024-12-09") and avg["x"][-1].startswith("2025-03-03")
+    assert len(avg["x"]) == 13
+    # 鸡蛋 in 2025-W10: 9.50 + 9.31 + 10.26 = 29.07 -> 9.69
+    assert values(avg["y"])[-1] == pytest.approx(9.69, abs=0.005)
+
+
+def test_trend_marks_and_lists_the_published_notes_citing_it(env) -> None:
+    at = run("trend", commodity="猪肉(五花)")
+    fig = figures(at)[0]
+    stars = trace(fig, "价格解读")
+    assert stars["text"] == [fx.PUBLISHED_TITLE]
+    assert stars["x"][0].startswith("2025-03-03")
+    links = [e.proto.label for e in at.get("page_link")]
+    assert fx.PUBLISHED_TITLE in links
+    assert fx.OLD_TITLE not in links  # it cites 鸡蛋, not 猪肉
+
+
+def test_trend_moving_average_and_last_year(env) -> None:
+    at = run("trend", commodity="猪肉(五花)", range="1y")
+    fig = figures(at)[0]
+    ma = trace(fig, "4期移动平均")
+    # the last 4 weeks: 28.56 three times and 31.4133 -> (85.68 + 31.4133) / 4 = 29.2733
+    assert values(ma["y"])[-1] == pytest.approx(29.27, abs=0.01)
+    last_year = trace(fig, "去年同期")
+    # 2024-W10 was 28.56 (28.00, 27.44, 30.24)
+    assert values(last_year["y"])[-1] == pytest.approx(28.56, abs=0.005)
+
+
+def test_trend_by_market(env) -> None:
+    at = run("trend", commodity="猪肉(五花)", view="markets")
+    names = {t["name"] for t in figures(at)[0]["data"]}
+    assert set(fx.MARKETS) <= names
+
+
+# -- notes -----------------------------------------------------------------------------------
+def test_notes_list_only_published_newest_first_and_filters(env) -> None:
+    at = run("notes")
+    links = [e.proto.label for e in at.get("page_link") if e.proto.label in
+             (fx.PUBLISHED_TITLE, fx.OLD_TITLE)]
+    assert links == [fx.PUBLISHED_TITLE, fx.OLD_TITLE]
+    at = run("notes", commodity="鸡蛋")
+    labels = [e.proto.label for e in at.get("page_link")]
+    assert fx.OLD_TITLE in labels and fx.PUBLISHED_TITLE not in labels
+
+
+def test_a_note_view_renders_markdown_safely_with_chart_and_attachment(env) -> None:
+    at = run("notes", note="2025-w10-analysis")
+    assert at.title[0].value == fx.PUBLISHED_TITLE
+    html = next(e.proto.body for e in at.get("html") if "均价上涨" in e.proto.body)
+    assert "<script" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;" in html  # raw HTML shows as text
+    assert 'href="https://example.gov.cn/n"' in html
+    assert figures(at), "the cited commodity's chart is drawn"
+    assert any("价格表.pdf" in e.proto.label for e in at.get("download_button"))
+
+
+def test_an_unpublished_note_cannot_be_opened_by_its_id(env) -> None:
+    at = run("notes", note="2025-w11-draft")
+    assert fx.SECRET_TITLES[0] not in everything(at)
+    assert at.warning and "没有找到" in at.warning[0].value
+
+
+# -- download --------------------------------------------------------------------------------
+def test_download_preview_follows_the_url(env) -> None:
+    at = run("download", range="all", c="鸡蛋")
+    head = at.dataframe[0].value
+    assert set(head["commodity"]) == {"鸡蛋"}
+    assert str(head["date"].min()).startswith("2024-01-01")
+    # 62 weeks x 3 markets of released 鸡蛋 rows
+    assert "186" in everything(at)
+
+
+def test_export_neutralises_formulas_and_keeps_numbers() -> None:
+    from dashboard.data import _text_safe as _neutralise
+
+    f = pd.DataFrame({"market": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@a", "\tb", "城关"],
+                      "price": [1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    out = _neutralise(f)
+    assert out["market"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@a", "'\tb", "城关"]
+    assert out["price"].dtype.kind == "f"
+    buf = io.BytesIO()
+    out.to_excel(buf, index=False)
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(buf.getvalue())).active
+    assert ws["A2"].data_type == "s" and ws["B2"].data_type == "n"
+
+
+# -- links and QR codes ----------------------------------------------------------------------
+def test_page_url_encodes_the_view() -> None:
+    from dashboard.share import page_url
+
+    url = page_url("https://p.example.cn/", "/trend", {"commodity": "猪肉(五花)", "range": "1y",
+                                                       "view": None, "c": ["大米", "鸡蛋"]})
+    assert url == ("https://p.example.cn/trend?commodity=%E7%8C%AA%E8%82%89%28%E4%BA%94%E8%8A%B1%29"
+                   "&range=1y&c=%E5%A4%A7%E7%B1%B3&c=%E9%B8%A1%E8%9B%8B")
+    assert page_url("https://p.example.cn", "/", {}) == "https://p.example.cn/"
+
+
+def test_qr_code_decodes_to_the_url() -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    from dashboard.share import page_url, qr_png
+
+    url = page_url("https://p.example.cn", "trend", {"commodity": "猪肉(五花)"})
+    got = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(url))))
+    assert [g.text for g in got] == [url]
+
+
+def test_each_page_shows_the_qr_of_its_view(env) -> None:
+    at = run("trend", commodity="鸡蛋", range="3m")
+    codes = [e.value for e in at.code]
+    assert "https://prices.example.gov.cn/trend?commodity=%E9%B8%A1%E8%9B%8B&range=3m&view=avg" in codes
+    for page in PAGES:
+        at = run(page)
+        assert any(c.value.startswith("https://prices.example.gov.cn/") for c in at.code), page
