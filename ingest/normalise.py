@@ -98,7 +98,8 @@ _NUM = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(?:[（(]\s*([^()（）]*?)\s*[)）]
 def parse_number(value: Any) -> tuple[float | None, str | None, bool]:
     """(number, unit written beside it, readable).
 
-    Blank -> (None, None, True). '7.00' -> 7.0; '1,234' -> 1234; '2.7（个）' -> (2.7, '个');
+    Blank -> (None, None, True). '7.00' -> 7.0; '1,234' -> 1234; '1,30' -> 1.3 (a decimal
+    comma: thousands groups have three digits); '2.7（个）' -> (2.7, '个');
     '12元' -> 12; 'abc' -> (None, None, False). Booleans are not numbers.
     """
     if value is None:
@@ -112,7 +113,11 @@ def parse_number(value: Any) -> tuple[float | None, str | None, bool]:
     s = clean_text(value)
     if s in ("", "-", "—", "/", "--", "——", "无", "n/a", "NA", "na"):
         return None, None, True
-    s = s.replace(",", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    s = s.replace("¥", "").replace("￥", "").replace(" ", "")
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", s):
+        s = s.replace(",", "")  # thousands separators: 1,234.5
+    elif re.fullmatch(r"[-+]?\d+,\d{1,2}", s):
+        s = s.replace(",", ".")  # a decimal comma (semicolon-separated files): 1,30
     s = s.removesuffix("元")
     m = _NUM.match(s)
     if not m:

@@ -58,7 +58,7 @@ def frame(store: Store, q: ExportQuery) -> pd.DataFrame:
 def safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise)
     return out
 

@@ -193,6 +193,8 @@ def emit(sheet: str, rows: list[list[Any]], start: int, fields: dict[str, int],
     if not has_row_dates:
         sheet_date, res.date_source, date_issues = dates.resolve(sheet, ctx, title_year)
         res.issues.extend(date_issues)
+        if any(i.severity == "error" for i in date_issues):
+            return res  # the sheet's date is the problem; its rows would only repeat it
         if res.date_source == "sheet_name":
             res.layout = f"sheet_per_date/{layout}"
     m = _MARKET_IN_TITLE.search(title_text)

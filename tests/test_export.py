@@ -1,0 +1,89 @@
+"""``python -m pricewatch export`` and pricewatch.export: one row per observation, public
+means released only, formulas neutralised, numbers stay numbers."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from pricewatch import export, publish
+from pricewatch.accounts import User
+from pricewatch.store import writes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(store):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest import load_rows
+
+    with store.write() as s:
+        writes.add_market(s, "=HYPERLINK(\"http://evil\",\"点我\")", actor="test")
+    load_rows(store, [("大米", "城关农贸市场", "2024-04-29", 6.0), ("鸡蛋", "惠民超市", "2024-04-29", 10.4)],
+              file_name="a.xlsx")
+    publish.release(store, User("reviewer", "reviewer"), through=date(2024, 4, 30))
+    load_rows(store, [("大米", "城关农贸市场", "2024-05-06", 6.2),
+                      ("大米", "=HYPERLINK(\"http://evil\",\"点我\")", "2024-05-06", -1 * -6.3)], file_name="b.xlsx")
+
+
+def test_public_export_has_only_released_rows(store):
+    _load(store)
+    df = export.frame(store, export.ExportQuery(public=True))
+    assert list(df.columns) == export.COLUMNS
+    assert len(df) == 2 and set(df["released"]) == {True}
+    staff = export.frame(store, export.ExportQuery(public=False))
+    assert len(staff) == 4 and list(staff["released"]).count(False) == 2
+
+
+def test_filters(store):
+    _load(store)
+    q = export.ExportQuery(public=False, start=date(2024, 5, 1), commodities=("大米",), markets=("城关农贸市场",))
+    df = export.frame(store, q)
+    assert list(df["price"]) == [6.2] and list(df["date"]) == [date(2024, 5, 6)]
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(store):
+    _load(store)
+    data = export.export(store, export.ExportQuery(public=False), "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in set(df["market"])
+    assert df["price"].dtype.kind == "f" and 6.3 in set(df["price"])
+
+
+def test_xlsx_cells_are_text_not_formulas(store, tmp_path):
+    _load(store)
+    p = tmp_path / "e.xlsx"
+    p.write_bytes(export.export(store, export.ExportQuery(public=False), "xlsx"))
+    ws = load_workbook(p)["价格数据"]
+    kinds = {c.value: c.data_type for c in ws["B"][1:]}
+    assert kinds["'=HYPERLINK(\"http://evil\",\"点我\")"] == "s"
+    prices = [c.value for c in ws["F"][1:]]
+    assert all(c.data_type == "n" for c in ws["F"][1:]) and 6.3 in prices
+    assert ws["A2"].is_date
+
+
+def test_neutralise_rules():
+    assert [export.neutralise(v) for v in ("=1", "+1", "-1", "@x", "\tx", "\rx", "ok", -1.5, 3)] == [
+        "'=1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok", -1.5, 3]
+
+
+def test_cli_json_and_out(store, tmp_path):
+    _load(store)
+    r = subprocess.run([sys.executable, "-m", "pricewatch", "export", "--db", str(store.path), "--public",
+                        "--format", "json"], capture_output=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert {(x["commodity"], x["price"], x["date"]) for x in rows} == {("大米", 6.0, "2024-04-29"), ("鸡蛋", 10.4, "2024-04-29")}
+    out = tmp_path / "x.csv"
+    r = subprocess.run([sys.executable, "-m", "pricewatch", "export", "--db", str(store.path), "--format", "csv",
+                        "--from", "2024-05-01", "--to", "2024-04-01", "--out", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 1 and "晚于结束日期" in r.stderr and "Traceback" not in r.stderr

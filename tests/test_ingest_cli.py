@@ -1,0 +1,110 @@
+"""``python -m ingest``: exit codes 0/1/2, one line per problem, the --json schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
+from ingest_testkit import long_rows, write_xlsx  # noqa: E402
+
+from ingest.cli import main  # noqa: E402
+from pricewatch import accounts  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FILE_KEYS = {"file", "status", "layout", "upload_id", "rows_read", "rows_loaded", "commodities", "markets",
+             "date_min", "date_max", "errors", "warnings", "changes"}
+ISSUE_KEYS = {"sheet", "row", "column", "code", "message"}
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = write_xlsx(tmp_path / "good.xlsx", {"s": long_rows(大米__城关农贸市场=6.0, 鸡蛋__惠民超市=10.0)})
+    bad_rows = long_rows(面粉__城关农贸市场=5.0)
+    bad_rows.append(["2024-04-29", "城关农贸市场", "挂面", "", "元/公斤", "abc"])
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"s": bad_rows})
+    return good, bad
+
+
+def cli(*args, db):
+    return subprocess.run([sys.executable, "-m", "ingest", "--db", str(db), *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PRICEWATCH_CONFIG": ""} if False else dict(os.environ))
+
+
+def test_exit_codes_and_json_schema(tmp_path, files):
+    good, bad = files
+    db = tmp_path / "c.duckdb"
+    r = cli("--json", good, bad, db=db)
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == {"files"} and [f["status"] for f in out["files"]] == ["loaded", "rejected"]
+    for f in out["files"]:
+        assert set(f) == FILE_KEYS
+        for i in f["errors"] + f["warnings"]:
+            assert set(i) == ISSUE_KEYS
+    g, b = out["files"]
+    assert (g["upload_id"], g["rows_read"], g["rows_loaded"], g["commodities"], g["markets"]) == (1, 2, 2, 2, 2)
+    assert (g["date_min"], g["date_max"], g["layout"]) == ("2024-04-29", "2024-04-29", "long")
+    assert b["errors"] == [{"sheet": "s", "row": 3, "column": "F", "code": "not_a_number",
+                            "message": "「abc」不是数字; 价格只填数字, 如 12.5"}]
+    r = cli("--json", good, db=db)
+    assert r.returncode == 0 and json.loads(r.stdout)["files"][0]["status"] == "unchanged"
+
+
+def test_human_output_one_line_per_problem_no_traceback(tmp_path, files):
+    _good, bad = files
+    r = cli(bad, db=tmp_path / "c.duckdb")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字; 价格只填数字, 如 12.5"]
+    en = cli("--lang", "en", bad, db=tmp_path / "c.duckdb")
+    assert "[not_a_number] [s] row 3 col F: \"abc\" is not a number" in en.stderr
+
+
+def test_usage_and_configuration_errors_exit_2(tmp_path, files, capsys):
+    good, _ = files
+    db = str(tmp_path / "c.duckdb")
+    assert main(["--db", db]) == 2
+    assert main(["--db", db, "--date", "2024-13-01", str(good)]) == 2
+    assert "格式不对" in capsys.readouterr().err
+    assert main(["--db", db, "--unit", "元/坨", str(good)]) == 2
+    with pytest.raises(SystemExit) as e:
+        main(["--db", db, "--price-type", "cheap", str(good)])
+    assert e.value.code == 2
+
+
+def test_dry_run_and_missing_file(tmp_path, files, capsys):
+    good, _ = files
+    db = str(tmp_path / "c.duckdb")
+    assert main(["--db", db, "--dry-run", "--json", str(good)]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["status"] == "dry-run"
+    assert main(["--db", db, "--json", str(tmp_path / "nope.xlsx")]) == 1
+    assert json.loads(capsys.readouterr().out)["files"][0]["status"] == "rejected"
+
+
+def test_as_user_needs_upload_permission(tmp_path, files, capsys):
+    from pricewatch.store import Store
+
+    good, _ = files
+    db = tmp_path / "c.duckdb"
+    store = Store(db)
+    store.migrate()
+    accounts.add_user(store, "wang", "editor", "long-password-1", actor="admin")
+    accounts.add_user(store, "li", "leader", "long-password-2", actor="admin")
+    assert main(["--db", str(db), "--as", "li", str(good)]) == 1
+    assert "无权" in capsys.readouterr().err
+    assert main(["--db", str(db), "--as", "wang", "--json", str(good)]) == 0
+    with store.read() as s:
+        assert s.scalar("SELECT uploaded_by FROM uploads") == "wang"
+
+
+def test_template_option(tmp_path):
+    out = tmp_path / "模板.xlsx"
+    assert main(["--db", str(tmp_path / "c.duckdb"), "--template", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"PK"

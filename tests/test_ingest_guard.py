@@ -1,0 +1,124 @@
+"""Hostile files are refused before any parser runs, or fail inside the child process;
+the caller survives every one of them and the store is unchanged."""
+
+from __future__ import annotations
+
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
+from ingest_testkit import long_rows, run, snapshot, write_xlsx  # noqa: E402
+
+from ingest import guard, worker  # noqa: E402
+from ingest.layouts import Context  # noqa: E402
+from pricewatch.config import Settings  # noqa: E402
+
+
+def rejected_with(store, path, code, **kw):
+    before = snapshot(store)
+    res = run(store, path, **kw)
+    assert res.status == "rejected"
+    assert [i.code for i in res.errors] == [code], res.errors
+    assert snapshot(store) == before
+    return res.errors[0]
+
+
+def test_zip_bomb_is_refused_before_parsing(store, tmp_path):
+    p = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (64 * 1024 * 1024))
+    assert p.stat().st_size < 200_000
+    issue = rejected_with(store, p, "zip_bomb")
+    assert "解压后达 64 MB" in issue.message()
+
+
+def test_zip_with_too_many_entries(store, tmp_path):
+    p = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(guard.MAX_ENTRIES + 1):
+            zf.writestr(f"x/{i}", "")
+    rejected_with(store, p, "zip_bomb")
+
+
+def test_renamed_html_is_refused(store, tmp_path):
+    p = tmp_path / "报表.xls"
+    p.write_text("<!DOCTYPE html><html><body><table><tr><td>大米</td></tr></table></body></html>", encoding="utf-8")
+    issue = rejected_with(store, p, "file_type")
+    assert "网页" in issue.message()
+    q = tmp_path / "报表.csv"
+    q.write_text("<html><body>x</body></html>", encoding="utf-8")
+    rejected_with(store, q, "file_type")
+
+
+def test_random_bytes_are_refused(store, tmp_path):
+    data = os.urandom(20_000)
+    for name in ("r.xlsx", "r.xls", "r.ods"):
+        (tmp_path / name).write_bytes(data)
+        rejected_with(store, tmp_path / name, "file_type")
+    (tmp_path / "r.csv").write_bytes(b"\x00" + data)
+    rejected_with(store, tmp_path / "r.csv", "file_type")
+
+
+def test_undecodable_text(store, tmp_path):
+    p = tmp_path / "latin.csv"
+    p.write_bytes("品名,价格\n".encode() + bytes([0xFF, 0xFE, 0x81, 0x30, 0xFF]) + b"\n")
+    rejected_with(store, p, "encoding")
+
+
+def test_oversize_and_empty(store, tmp_path):
+    p = write_xlsx(tmp_path / "big.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)})
+    tiny = Settings(db_path=store.path, max_upload_mb=0.001)
+    issue = rejected_with(store, p, "file_too_large", settings=tiny)
+    assert "超过上限 0.001 MB" in issue.message()
+    (tmp_path / "e.csv").write_bytes(b"")
+    rejected_with(store, tmp_path / "e.csv", "file_empty")
+
+
+def test_unsupported_extension_and_zip_without_sheet(store, tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 ...")
+    rejected_with(store, tmp_path / "a.pdf", "file_type")
+    p = tmp_path / "z.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    rejected_with(store, p, "file_type")
+
+
+def test_damaged_xlsx_fails_cleanly_in_the_child(store, tmp_path):
+    p = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook><sheets><sheet name='a' r:id='rId1'/></sheets")
+    rejected_with(store, p, "parse_failed", isolate=True)
+
+
+def test_child_memory_limit_protects_the_caller(tmp_path):
+    """A parse that needs more memory than the limit fails in the child; the caller goes on."""
+    rows = [["日期", "市场", "品名", "单位", "价格"]] + [["2024-05-06", "城关农贸市场", f"品{i}" * 40, "元/公斤", i + 1]
+                                                 for i in range(20000)]
+    p = tmp_path / "wide.csv"
+    p.write_text("\n".join(",".join(map(str, r)) for r in rows), encoding="utf-8")
+    parsed = worker.parse_isolated(str(p), "csv", Context(), memory_mb=180)
+    assert parsed.issue is not None and parsed.issue.code in ("parse_memory", "parse_failed")
+    ok = worker.parse_isolated(str(p), "csv", Context(), memory_mb=2048)
+    assert ok.issue is None and len(ok.sheets[0].records) == 20000
+
+
+@pytest.mark.parametrize("formula", ["=HYPERLINK(\"http://x\",\"y\")", "=1+1"])
+def test_formulas_are_never_evaluated(store, tmp_path, formula):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["日期", "市场", "品名", "单位", "价格"])
+    ws.append(["2024-05-06", "城关农贸市场", "大米", "元/公斤", formula])
+    wb.save(tmp_path / "f.xlsx")
+    res = run(store, tmp_path / "f.xlsx")
+    # openpyxl saves no cached value, so the cell reads as empty text: never as a computed 2
+    assert res.status == "rejected" or res.rows_loaded == 0

@@ -1,0 +1,102 @@
+"""Loading: one upload per file, pending until released; same file -> unchanged; a
+correction adds revisions (history kept, report lists old -> new); dry runs write nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
+from ingest_testkit import long_rows, run, snapshot, staff, write_xlsx  # noqa: E402
+
+from pricewatch import publish  # noqa: E402
+from pricewatch.accounts import User  # noqa: E402
+from pricewatch.store import queries  # noqa: E402
+
+WEEK = {"大米__城关农贸市场": 6.0, "大米__惠民超市": 6.5, "鸡蛋__城关农贸市场": 10.4}
+
+
+def test_load_is_pending_and_recorded(store, tmp_path):
+    res = run(store, write_xlsx(tmp_path / "w18.xlsx", {"s": long_rows(**WEEK)}))
+    assert res.status == "loaded" and res.upload_id == 1 and res.rows_loaded == 3
+    with store.read() as s:
+        up = queries.uploads(s)
+        report = json.loads(queries.upload_report(s, 1))
+        public = s.scalar("SELECT count(*) FROM obs_public")
+        orig = s.all("SELECT orig_price, orig_unit, source FROM observations ORDER BY id LIMIT 1")
+    assert list(up["status"]) == ["pending"] and up["uploaded_by"][0] == "editor"
+    assert (up["rows_read"][0], up["layout"][0]) == (3, "long")
+    assert report["layout"] == "long" and report["errors"] == []
+    assert public == 0
+    assert orig == [(6.0, "元/公斤", "s!F2")]
+
+
+def test_same_file_again_is_unchanged(store, tmp_path):
+    p = write_xlsx(tmp_path / "w18.xlsx", {"s": long_rows(**WEEK)})
+    assert run(store, p).status == "loaded"
+    before = snapshot(store)[:4]
+    again = run(store, p)
+    assert again.status == "unchanged" and again.upload_id is None and again.rows_loaded == 0
+    assert snapshot(store)[:4] == before
+
+
+def test_correction_adds_revisions_and_keeps_history(store, tmp_path):
+    first = run(store, write_xlsx(tmp_path / "w18.xlsx", {"s": long_rows(**WEEK)}))
+    publish.release(store, User("reviewer", "reviewer"), through=date(2024, 5, 5))
+    fixed = dict(WEEK, 大米__城关农贸市场=6.2)
+    res = run(store, write_xlsx(tmp_path / "w18_更正.xlsx", {"s": long_rows(**fixed)}))
+    assert res.status == "loaded" and (res.rows_new, res.rows_revised, res.rows_loaded) == (0, 1, 1)
+    ch = res.changes.iloc[0]
+    assert (ch["commodity"], ch["market"], ch["old_price"], ch["new_price"]) == ("大米", "城关农贸市场", 6.0, 6.2)
+    assert res.to_json()["changes"] == [{"commodity": "大米", "market": "城关农贸市场", "date": "2024-04-29",
+                                        "price_type": "retail", "old": 6.0, "new": 6.2}]
+    with store.read() as s:
+        hist = queries.history(s, "大米", "城关农贸市场", date(2024, 4, 29))
+        public = s.scalar("SELECT price FROM obs_public WHERE commodity = '大米' AND market = '城关农贸市场'")
+    assert list(hist["revision"]) == [1, 2] and list(hist["price"]) == [6.0, 6.2]
+    assert list(hist["upload_id"]) == [first.upload_id, res.upload_id]
+    assert public == 6.0  # the correction is pending until released
+    publish.release(store, User("reviewer", "reviewer"), through=date(2024, 5, 5))
+    with store.read() as s:
+        assert s.scalar("SELECT price FROM obs_public WHERE commodity = '大米' AND market = '城关农贸市场'") == 6.2
+
+
+def test_full_replacement_supersedes_the_old_upload(store, tmp_path):
+    run(store, write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)}))
+    run(store, write_xlsx(tmp_path / "b.xlsx", {"s": long_rows(大米__城关农贸市场=6.1)}))
+    with store.read() as s:
+        assert dict(s.all("SELECT id, status FROM uploads")) == {1: "superseded", 2: "pending"}
+
+
+def test_dry_run_writes_nothing_and_previews(store, tmp_path):
+    run(store, write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)}))
+    before = snapshot(store)
+    p = write_xlsx(tmp_path / "b.xlsx", {"s": long_rows(大米__城关农贸市场=6.3, 鸡蛋__城关农贸市场=10.0,
+                                                        五谷杂粮__城关农贸市场=9.0)})
+    res = run(store, p, dry_run=True, accept_new_names=True)
+    assert res.status == "dry-run" and res.upload_id is None
+    assert (res.rows_new, res.rows_revised) == (2, 1)
+    prev = res.preview.set_index("commodity")
+    assert prev.loc["大米", "change"] == "revised" and prev.loc["大米", "old_price"] == 6.0
+    assert prev.loc["五谷杂粮", "change"] == "new"
+    assert snapshot(store) == before
+
+
+def test_accepted_new_names_enter_the_catalog_in_the_same_transaction(store, tmp_path):
+    rows = [["日期", "市场", "类别", "品名", "单位", "价格"], ["2024-05-06", "城西市场", "干货", "香菇", "元/斤", 20]]
+    res = run(store, write_xlsx(tmp_path / "n.xlsx", {"s": rows}), accept_new_names=True)
+    assert res.status == "loaded"
+    assert res.new_commodities == {"香菇": ("元/公斤", "干货")} and res.new_markets == ["城西市场"]
+    df = staff(store)
+    assert (df["commodity"][0], df["category"][0], df["unit"][0], df["price"][0]) == ("香菇", "干货", "元/公斤", 40.0)
+    with store.read() as s:
+        actions = [r[0] for r in s.all("SELECT action FROM audit_log ORDER BY id")]
+    assert actions[-3:] == ["catalog.add_commodity", "catalog.add_market", "ingest.load"]
+
+
+def test_isolated_parse_gives_the_same_result(store, tmp_path):
+    p = write_xlsx(tmp_path / "w18.xlsx", {"s": long_rows(**WEEK)})
+    res = run(store, p, isolate=True)
+    assert res.status == "loaded" and res.rows_loaded == 3
