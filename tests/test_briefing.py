@@ -157,6 +157,12 @@ def test_staff_briefing_takes_every_figure_from_the_report(env, staff):
         assert (i.price, i.prev_price, i.wow_pct, i.yoy_price, i.yoy_pct) == (
             d["price"], d["prev_price"], d["wow_pct"], d["yoy_price"], d["yoy_pct"])
     assert staff.headline.startswith(f"本周监测{j['summary']['n']}种商品")
+    assert [(c.category, c.index, c.wow_pct) for c in staff.categories] == [
+        (c["category"], c["index"], c["wow_pct"]) for c in j["categories"]]
+    assert [a.message for a in staff.alerts] == [a["message"] for a in j["alerts"]]
+    # the demo's planted gap is one of the report's alerts, and every alert is marked
+    assert any(a.kind == "gap" and a.market == "城南农贸市场" for a in staff.alerts)
+    assert all(a.unreleased for a in staff.alerts)
 
 
 def test_movers_are_the_largest_rounded_changes(staff):
@@ -189,6 +195,20 @@ def test_missing_markets(staff, public):
     # 城南农贸市场 reported in 2026-W47 and not in W48 (the demo's planted gap)
     assert staff.missing_markets == ["城南农贸市场"]
     assert public.missing_markets == []
+
+
+def test_a_week_without_a_previous_week(env):
+    """2025-W47 is the first loaded week: no 环比, so no movers and nothing to compare."""
+    from pricewatch.briefing import render_html
+
+    store, settings, _ = env
+    b = briefing.build(store, settings, "2025-W47", public=True, now=NOW)
+    assert b.movers_up == [] and b.movers_down == [] and b.missing_markets == []
+    assert all(i.wow_pct is None for i in b.items)
+    html = render_html.render(b)
+    assert "本期没有上涨的商品" in html and "近0期" not in html
+    assert "本期没有可计算的分类指数" in html or b.categories
+    assert spark_text([]) == "" and briefing.render(b, "docx")[:2] == b"PK"
 
 
 def test_public_variant_uses_released_data_only(env):
@@ -260,6 +280,12 @@ def test_pdf_figures_equal_the_report(staff, staff_pdf):
                          + re.escape(fmt.price(m.item.price)) + r"\s*" + re.escape(m.item.unit)
                          + r"\s+" + re.escape(fmt.pct(m.item.wow_pct)), text), m.item.commodity
     assert f"上涨 {s['up']} 种" in text and f"下降 {s['down']} 种" in text
+    flat = text.replace("\n", "")
+    for c in staff.report_json["categories"]:
+        assert re.search(re.escape(c["category"]) + r"(?:\s*未公开)?\s+" + re.escape(fmt.index(c["index"]))
+                         + r"\s+" + re.escape(fmt.pct(c["wow_pct"])), text), c
+    for a in staff.report_json["alerts"]:
+        assert a["message"] in flat
 
 
 def test_internal_mark_only_with_unreleased_data(staff_pdf, public_pdf, env):

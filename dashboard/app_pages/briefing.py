@@ -91,6 +91,8 @@ m[3].metric(tr("监测商品", "Items"), s["n"])
 st.markdown("#### " + tr("分类价格指数", "Category indices"))
 if b.categories is None:
     st.caption(tr("分类指数暂未计算。", "Category indices are not computed yet."))
+elif not b.categories:
+    st.caption(tr("本期没有可计算的分类指数。", "No category index for this period."))
 else:
     st.dataframe(pd.DataFrame({
         tr("类别", "Category"): [c.category for c in b.categories],

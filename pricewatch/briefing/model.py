@@ -2,9 +2,8 @@
 
 Every number here is taken from :mod:`pricewatch.indicators` (``Report.to_json()`` and
 ``indicators.series``) exactly as it comes, already rounded (prices 2 places, percentages 1);
-this module only selects, orders and labels them. Fields of the report that an older
-indicators module does not provide yet (``categories``, ``alerts``) are shown as "not
-available" (None) rather than worked out here.
+this module only selects, orders and labels them. A report field that is missing
+(``categories``, ``alerts``) is shown as "not available" (None) rather than worked out here.
 
 Two variants:
 
@@ -90,11 +89,11 @@ class Briefing:
     summary: dict[str, int]
     headline: str
     items: list[Item]
-    #: None while the indicators module does not compute category indices
+    #: None when the report has no category field (empty: no index could be computed)
     categories: list[CategoryLine] | None
     movers_up: list[Mover]
     movers_down: list[Mover]
-    #: None while the indicators module does not compute alerts
+    #: None when the report has no alerts field (empty: no alert this period)
     alerts: list[AlertLine] | None
     missing_markets: list[str]
     notes: list[NoteLine]
@@ -196,25 +195,22 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
         by_cat[i.category] = by_cat.get(i.category, False) or i.unreleased
 
     categories = None
-    if "categories" in j and j["categories"]:
+    if "categories" in j:
         categories = [CategoryLine(category=c.get("category", ""), index=c.get("index"),
                                    wow_pct=c.get("wow_pct"),
                                    unreleased=by_cat.get(c.get("category", ""), False))
                       for c in j["categories"]]
 
     alerts = None
-    raw_alerts = j.get("alerts")
-    if raw_alerts or any(i.alert for i in items):
+    if "alerts" in j:
         alerts = []
-        for a in raw_alerts or []:
+        for a in j["alerts"]:
             com = a.get("commodity")
+            # a whole-market gap (no commodity) is about the period's reporting as a whole
             alerts.append(AlertLine(
                 commodity=com, market=a.get("market"), kind=str(a.get("kind") or ""),
                 level=a.get("level"), message=str(a.get("message") or ""),
                 unreleased=(com in unreleased) if com else bool(unreleased)))
-        if not raw_alerts:  # only per-item alert texts so far
-            alerts = [AlertLine(i.commodity, None, "jump", None, str(i.alert), i.unreleased)
-                      for i in items if i.alert]
     gap_markets = [a.market for a in (alerts or []) if a.kind == "gap" and a.market]
     missing = list(dict.fromkeys(gap_markets)) if gap_markets else silent
 

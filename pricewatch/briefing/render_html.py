@@ -151,7 +151,9 @@ def render(b: Briefing) -> str:
 
     out.append(f"<h2>二、分类价格指数{sec_tag}</h2>")
     if b.categories is None:
-        out.append('<p class="small">分类指数暂未计算(指标模块尚未提供)。</p>')
+        out.append('<p class="small">分类指数暂未计算。</p>')
+    elif not b.categories:
+        out.append('<p class="small">本期没有可计算的分类指数。</p>')
     else:
         rows = "".join(
             f'<tr><td class="l">{escape(c.category)}{_tag(per_row and c.unreleased)}</td>'
@@ -164,17 +166,18 @@ def render(b: Briefing) -> str:
                    '</div></div><div class="clear"></div>')
 
     out.append(f"<h2>三、涨跌幅居前的商品{sec_tag}</h2>")
-    head = ('<tr><th class="l">{}</th><th>本期均价</th><th>环比</th>'
-            '<th class="l">近{}期走势</th></tr>')
     n_spark = max((len(m.spark) for m in b.movers_up + b.movers_down), default=0)
-    out.append('<div class="two"><div><table>' + head.format("涨幅居前", n_spark)
+    trend = f"近{n_spark}期走势" if n_spark > 1 else "走势"
+    head = ('<tr><th class="l">{}</th><th>本期均价</th><th>环比</th>'
+            f'<th class="l">{trend}</th></tr>')
+    out.append('<div class="two"><div><table>' + head.format("涨幅居前")
                + _mover_rows(b.movers_up, True, per_row) + "</table></div><div><table>"
-               + head.format("跌幅居前", n_spark) + _mover_rows(b.movers_down, False, per_row)
+               + head.format("跌幅居前") + _mover_rows(b.movers_down, False, per_row)
                + '</table></div></div><div class="clear"></div>')
 
     out.append(f"<h2>四、价格预警{sec_tag}</h2>")
     if b.alerts is None:
-        out.append('<p class="small">预警暂未计算(指标模块尚未提供)。</p>')
+        out.append('<p class="small">预警暂未计算。</p>')
     elif not b.alerts:
         out.append("<p>本期没有触发预警。</p>")
     else:

@@ -125,7 +125,7 @@ def _movers(doc, title: str, movers: list[Mover], per_row: bool) -> None:
         _run(p, ":无", size=9.5)
         return
     n = max(len(m.spark) for m in movers)
-    t = _table(doc, ["商品", "本期均价", "环比", f"近{n}期走势"], len(movers))
+    t = _table(doc, ["商品", "本期均价", "环比", f"近{n}期走势" if n > 1 else "走势"], len(movers))
     for row, m in zip(t.rows[1:], movers, strict=True):
         i = m.item
         _tag(_cell(row.cells[0], i.commodity, align_right=False), per_row and i.unreleased)
@@ -199,7 +199,9 @@ def render(b: Briefing) -> bytes:
 
     _heading(doc, "二、分类价格指数", all_unrel)
     if b.categories is None:
-        doc.add_paragraph("分类指数暂未计算(指标模块尚未提供)。")
+        doc.add_paragraph("分类指数暂未计算。")
+    elif not b.categories:
+        doc.add_paragraph("本期没有可计算的分类指数。")
     else:
         t = _table(doc, ["类别", "指数", "环比"], len(b.categories))
         for row, c in zip(t.rows[1:], b.categories, strict=True):
@@ -216,7 +218,7 @@ def render(b: Briefing) -> bytes:
 
     _heading(doc, "四、价格预警", all_unrel)
     if b.alerts is None:
-        doc.add_paragraph("预警暂未计算(指标模块尚未提供)。")
+        doc.add_paragraph("预警暂未计算。")
     elif not b.alerts:
         doc.add_paragraph("本期没有触发预警。")
     for a in b.alerts or []:
