@@ -191,6 +191,23 @@ def test_unreleased_figures_are_marked_only_in_the_staff_variant(env, staff, pub
     assert not any(i.unreleased for i in released_week.items)
 
 
+def test_mixed_week_marks_each_unreleased_figure(public):
+    """When only some figures rest on unreleased data, each of those rows carries 未公开."""
+    from dataclasses import replace
+
+    from pricewatch.briefing import render_html
+
+    items = [replace(i, unreleased=i.commodity == "大米") for i in public.items]
+    mixed = replace(public, public=False, items=items, unreleased_commodities={"大米"})
+    assert mixed.has_unreleased
+    html = render_html.render(mixed)
+    tag = f'<span class="tag">{fmt.UNRELEASED}</span>'
+    assert f"大米{tag}" in html and f"面粉{tag}" not in html
+    assert fmt.SECRET_MARK in html
+    docx_text = _docx_text(briefing.render(mixed, "docx"))
+    assert f"大米 [{fmt.UNRELEASED}]" in docx_text and f"面粉 [{fmt.UNRELEASED}]" not in docx_text
+
+
 def test_missing_markets(staff, public):
     # 城南农贸市场 reported in 2026-W47 and not in W48 (the demo's planted gap)
     assert staff.missing_markets == ["城南农贸市场"]
