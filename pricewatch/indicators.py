@@ -55,6 +55,7 @@ data only, ``public=False`` the staff view):
 * :func:`trend` - one commodity per period: price, MA4, same period last year, 52-period
   high/low, 定基 index, markets;
 * :func:`market_trend` - one commodity per period and market (long frame, for per-market lines);
+* :func:`spread_trend` - one commodity per period: min, max and CV across markets;
 * :func:`market_comparison` - the latest (or a given) period, one row per commodity and market:
   price, previous price, 环比 of that market, difference from the commodity price;
 * :func:`category_index_series` - category index per period and category;
@@ -254,11 +255,16 @@ def _alps_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xx = (x[:, :, None] * x[:, None, :]).reshape(t, k * k)
     g = (m.T @ xx).reshape(-1, k, k)
     b = (m * y0).T @ x
-    beta = np.einsum("ckl,cl->ck", np.linalg.pinv(g, hermitian=True), b)
+    # one symmetric eigendecomposition per column gives the pseudo-inverse and the rank
+    lam, vec = np.linalg.eigh(g)
+    tol = lam.max(axis=1, keepdims=True) * k * np.finfo("float64").eps
+    keep = lam > tol
+    inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
+    beta = np.einsum("ckl,cl->ck", vec, np.einsum("cml,cm->cl", vec, b) * inv)
     fitted = x @ beta.T
     resid = np.where(mask, y0 - fitted, np.nan)
     n = m.sum(axis=0)
-    rank = np.linalg.matrix_rank(g, hermitian=True)
+    rank = keep.sum(axis=1)
     dof = n - rank
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(np.nansum(resid**2, axis=0) / dof)
@@ -377,6 +383,9 @@ class _History:
     y: np.ndarray                     # T x C prices (NaN = no price)
     n: np.ndarray                     # T x C markets that reported
     catalog: pd.DataFrame             # indexed by commodity_id
+    #: ALPS scores per grid row, filled on demand (the history never changes once built)
+    alps: dict[int, np.ndarray] = field(default_factory=dict)
+    _yoy: np.ndarray | None = None
 
     def index_of(self, p: Period | None) -> int | None:
         if p is None or len(self.starts) == 0:
@@ -387,6 +396,26 @@ class _History:
         else:
             i = (p.start.year - t0.year) * 12 + p.start.month - t0.month
         return int(i) if 0 <= i < len(self.starts) else None
+
+    def yoy_rows(self) -> np.ndarray:
+        """Grid row of the same period a year earlier for every row (-1: none / before the
+        grid; week 53 of a year after a 52-week year has none)."""
+        if self._yoy is None:
+            row = {lab: i for i, lab in enumerate(self.labels)}
+            out = []
+            for lab in self.labels:
+                yp = same_period_last_year(parse_period(lab))
+                out.append(row.get(yp.label, -1) if yp else -1)
+            self._yoy = np.array(out, dtype="int64")
+        return self._yoy
+
+    def cols(self, commodity_ids: np.ndarray) -> np.ndarray:
+        """Column of each commodity id (-1 where it has no price in the whole history)."""
+        ids = np.asarray(commodity_ids, dtype="int64")
+        if len(self.ids) == 0:
+            return np.full(len(ids), -1)
+        pos = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        return np.where(self.ids[pos] == ids, pos, -1)
 
     def col(self, commodity_id: int) -> int | None:
         hit = np.nonzero(self.ids == commodity_id)[0]
@@ -497,26 +526,39 @@ def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFram
     out = []
     if b is None or len(h.ids) == 0:
         return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
+    rows = np.asarray(rows, dtype="int64")
+    if len(rows) == 0:
+        return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
+    # only the rows asked for and the one before the first (for its 环比)
+    lo, hi = max(0, int(rows.min()) - 1), int(rows.max()) + 1
     base = h.y[b]
     with np.errstate(invalid="ignore", divide="ignore"):
-        rel = h.y / np.where(base > 0, base, np.nan)  # T x C price relatives (NaN: not in basket)
+        rel = h.y[lo:hi] / np.where(base > 0, base, np.nan)  # price relatives (NaN: not in basket)
     for k in order:
         sel = (cats == k) & ~np.isnan(w)
         if not sel.any():
             continue
         wk, rk = w[sel], rel[:, sel]
+        ok = ~np.isnan(rk)                                   # T x n: in the basket at t
+        wr = np.where(ok, rk, 0.0) * wk
+        num = wr.sum(axis=1)
+        den = (ok * wk).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            index = np.where(den > 0, num / den * 100, np.nan)
+        # 环比 over the commodities priced at t, t-1 and the base
+        both = ok[1:] & ok[:-1]
+        cur_sum = (np.where(both, rk[1:], 0.0) * wk).sum(axis=1)
+        prv_sum = (np.where(both, rk[:-1], 0.0) * wk).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wow = np.concatenate([[np.nan], np.where(both.any(axis=1) & (prv_sum > 0),
+                                                     (cur_sum / prv_sum - 1) * 100, np.nan)])
+        n = ok.sum(axis=1)
         for ti in rows:
-            cur = rk[ti]
-            ok = ~np.isnan(cur)
-            idx = float((wk[ok] * cur[ok]).sum() / wk[ok].sum() * 100) if ok.any() else None
-            wow = None
-            if ti > 0:
-                prv = rk[ti - 1]
-                both = ok & ~np.isnan(prv)
-                if both.any():
-                    wow = pct_change((wk[both] * cur[both]).sum(), (wk[both] * prv[both]).sum())
-            out.append({"row": int(ti), "category": k, "index": idx, "wow_pct": wow,
-                        "n": int(ok.sum())})
+            j = ti - lo
+            out.append({"row": int(ti), "category": k,
+                        "index": None if np.isnan(index[j]) else float(index[j]),
+                        "wow_pct": None if np.isnan(wow[j]) else float(wow[j]),
+                        "n": int(n[j])})
     return pd.DataFrame(out, columns=["row", "category", "index", "wow_pct", "n"])
 
 
@@ -590,9 +632,12 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _nullable(a: np.ndarray) -> pd.Series:
+def _nullable(a: Any) -> pd.Series:
     """Floats with None (not NaN) where missing, so a row reads None like the JSON."""
-    return pd.Series([None if np.isnan(v) else float(v) for v in a], dtype=object)
+    arr = np.asarray(a, dtype="float64")
+    out = arr.astype(object)
+    out[np.isnan(arr)] = None
+    return pd.Series(out, dtype=object)
 
 
 def report(store: Store, *, period: str | None = None, on: date | None = None,
@@ -610,21 +655,22 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
     scope = _scope(public)
     settings = settings or load_settings(store.path)
     with store.read() as s:
-        if period:
-            p = parse_period(period)
+        named = parse_period(period) if period else None
+        f = named.freq if named else (freq or _detect(s, scope, price_type))
+        # the whole history of commodity prices (cached per data version): the long-window
+        # figures come from it, and so does the latest period with data
+        h = _history(s, store, scope, f, price_type)
+        if named is not None:
+            p = named
+        elif on is not None:
+            p = period_of(on, f)
+        elif len(h.labels):
+            p = parse_period(h.labels[-1])
         else:
-            f = freq or _detect(s, scope, price_type)
-            if on:
-                p = period_of(on, f)
-            else:
-                latest = iq.latest_date(s, scope, price_type)
-                if latest is None:
-                    return None
-                p = period_of(latest, f)
+            return None
         prev = previous(p)
         yoy = same_period_last_year(p)
         core = iq.report_core(s, scope, p, prev, yoy, price_type)
-        h = _history(s, store, scope, p.freq, price_type)
         markets = None
         if int(core["gaps"].sum()) > 0:
             markets = iq.market_names(s)
@@ -633,22 +679,23 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
                         markets=markets, yoy=yoy)
 
 
-def _why(r: Any, yoy: Period | None) -> dict[str, str]:
+def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: int,
+         yoy: Period | None) -> dict[str, str]:
     """Why each null figure is null, in plain Chinese (the text view shows these)."""
     why: dict[str, str] = {}
-    if r.prev_markets == 0:
+    if prev_markets == 0:
         why["prev_price"] = why["wow_pct"] = "上期无报价"
-    elif r.wow_n == 0:
+    elif wow_n == 0:
         why["wow_pct"] = "本期与上期没有共同报价的市场"
     if yoy is None:
         why["yoy_price"] = why["yoy_pct"] = "去年没有对应的第53周"
-    elif r.yoy_markets == 0:
+    elif yoy_markets == 0:
         why["yoy_price"] = why["yoy_pct"] = "去年同期无报价"
-    elif r.yoy_n == 0:
+    elif yoy_n == 0:
         why["yoy_pct"] = "本期与去年同期没有共同报价的市场"
-    if r.markets < 2:
+    if markets < 2:
         why["cv_pct"] = "仅一个市场报价"
-    if not (r.wow_n == r.markets == r.prev_markets):
+    if not (wow_n == markets == prev_markets):
         why["alps"] = "报价市场与上期不同, 均价受市场构成影响, 不计算ALPS"
     return why
 
@@ -676,19 +723,19 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
         mname = markets.set_index("market_id")["market"]
         msort = markets.set_index("market_id")["sort"]
         active = set(markets.loc[markets["active"], "market_id"]) if "active" in markets else set()
-        exploded = core[["commodity", "sort", "gap_markets"]].explode("gap_markets").dropna()
-        if not exploded.empty:
-            exploded["market_id"] = exploded["gap_markets"].astype("int64")
-            whole = exploded[~exploded["market_id"].isin(active)]
-            partial = exploded[exploded["market_id"].isin(active)]
-            for mid in sorted(whole["market_id"].unique(), key=lambda m: (msort.get(m, 0), m)):
+        has = core[core["gaps"] > 0].sort_values("sort", kind="stable")
+        pairs = [(c, int(m)) for c, ms in zip(has["commodity"].tolist(), has["gap_markets"].tolist(),
+                                              strict=True) for m in ms]
+        whole = sorted({m for _, m in pairs if m not in active}, key=lambda m: (msort.get(m, 0), m))
+        for mid in whole:
+            m = mname.get(mid, str(mid))
+            alerts.append({"commodity": None, "market": m, "kind": "gap", "level": "notice",
+                           "message": gap_message(m)})
+        for commodity, mid in pairs:
+            if mid in active:
                 m = mname.get(mid, str(mid))
-                alerts.append({"commodity": None, "market": m, "kind": "gap", "level": "notice",
-                               "message": gap_message(m)})
-            for r in partial.sort_values(["sort"], kind="stable").itertuples(index=False):
-                m = mname.get(r.market_id, str(r.market_id))
-                alerts.append({"commodity": r.commodity, "market": m, "kind": "gap",
-                               "level": "notice", "message": gap_message(m, r.commodity)})
+                alerts.append({"commodity": commodity, "market": m, "kind": "gap",
+                               "level": "notice", "message": gap_message(m, commodity)})
 
     if cur.empty:
         return Report(p, public, pd.DataFrame(columns=ITEM_COLUMNS), alerts, [], price_type,
@@ -719,8 +766,7 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     })
     # long-window figures from the history grid
     ti = h.index_of(p)
-    cols = np.array([h.col(int(c)) if h.col(int(c)) is not None else -1 for c in df["commodity_id"]]) \
-        if len(h.ids) else np.full(len(df), -1)
+    cols = h.cols(df["commodity_id"].to_numpy())
     ma4 = np.full(len(df), np.nan)
     hi = np.full(len(df), np.nan)
     lo = np.full(len(df), np.nan)
@@ -742,7 +788,10 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
             b = h.y[base_row, c]
             with np.errstate(invalid="ignore", divide="ignore"):
                 idx[ok] = np.where(b > 0, h.y[ti, c] / b * 100, np.nan)
-        alps[ok] = _alps_at(h, ti)[c]
+        scores = h.alps.get(ti)
+        if scores is None:
+            scores = h.alps[ti] = _alps_at(h, ti)
+        alps[ok] = scores[c]
     # when the reporting markets changed since last period, the commodity price moves with the
     # market mix (a cheap market missing lifts the mean): the ALPS score would measure that
     same_set = (df["wow_markets"] == df["markets"]) & (df["wow_markets"] == df["prev_markets"])
@@ -755,23 +804,25 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     df.loc[rw == 0, "direction"] = "flat"
     df["alps_level"] = [alps_band(v) for v in alps] if np.isfinite(alps).any() else [None] * len(df)
     df["threshold"] = [_threshold(t, k, settings) for t, k in zip(df["jt"], df["category"], strict=True)]
-    df["why"] = [_why(r, yoy) for r in cur.itertuples(index=False)]
+    df["why"] = [_why(*v, yoy) for v in zip(
+        df["markets"].tolist(), df["prev_markets"].tolist(), df["wow_markets"].tolist(),
+        df["yoy_markets"].tolist(), df["yoy_matched"].tolist(), strict=True)]
     df["alert"] = [None] * len(df)
 
     item_alerts: dict[int, list[str]] = {}
-    jump = np.abs(rw) >= df["threshold"].to_numpy()
-    for i in np.nonzero(jump)[0]:
-        r = df.iloc[i]
-        msg = jump_message(r.commodity, float(r.wow_pct), float(r.threshold))
-        alerts.append({"commodity": r.commodity, "market": None, "kind": "jump", "level": "alert",
-                       "message": msg, "value": float(rw[i]), "threshold": float(r.threshold)})
-        item_alerts.setdefault(i, []).append(msg)
-    for i, lvl in enumerate(df["alps_level"]):
+    names = df["commodity"].tolist()
+    thr = df["threshold"].to_numpy(dtype="float64")
+    wow_raw = df["wow_pct"].to_numpy(dtype="float64")
+    for i in np.nonzero(np.abs(rw) >= thr)[0]:
+        msg = jump_message(names[i], float(wow_raw[i]), float(thr[i]))
+        alerts.append({"commodity": names[i], "market": None, "kind": "jump", "level": "alert",
+                       "message": msg, "value": float(rw[i]), "threshold": float(thr[i])})
+        item_alerts.setdefault(int(i), []).append(msg)
+    for i, lvl in enumerate(df["alps_level"].tolist()):
         if lvl in ALPS_ALERT_LEVELS:
-            r = df.iloc[i]
-            msg = alps_message(r.commodity, float(r.alps), lvl)
-            alerts.append({"commodity": r.commodity, "market": None, "kind": "alps", "level": lvl,
-                           "message": msg, "value": round_half_up(float(r.alps), 2)})
+            msg = alps_message(names[i], float(alps[i]), lvl)
+            alerts.append({"commodity": names[i], "market": None, "kind": "alps", "level": lvl,
+                           "message": msg, "value": round_half_up(float(alps[i]), 2)})
             item_alerts.setdefault(i, []).append(msg)
     for i, msgs in item_alerts.items():
         df.iat[i, df.columns.get_loc("alert")] = ";".join(msgs)
@@ -843,12 +894,7 @@ def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | Non
     bp = h.y[b, c] if b is not None else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         index = y / bp * 100 if bp and bp > 0 else pd.Series(np.nan, index=y.index)
-    lab_to_row = {lab: i for i, lab in enumerate(h.labels)}
-    yoy_rows = []
-    for lab in h.labels:
-        yp = same_period_last_year(parse_period(lab))
-        yoy_rows.append(lab_to_row.get(yp.label, -1) if yp else -1)
-    yoy_rows_a = np.array(yoy_rows)
+    yoy_rows_a = h.yoy_rows()
     yoy_price = np.where(yoy_rows_a >= 0, h.y[np.maximum(yoy_rows_a, 0), c], np.nan)
     sl = slice(lo_i, hi_i + 1)
     return pd.DataFrame({
@@ -864,12 +910,9 @@ def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | Non
     }, columns=cols)
 
 
-def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
-                 price_type: str = "retail", last: int | None = None) -> pd.DataFrame:
-    """One commodity per period and market (long): period, start, market, price (2 dp).
-
-    ``last`` keeps only the newest ``last`` periods. Oldest first, markets in catalog order.
-    """
+def _market_prices_long(store: Store, commodity: str, *, public: bool, freq: Freq | None,
+                        price_type: str, last: int | None) -> pd.DataFrame:
+    """period, start, market, price (unrounded) of one commodity, oldest first."""
     _check_price_type(price_type)
     scope = _scope(public)
     with store.read() as s:
@@ -894,7 +937,45 @@ def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Fre
     mp = mp.sort_values(["start", "_ms"], kind="stable")
     return pd.DataFrame({"period": mp["period"].to_numpy(), "start": mp["start"].to_numpy(),
                          "market": mp["market"].to_numpy(),
-                         "price": _nullable(round_half_up_array(mp["price"], 2)).to_numpy()})
+                         "price": mp["price"].to_numpy(dtype="float64")})
+
+
+def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
+                 price_type: str = "retail", last: int | None = None) -> pd.DataFrame:
+    """One commodity per period and market (long): period, start, market, price (2 dp).
+
+    ``last`` keeps only the newest ``last`` periods. Oldest first, markets in catalog order.
+    """
+    mt = _market_prices_long(store, commodity, public=public, freq=freq, price_type=price_type,
+                             last=last)
+    return mt.assign(price=_nullable(round_half_up_array(mt["price"], 2)).to_numpy())
+
+
+def spread_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
+                 price_type: str = "retail", last: int | None = None) -> pd.DataFrame:
+    """The spread across markets of one commodity per period: period, start, min, max
+    (2 dp), cv_pct (1 dp; population sd / mean x 100, None below 2 markets), markets.
+
+    Computed from the unrounded market prices, so cv_pct is the report's figure exactly
+    (a CV recomputed from rounded prices can differ in the last digit).
+    """
+    mt = _market_prices_long(store, commodity, public=public, freq=freq, price_type=price_type,
+                             last=last)
+    cols = ["period", "start", "min", "max", "cv_pct", "markets"]
+    if mt.empty:
+        return pd.DataFrame(columns=cols)
+    g = mt.groupby(["start", "period"], sort=True)["price"]
+    agg = g.agg(["min", "max", "mean", "count"]).reset_index()
+    agg["sd"] = g.std(ddof=0).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = np.where(agg["count"] >= 2, agg["sd"] / agg["mean"] * 100, np.nan)
+    return pd.DataFrame({
+        "period": agg["period"].to_numpy(), "start": agg["start"].to_numpy(),
+        "min": _nullable(round_half_up_array(agg["min"], 2)).to_numpy(),
+        "max": _nullable(round_half_up_array(agg["max"], 2)).to_numpy(),
+        "cv_pct": _nullable(round_half_up_array(cv, 1)).to_numpy(),
+        "markets": agg["count"].to_numpy(dtype="int64"),
+    }, columns=cols)
 
 
 def market_comparison(store: Store, *, period: str | None = None, public: bool = True,

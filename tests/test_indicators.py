@@ -418,3 +418,12 @@ def test_monthly_data_are_detected_and_compared_by_month(tmp_path):
     assert r["yoy_pct"] == 75.0                                # 28 / 16 - 1
     # five weeks of weekly data over three months are weekly
     assert indicators.detect_freq(make_store(tmp_path / "w.duckdb", SCENARIO[:8])) == "week"
+
+
+def test_spread_trend(store):
+    sp = indicators.spread_trend(store, "甲菜", public=True).set_index("period")
+    # W11: 11, 12, 20 -> cv 28.1 (the report's figure); W10: 10, 12 -> pop sd 1 / mean 11
+    assert (sp.loc["2024-W11", "min"], sp.loc["2024-W11", "max"], sp.loc["2024-W11", "cv_pct"]) == \
+        (11.0, 20.0, 28.1)
+    assert sp.loc["2024-W10", "cv_pct"] == 9.1
+    assert sp.loc["2024-W09", "cv_pct"] is None and sp.loc["2024-W09", "markets"] == 1
