@@ -27,8 +27,12 @@ st.title(tr("领导简报", "Leadership briefing"))
 store = get_store()
 conf = settings()
 
+FREQS = {"week": tr("周报", "Weekly"), "month": tr("月报", "Monthly")}
 try:
-    latest = indicators.resolve_period(store, public=False)
+    detected = indicators.detect_freq(store, public=False)
+    freq = st.segmented_control(tr("周期", "Frequency"), list(FREQS), format_func=FREQS.get,
+                                default=detected, key="freq") or detected
+    latest = indicators.resolve_period(store, public=False, freq=freq)
 except PricewatchError as e:
     st.error(str(e))
     st.stop()
