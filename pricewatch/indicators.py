@@ -506,7 +506,11 @@ def _base_index(h: _History, base: str | Period | None) -> int | None:
     p = parse_period(base) if isinstance(base, str) else base
     if p.freq != h.freq:
         raise InputError(f"基期 {p.label} 与报告频率不一致", "周报用 2024-W01 形式, 月报用 2024-01 形式")
-    return h.index_of(p)
+    row = h.index_of(p)
+    if row is None and len(h.labels):
+        raise InputError(f"基期 {p.label} 没有价格数据",
+                         f"基期应在 {h.labels[0]} 到 {h.labels[-1]} 之间")
+    return row
 
 
 def _threshold(row_threshold: Any, category: str | None, settings: Settings) -> float:

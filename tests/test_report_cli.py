@@ -128,6 +128,7 @@ def test_base_option(db, capsys):
     (["--period", "2024-W11", "--freq", "month"], "不一致"),          # period and freq disagree
     (["--date", "2024/03/13"], "格式不对"),                            # not a date
     (["--base", "2024-03"], "基期"),                                  # monthly base, weekly report
+    (["--base", "2010-W01"], "基期 2010-W01 没有价格数据"),            # a base outside the data
 ])
 def test_bad_input_is_one_clear_line(db, capsys, argv, message):
     code, out, err = run(capsys, "--db", db, *argv)
