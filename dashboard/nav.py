@@ -32,6 +32,7 @@ PUBLIC_PAGES: list[PageSpec] = [
 ]
 
 STAFF_PAGES: list[PageSpec] = [
+    PageSpec("upload.py", "upload", "上传价格表", "Upload prices", ":material/upload_file:", frozenset({"editor"})),
     PageSpec("notes_edit.py", "write", "撰写解读", "Write notes", ":material/edit_note:", frozenset({"editor"})),
     PageSpec("review.py", "review", "审核解读", "Review notes", ":material/fact_check:", frozenset({"reviewer"})),
     PageSpec("release.py", "release", "数据发布", "Release data", ":material/publish:", frozenset({"reviewer"})),
