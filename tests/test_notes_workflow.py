@@ -375,3 +375,22 @@ def test_published_at_is_timezone_aware_in_front_matter(book):
     book.publish(REVIEWER, n.id)
     text = Path(book.repo.path(n.id)).read_text(encoding="utf-8")
     assert "published_at: '2024-04-30T09:00:00+08:00'" in text
+
+
+def test_review_diff_shows_the_text_changed_since_the_return(book):
+    n = _submitted(book, body="猪肉(五花)均价29.13元/公斤。\n第二段。\n")
+    book.return_(REVIEWER, n.id, "请补充")
+    book.edit(EDITOR, n.id, body="猪肉(五花)均价29.13元/公斤。\n第二段, 已补充。\n")
+    cur = book.submit(EDITOR, n.id)
+    d = book.diff_since_review(cur)
+    assert "-第二段。" in d and "+第二段, 已补充。" in d
+    assert "status:" not in d  # the reviewer sees the text, not the front matter
+
+
+def test_fingerprint_recorded_when_data_released_with_the_note(book, small_db):
+    n = _submitted(book, body="猪肉(五花)均价31.41元/公斤。", period="2024-W18")
+    book.approve(REVIEWER, n.id, release_data=True)
+    p = book.publish(REVIEWER, n.id)
+    saved = book.repo.get(n.id)
+    assert saved.data_fingerprint and saved.data_fingerprint == p.data_fingerprint
+    assert book.stale(saved) == []

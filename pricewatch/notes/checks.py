@@ -179,22 +179,35 @@ def render_body(store: Store, note: Note, *, public: bool) -> str:
     return text
 
 
-_STALE_CACHE: dict[tuple[str, str, int, int], list[dict[str, Any]]] = {}
+def data_fingerprint(store: Store, note: Note) -> str | None:
+    """Fingerprint of the public data a note cites (None without a period)."""
+    spans = cited_spans(note)
+    if not spans:
+        return None
+    with store.read() as s:
+        return notes_queries.public_fingerprint(s, spans)
+
+
+_STALE_CACHE: dict[tuple[str, str, int, str], list[dict[str, Any]]] = {}
 
 
 def needs_correction(store: Store, settings: Settings, note: Note) -> list[dict[str, Any]]:
     """Figures of a published note that no longer agree with the public data (待更正).
 
-    Only computed when the data version differs from the one the note was published at;
-    the answer is cached per (note version, data version).
+    Cheap in the common case: when the fingerprint of the public data in the cited periods
+    (:func:`data_fingerprint`) is the one recorded at publication, nothing can have changed.
+    Otherwise the figure check runs against the public report; the answer is cached per
+    (note version, fingerprint).
     """
     if note.status != "published" or not note.period:
         return []
-    ver = store.version()
-    if note.data_version is not None and ver == note.data_version:
+    fp = data_fingerprint(store, note) or ""
+    if note.data_fingerprint is not None and fp == note.data_fingerprint:
         return []
-    key = (str(settings.interpretations_dir), note.id, note.version, ver)
+    key = (str(settings.interpretations_dir), note.id, note.version, fp)
     if key not in _STALE_CACHE:
+        if len(_STALE_CACHE) > 2048:
+            _STALE_CACHE.clear()
         fr, problems = figure_check(store, note, public=True)
         _STALE_CACHE[key] = [{"message": p} for p in problems] + [f.to_json() for f in fr.mismatches]
     return _STALE_CACHE[key]

@@ -108,6 +108,8 @@ class Note:
     published_at: datetime | None = None
     #: the store's data version the figures were last checked against
     data_version: int | None = None
+    #: fingerprint of the public data of the cited periods at publication (see checks)
+    data_fingerprint: str | None = None
     corrects: str | None = None
     corrected_by: str | None = None
     #: [{check, reason, by, at}] — checks a reviewer let pass with a written reason
@@ -319,10 +321,19 @@ class NoteRepo:
         except FileNotFoundError:
             raise NotFound(f"解读「{note_id}」没有第 {n} 版", "用 notes show --history 查看版本") from None
 
-    def diff(self, note_id: str, a: int, b: int) -> str:
-        """Unified diff of two saved versions (front matter and body)."""
-        ta = self.version_text(note_id, a).splitlines(keepends=True) if a > 0 else []
-        tb = self.version_text(note_id, b).splitlines(keepends=True)
+    def diff(self, note_id: str, a: int, b: int, *, body_only: bool = False) -> str:
+        """Unified diff of two saved versions (front matter and body, or title and body)."""
+
+        def text(n: int) -> list[str]:
+            if n <= 0:
+                return []
+            raw = self.version_text(note_id, n)
+            if body_only:
+                note = Note.loads(raw, version=n)
+                raw = f"# {note.title}\n\n{note.body}\n"
+            return raw.splitlines(keepends=True)
+
+        ta, tb = text(a), text(b)
         return "".join(difflib.unified_diff(ta, tb, f"{note_id} 第{a}版", f"{note_id} 第{b}版"))
 
     def new_id(self, kind: str, period: str | None, today: date) -> str:

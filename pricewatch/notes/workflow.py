@@ -147,7 +147,7 @@ class Notebook:
                 base = h.version
         if base == 0 and len(hist) > 1:
             base = hist[0].version
-        return self.repo.diff(note.id, base, note.version) if base else ""
+        return self.repo.diff(note.id, base, note.version, body_only=True) if base else ""
 
     # -- the checks -------------------------------------------------------------------
     def checks(self, note: Note, *, with_release: bool = False) -> list[checks_mod.CheckResult]:
@@ -368,6 +368,10 @@ class Notebook:
         note.body = checks_mod.freeze(self.store, self.settings, note)
         note.status, note.published_at = "published", published_at
         note.data_version = self.store.version() + 1  # the version this commit creates
+        if release:
+            note.data_fingerprint = None  # taken after the release, below
+        else:
+            note.data_fingerprint = checks_mod.data_fingerprint(self.store, note)
         also = []
         if note.corrects:
             with contextlib.suppress(NotFound):
@@ -375,8 +379,13 @@ class Notebook:
                 orig.corrected_by = note.id
                 also.append(orig)
         self._comment(note, actor, "publish", comment)
-        return self._commit(note, actor, "publish", old, comment=comment, release=release,
+        note = self._commit(note, actor, "publish", old, comment=comment, release=release,
                             extra={"released_uploads": release}, also=also)
+        if release:
+            # the fingerprint of the data as released with the note (a plain save, no transition)
+            note.data_fingerprint = checks_mod.data_fingerprint(self.store, note)
+            self.repo.save(note)
+        return note
 
     def withdraw(self, user: User | None, note_id: str, reason: str) -> Note:
         note = self.repo.get(note_id)

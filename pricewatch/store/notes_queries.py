@@ -29,3 +29,17 @@ def note_audit(s: Session, note_id: str, limit: int = 100) -> pd.DataFrame:
     return s.df(
         "SELECT at_time, actor, action, detail FROM audit_log WHERE target = ?"
         " ORDER BY id DESC LIMIT ?", [f"note:{note_id}", limit])
+
+
+def public_fingerprint(s: Session, spans: list[tuple[date, date]]) -> str:
+    """A cheap fingerprint of the public rows in these date spans.
+
+    A released revision adds a row with a new id and makes the old one non-public, so the
+    count / sum / max of the public ids changes whenever the public values of a span do.
+    """
+    parts = []
+    for start, end in spans:
+        row = s.one("SELECT count(*), coalesce(sum(id), 0), coalesce(max(id), 0) FROM obs_public"
+                    " WHERE obs_date BETWEEN ? AND ?", [start, end])
+        parts.append("-".join(str(int(x)) for x in row))
+    return "/".join(parts)
