@@ -245,6 +245,18 @@ def test_notes_of_the_period(staff, public, env):
     assert public.notes == []  # no note of 2026-W47
 
 
+def test_notes_from_front_matter_alone(env, monkeypatch):
+    """Without the notes library the front matter decides, with the same rules."""
+    store, settings, _ = env
+    monkeypatch.setattr(notes, "_from_library", lambda *a, **k: None)
+    staff_notes = notes.notes_for_period(store, settings, week(2026, 48), public=False)
+    assert [(n.id, n.status) for n in staff_notes] == [
+        ("2026-w48-analysis", "published"), ("2026-w48-policy", "approved")]
+    assert [n.id for n in notes.notes_for_period(store, settings, week(2026, 48), public=True)] == [
+        "2026-w48-analysis"]
+    assert notes.notes_for_period(store, settings, week(2026, 47), public=False) == []
+
+
 def test_note_text_is_reduced_to_plain_text():
     # markdown is flattened (no ** left); raw HTML stays inert text (escaped by the renderers);
     # placeholders never show an unchecked figure
