@@ -14,7 +14,7 @@ import pytest
 from pricewatch import notes as notes_api
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
-from pricewatch.errors import InputError, NotFound, PermissionDenied
+from pricewatch.errors import InputError, NotFound, PermissionDenied, StoreError
 from pricewatch.notes import model
 from pricewatch.notes.feed import atom_feed
 from pricewatch.notes.workflow import TRANSITIONS, Notebook
@@ -301,7 +301,7 @@ def test_atomic_save_crash_keeps_old_file(book, monkeypatch):
         raise OSError("磁盘已满")
 
     monkeypatch.setattr(model, "_write_all", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="原文件未改动"):
         book.edit(EDITOR, n.id, body="新文" * 1000)
     assert path.read_bytes() == before
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
@@ -321,6 +321,9 @@ def test_unsafe_ids_and_bad_front_matter(book, tmp_path):
     evil = book.repo.root / "evil.md"
     evil.write_text("---\nid: evil\ntitle: !!python/object/apply:os.system ['echo hi']\n---\nx",
                     encoding="utf-8")
+    (book.repo.root / "latin1.md").write_bytes("---\nid: latin1\ntitle: caf\xe9\n---\n".encode("latin-1"))
+    (book.repo.root / "baddate.md").write_text("---\nid: baddate\ntitle: t\npublish_at: soon\n---\n",
+                                               encoding="utf-8")
     assert book.list(LEADER) == []   # skipped, not crashed, never executed
 
 

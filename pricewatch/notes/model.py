@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import yaml
 
-from ..errors import InputError, NotFound, StoreError
+from ..errors import InputError, NotFound, PricewatchError, StoreError
 
 KINDS = ("价格监测分析", "政策解读", "更正说明")
 KIND_CODES = {"价格监测分析": "analysis", "政策解读": "policy", "更正说明": "correction"}
@@ -247,7 +247,11 @@ class NoteRepo:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"无法创建解读目录 {self.root}: {e}",
+                             "检查路径和权限, 或用 PRICEWATCH_NOTES_DIR 指定别的目录") from e
         # flock on the directory itself: no lock file to leave lying in the notes folder
         fd = os.open(self.root, os.O_RDONLY)
         try:
@@ -276,6 +280,10 @@ class NoteRepo:
             text = p.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise NotFound(f"解读「{note_id}」不存在", "用 `python -m pricewatch notes list` 查看编号") from None
+        except UnicodeDecodeError as e:
+            raise StoreError(f"解读文件 {p.name} 不是 UTF-8 文本", "用文本编辑器另存为 UTF-8") from e
+        except OSError as e:
+            raise StoreError(f"无法读取解读文件 {p}: {e}", "检查文件和目录的权限") from e
         versions = self._versions(note_id)
         note = Note.loads(text, version=versions[-1] if versions else 0, source=p.name)
         if note.id != note_id:
@@ -285,7 +293,7 @@ class NoteRepo:
     def all(self) -> list[Note]:
         out = []
         for i in self.ids():
-            with contextlib.suppress(StoreError):  # one broken file must not hide the rest
+            with contextlib.suppress(PricewatchError):  # one broken file must not hide the rest
                 out.append(self.get(i))
         return out
 
@@ -301,8 +309,12 @@ class NoteRepo:
                     "重新打开该解读, 在最新版本上修改")
             text = note.dumps().encode("utf-8")
             n = current + 1
-            atomic_write(self.history_dir(note.id) / f"{n}.md", text)
-            atomic_write(self.path(note.id), text)
+            try:
+                atomic_write(self.history_dir(note.id) / f"{n}.md", text)
+                atomic_write(self.path(note.id), text)
+            except OSError as e:
+                raise StoreError(f"无法保存解读「{note.id}」: {e}",
+                                 f"检查解读目录 {self.root} 是否存在、可写, 磁盘是否已满; 原文件未改动") from e
             note.version = n
             return note
 
