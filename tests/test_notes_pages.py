@@ -112,3 +112,32 @@ def test_leader_sees_deadlines_not_editing(db):
     assert "逾期" in alltext(at) or "没有逾期" in alltext(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_page(User("leader", "leader"), "app_pages/notes_edit.py")
+
+
+def test_review_page_lists_mismatch_override_and_schedule(db):
+    from datetime import datetime, timedelta
+
+    settings = load_settings()
+    book = notes_api.Notebook(db, settings)
+    editor = User("editor", "editor")
+    n = book.create(editor, title="第17周简析", period="2024-W17", body="猪肉(五花)均价29.31元/公斤。")
+    book.submit(editor, n.id)
+
+    at = open_page(User("reviewer", "reviewer"), "app_pages/review.py")
+    text = alltext(at)
+    assert "❌" in text and "【29.31元/公斤】" in text and "应为 29.13元/公斤" in text
+    at.button(key="approve").click().run()
+    assert "检查未通过" in alltext(at)
+    at.text_input(key="why_figures").input("引用的是批发市场报价").run()
+    at.button(key="override_figures").click().run()
+    assert not at.exception, at.exception
+    assert "已放行" in alltext(at)
+    # approve with a publication time that has already come: the next page run publishes it
+    at.checkbox(key="sched_on").check().run()
+    yesterday = (datetime.now(book.tz) - timedelta(days=1)).date()
+    at.date_input(key="sched_date").set_value(yesterday).run()
+    at.button(key="approve").click().run()
+    assert not at.exception, at.exception
+    assert "已按计划发布" in alltext(at) or book.repo.get(n.id).status == "published"
+    saved = book.repo.get(n.id)
+    assert saved.status == "published" and saved.overrides[0]["reason"] == "引用的是批发市场报价"
