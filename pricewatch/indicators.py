@@ -440,7 +440,7 @@ def _grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeInde
 
 
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str) -> _History:
-    key = (str(store.path), s.version, scope, freq, price_type)
+    key = (str(store.path), s.version, iq.snapshot_id(s), scope, freq, price_type)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:

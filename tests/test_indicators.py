@@ -26,6 +26,7 @@ from tests.fixtures.indicator_data import (
     M3,
     M4,
     SCENARIO,
+    W10,
     W11,
     add_rows,
     make_store,
@@ -427,3 +428,34 @@ def test_spread_trend(store):
         (11.0, 20.0, 28.1)
     assert sp.loc["2024-W10", "cv_pct"] == 9.1
     assert sp.loc["2024-W09", "cv_pct"] is None and sp.loc["2024-W09", "markets"] == 1
+
+
+def test_a_market_quoting_twice_in_a_period_counts_once(tmp_path):
+    # 甲市场 quotes Monday 10 and Wednesday 14 (its week's price: 12); 乙市场 quotes 20 once.
+    # The commodity price is the mean of market prices, (12 + 20) / 2 = 16, not the mean of
+    # the three observations (14.67): in the report and in the trend alike.
+    rows = [("双报菜", M1, date(2024, 3, 11), 10.0), ("双报菜", M1, date(2024, 3, 13), 14.0),
+            ("双报菜", M2, date(2024, 3, 12), 20.0), ("双报菜", M1, date(2024, 3, 4), 11.0),
+            ("双报菜", M2, date(2024, 3, 4), 19.0)]
+    store = make_store(tmp_path / "pw.duckdb", rows)
+    rep = indicators.report(store, period="2024-W11", settings=CFG)
+    assert item(rep, "双报菜")["price"] == 16.0 and item(rep, "双报菜")["markets"] == 2
+    assert item(rep, "双报菜")["wow_pct"] == 6.7          # (12 + 20) / (11 + 19) - 1
+    t = indicators.trend(store, "双报菜").set_index("period")
+    assert t.loc["2024-W11", "price"] == 16.0 and t.loc["2024-W11", "markets"] == 2
+    assert t.loc["2024-W10", "price"] == 15.0             # one date: the fast path
+
+
+def test_history_cache_is_not_fooled_by_a_rebuilt_database(tmp_path):
+    # a database deleted and rebuilt at the same path reaches the same data version again;
+    # the cached history must not be served for it
+    import shutil
+
+    path = tmp_path / "pw.duckdb"
+    first = make_store(path, [("重建菜", M1, W10, 10.0), ("重建菜", M1, W11, 11.0)])
+    assert indicators.trend(first, "重建菜")["price"].tolist() == [10.0, 11.0]
+    first.close()
+    path.unlink()
+    shutil.rmtree(tmp_path / "pw.duckdb.snapshots")
+    second = make_store(path, [("重建菜", M1, W10, 20.0), ("重建菜", M1, W11, 22.0)])
+    assert indicators.trend(second, "重建菜")["price"].tolist() == [20.0, 22.0]

@@ -41,6 +41,12 @@ def _unit(freq: str) -> str:
     return _TRUNC[freq]
 
 
+def snapshot_id(s: Session) -> str:
+    """The file this session reads (a snapshot's name is unique per publish, so it tells a
+    rebuilt database from the old one even when their data versions coincide)."""
+    return str(s.scalar("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))
+
+
 def latest_date(s: Session, scope: Scope, price_type: str | None = None) -> date | None:
     """The newest observation date the audience can see (optionally for one price type).
 
