@@ -52,6 +52,7 @@ def archive(store: Store, settings: Settings, content: bytes, *, period: str, pu
     final: Path | None = None
     try:
         with store.write() as s:
+            s.keep_data_version()  # archiving changes no figure: page caches stay valid
             bid = bq.add_briefing(
                 s, period=period, public=public, fmt=fmt, data_version=data_version,
                 has_unreleased=has_unreleased, file_name="", sha256=sha, size_bytes=len(content),
