@@ -397,3 +397,14 @@ def test_fingerprint_recorded_when_data_released_with_the_note(book, small_db):
     saved = book.repo.get(n.id)
     assert saved.data_fingerprint and saved.data_fingerprint == p.data_fingerprint
     assert book.stale(saved) == []
+
+
+def test_a_transition_never_happens_twice(book):
+    """Two reviewers (or two processes running due publications) act on the same version."""
+    n = _submitted(book)
+    book.approve(REVIEWER, n.id)
+    seen_by_other = book.repo.get(n.id)
+    book.publish(REVIEWER, n.id)
+    with pytest.raises(InputError, match="已被他人修改"):
+        book._publish(seen_by_other, "reviewer2", published_at=book.now())
+    assert [a["action"] for a in _audit(book.store)].count("note.publish") == 1

@@ -161,7 +161,13 @@ class Notebook:
     def _commit(self, note: Note, actor: str, action: str, old: str, *, comment: str | None = None,
                 expected_version: int | None = None, extra: dict[str, Any] | None = None,
                 release: list[int] | None = None, also: list[Note] | None = None) -> Note:
-        """Save the note and write its audit line in one store transaction."""
+        """Save the note and write its audit line in one store transaction.
+
+        The save is refused when the file changed since ``note`` was read (another reviewer,
+        another process publishing the same scheduled note): no transition happens twice.
+        """
+        if expected_version is None:
+            expected_version = note.version
         note.updated_at = self.now()
         note.updated_by = actor
         with self.store.write() as s:
