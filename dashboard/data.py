@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import frontmatter
-import nh3
 import pandas as pd
 import streamlit as st
-from markdown_it import MarkdownIt
 
 from pricewatch import export as export_lib
 from pricewatch import indicators
+from pricewatch import notes as notes_lib
+from pricewatch.config import Settings
+from pricewatch.errors import PricewatchError
 from pricewatch.indicators import Report
-from pricewatch.store import queries
+from pricewatch.store import Store, queries
 
 from .state import get_store, settings
 
@@ -214,101 +214,56 @@ def export(fmt: str, start: date | None = None, end: date | None = None,
 # -- notes ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PublicNote:
-    """What the public may see of a published note (front matter fields + body)."""
+    """What a public page shows of a published note (plain data, so it can be cached)."""
 
     id: str
     title: str
     kind: str
     period: str | None
-    published_at: str | None  # ISO date(time) text, for ordering and display
+    published_at: str | None  # ISO text in the bureau's time zone
     commodities: tuple[str, ...]
     categories: tuple[str, ...]
-    body: str
-    path: str
-    attachments: tuple[str, ...]  # absolute paths of existing files beside the note
+    html: str  # the body as sanitised HTML (pricewatch.notes.body_html)
+    attachments: tuple[tuple[str, str, str], ...]  # (name, file path, MIME type)
+    corrected_by: str | None = None
+    corrects: str | None = None
 
 
-def _as_list(value: object) -> list[object]:
-    return list(value) if isinstance(value, (list, tuple)) else []
-
-
-def _as_tuple(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v) for v in value if v is not None)
-    return (str(value),)
-
-
-def _read_notes(notes_dir: Path) -> list[PublicNote]:
-    """Every note file in ``notes_dir`` whose front matter says ``status: published``.
-
-    A file that cannot be parsed is skipped (one broken note must not take the public
-    pages down). Attachments are the files named in the front matter ``attachments`` that
-    exist in the note's ``<id>.files/`` folder (a name with a path part is ignored).
-    """
-    out: list[PublicNote] = []
-    if not notes_dir.is_dir():
-        return out
-    for path in sorted(notes_dir.glob("*.md")):
+def _public(n: notes_lib.Note, settings_: Settings, store: Store) -> PublicNote:
+    files = []
+    for a in n.attachments:
+        name = str(a.get("name") or "")
         try:
-            post = frontmatter.load(path)
-        except Exception:  # noqa: BLE001 - malformed YAML or encoding: skip that note only
-            continue
-        meta = post.metadata
-        if str(meta.get("status", "")).strip() != "published":
-            continue
-        files = []
-        folder = path.with_name(path.stem + ".files")
-        for item in _as_list(meta.get("attachments")):
-            name = str(item.get("name") if isinstance(item, dict) else item)
-            f = folder / name
-            # a bare file name inside the note's own folder, nothing else
-            if name and Path(name).name == name and not name.startswith(".") and f.is_file():
-                files.append(str(f))
-        published = meta.get("published_at") or meta.get("publish_at")
-        out.append(PublicNote(
-            id=str(meta.get("id") or path.stem), title=str(meta.get("title") or path.stem),
-            kind=str(meta.get("kind") or ""), period=str(meta["period"]) if meta.get("period") else None,
-            published_at=str(published) if published else None,
-            commodities=_as_tuple(meta.get("commodities")), categories=_as_tuple(meta.get("categories")),
-            body=post.content, path=str(path), attachments=tuple(files),
-        ))
-    out.sort(key=lambda n: (n.published_at or "", n.period or "", n.id), reverse=True)
-    return out
+            path = notes_lib.attachment_path(settings_, store, n.id, name)
+        except PricewatchError:
+            continue  # listed but missing on disk: offer only what can be downloaded
+        files.append((name, str(path), notes_lib.MIME.get(str(a.get("type")), "application/octet-stream")))
+    return PublicNote(
+        id=n.id, title=n.title, kind=n.kind, period=n.period,
+        published_at=n.published_at.isoformat(timespec="minutes") if n.published_at else None,
+        commodities=tuple(n.commodities), categories=tuple(n.categories),
+        html=notes_lib.body_html(n), attachments=tuple(files),
+        corrected_by=n.corrected_by, corrects=n.corrects,
+    )
 
 
-def _dir_stamp(d: Path) -> float:
-    """Changes whenever a note file is added, removed or saved (the notes' cache key)."""
+def _dir_stamp(d: Path) -> int:
+    """Changes whenever a note file is added, removed or saved (part of the cache key)."""
     if not d.is_dir():
-        return 0.0
-    return sum(p.stat().st_mtime_ns for p in d.glob("*.md")) + len(list(d.glob("*.md")))
+        return 0
+    files = list(d.glob("*.md"))
+    return sum(p.stat().st_mtime_ns for p in files) + len(files)
 
 
+# ttl: a note scheduled for publication appears within a minute of its time, because
+# notes.list_published publishes due notes whenever it runs
 @st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def _published_notes(notes_dir: str, stamp: float) -> list[PublicNote]:
-    return _read_notes(Path(notes_dir))
+def _published_notes(notes_dir: str, stamp: int, ver: int) -> list[PublicNote]:
+    cfg, store = settings(), get_store()
+    return [_public(n, cfg, store) for n in notes_lib.list_published(cfg, store)]
 
 
 def published_notes() -> list[PublicNote]:
-    """Published notes, newest first (cached until a note file changes)."""
+    """Published notes only (pricewatch.notes.list_published), newest publication first."""
     d = Path(settings().interpretations_dir)
-    return _published_notes(str(d), _dir_stamp(d))
-
-
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def note_html(body: str) -> str:
-    """A note's markdown as safe HTML: raw HTML is not parsed (it shows as text), and the
-    result is sanitised by nh3 with only http, https and mailto links (a javascript: or
-    data: link loses its href). Images are dropped: a note's charts are drawn by the app."""
-    html = _MD.render(body)
-    return nh3.clean(
-        html, tags={"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em",
-                    "a", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
-                    "hr", "br"},
-        attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return _published_notes(str(d), _dir_stamp(d), version())

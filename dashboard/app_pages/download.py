@@ -15,7 +15,8 @@ from dashboard.share import share_box, url_choice
 from dashboard.state import settings
 from pricewatch.errors import PricewatchError
 
-RANGE_LABELS = {"3m": ("近3个月", "3 months"), "1y": ("近1年", "1 year"), "all": ("全部", "All")}
+RANGE_LABELS = {"latest": ("本期", "Latest"), "3m": ("近3个月", "3 months"), "1y": ("近1年", "1 year"),
+                "all": ("全部", "All")}
 
 st.title(tr("数据下载", "Download data"))
 try:
@@ -36,8 +37,11 @@ picked = st.multiselect(
 )
 
 end = rep.period.end
-days = data.RANGES.get(rng)
-start = end - timedelta(days=days - 1) if days else None
+if rng == "latest":
+    start = rep.period.start  # the period the home page's board shows
+else:
+    days = data.RANGES.get(rng)
+    start = end - timedelta(days=days - 1) if days else None
 try:
     csv_bytes, n_rows, head = data.export("csv", start, end, picked)
     xlsx_bytes, _, _ = data.export("xlsx", start, end, picked)

@@ -1,7 +1,7 @@
 """价格解读 (/notes): published notes, newest first, with filters; ``?note=<id>`` opens one.
 
 Only published notes exist for this page (dashboard.data.published_notes). A note's body is
-rendered by dashboard.data.note_html: raw HTML in the markdown shows as text, links keep
+rendered by pricewatch.notes (safe markdown): raw HTML in the markdown shows as text, links keep
 only http/https/mailto targets. Its charts are drawn from released data; its attachments
 are offered for download.
 """
@@ -15,9 +15,6 @@ from dashboard.i18n import tr
 from dashboard.share import share_box
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import parse_period
-
-MIME = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 # constant CSS (no note text in it): readable tables and wrapping on a phone
 NOTE_CSS = """<style>
@@ -48,7 +45,13 @@ def _note_view(n: data.PublicNote) -> None:
     st.caption(_meta_line(n))
     if n.commodities:
         st.caption(tr("涉及商品: ", "Items: ") + "、".join(n.commodities))
-    st.html(NOTE_CSS + f'<div class="pw-note">{data.note_html(n.body)}</div>')
+    if n.corrected_by:
+        st.warning(tr("本文已有更正说明,请同时阅读。", "A correction to this note has been published."),
+                   icon=":material/info:")
+        st.page_link("app_pages/notes.py", label=tr("查看更正说明", "Read the correction"),
+                     query_params={"note": n.corrected_by}, icon=":material/edit_note:")
+    # n.html is sanitised by pricewatch.notes (no raw HTML, only http/https/mailto links)
+    st.html(NOTE_CSS + f'<div class="pw-note">{n.html}</div>')
 
     # its charts: each cited commodity over the year up to the note's period, the note marked
     com = data.commodities()
@@ -73,11 +76,9 @@ def _note_view(n: data.PublicNote) -> None:
 
     if n.attachments:
         st.markdown(f"#### {tr('附件下载', 'Attachments')}")
-        for i, f in enumerate(n.attachments):
-            p = Path(f)
-            st.download_button(p.name, data=p.read_bytes(), file_name=p.name, icon=":material/attach_file:",
-                               mime=MIME.get(p.suffix.lower(), "application/octet-stream"),
-                               key=f"att_{i}", width="stretch")
+        for i, (name, path, mime) in enumerate(n.attachments):
+            st.download_button(name, data=Path(path).read_bytes(), file_name=name, mime=mime,
+                               icon=":material/attach_file:", key=f"att_{i}", width="stretch")
     share_box("/notes", {"note": n.id})
 
 
