@@ -114,18 +114,13 @@ def market_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def _spread_trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
-    mt = indicators.market_trend(get_store(), commodity, public=public)
-    rows = []
-    for (period, start), g in mt.groupby(["period", "start"], sort=True):
-        sp = indicators.spread(g["price"].astype("float64"))
-        rows.append({"period": period, "period_start": start, "min": sp["min"], "max": sp["max"],
-                     "cv_pct": indicators.round_half_up(sp["cv_pct"], 1), "markets": len(g)})
-    return pd.DataFrame(rows, columns=["period", "period_start", "min", "max", "cv_pct", "markets"])
+    return indicators.spread_trend(get_store(), commodity, public=public).rename(
+        columns={"start": "period_start"})
 
 
 def spread_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.DataFrame:
-    """The spread across markets per period (indicators.spread of each period's published
-    market prices): period, period_start, min, max, cv_pct, markets."""
+    """The spread across markets per period (indicators.spread_trend): period, period_start,
+    min, max, cv_pct (coefficient of variation, %), markets."""
     return _cut(_spread_trend(*_key(), commodity, public), rng, None)
 
 

@@ -251,3 +251,48 @@ def test_each_page_shows_the_qr_of_its_view(env) -> None:
     for page in PAGES:
         at = run(page)
         assert any(c.value.startswith("https://prices.example.gov.cn/") for c in at.code), page
+
+
+# -- markets and indices ---------------------------------------------------------------------
+def test_markets_bars_for_the_latest_period_and_the_spread(env) -> None:
+    at = run("markets", commodity="猪肉(五花)", range="3m")
+    bars, spread = figures(at)[:2]
+    # 2025-W10: 城关 28 x 1.10 = 30.80, 城南 x 0.98 -> 30.18, 惠民 x 1.08 -> 33.26 (lowest first)
+    assert bars["data"][0]["y"] == ["城南农贸市场", "城关农贸市场", "惠民超市"]
+    assert values(bars["data"][0]["x"]) == pytest.approx([30.18, 30.80, 33.26])
+    hi, lo = trace(spread, "最高"), trace(spread, "最低")
+    assert values(hi["y"])[-1] == pytest.approx(33.26) and values(lo["y"])[-1] == pytest.approx(30.18)
+    assert len(values(hi["y"])) == 13
+    assert values(trace(spread, "均价")["y"])[-1] == pytest.approx(31.41)
+    table = at.dataframe[0].value
+    # 惠民超市 sits 33.26 / 31.4133 - 1 = +5.9% above the average
+    assert table.loc[table["市场"] == "惠民超市", "与均价差"].iloc[0] == "▲ 5.9%"
+
+
+def test_markets_by_category(env) -> None:
+    at = run("markets", by="category", category="肉禽蛋")
+    table = at.dataframe[0].value
+    assert list(table.index) == ["猪肉(五花)", "鸡蛋"]
+    assert table.loc["鸡蛋", "城关农贸市场"] == pytest.approx(9.50)
+
+
+def test_indices_over_time_and_latest(env) -> None:
+    at = run("indices", range="all")
+    fig = figures(at)[0]
+    meat = trace(fig, "肉禽蛋")
+    # base 2024-W01 = 100; 2025-W10: weights 4 and 4 (catalog), 猪肉 31.4133 / 28.56 = 109.99,
+    # 鸡蛋 9.69 / 10.20 = 95.0 -> (4 x 109.99 + 4 x 95.0) / 8 = 102.5
+    assert values(meat["y"])[0] == pytest.approx(100.0)
+    assert values(meat["y"])[-1] == pytest.approx(102.5)
+    latest = at.dataframe[0].value.set_index("分类")
+    assert latest.loc["肉禽蛋", "指数"] == pytest.approx(102.5)
+    assert latest.loc["粮油", "环比"] == "持平"
+
+
+def test_pages_switch_to_english(env) -> None:
+    titles = {"trend": "Price trends", "markets": "Markets compared", "indices": "Category indices",
+              "notes": "Price notes", "download": "Download data"}
+    for page, title in titles.items():
+        at = run(page, lang="en")
+        assert at.title[0].value == title
+        assert any("lang=en" in c.value for c in at.code), page  # the shared link keeps the language

@@ -3,7 +3,7 @@
 ``/markets?commodity=猪肉(五花)``: each market's price in the latest released period as bars,
 and the spread across markets over time (lowest to highest, and the coefficient of
 variation). ``/markets?by=category&category=蔬菜``: every commodity of the category by market.
-All figures come from pricewatch.indicators (market_comparison, market_trend, spread).
+All figures come from pricewatch.indicators (market_comparison, spread_trend, trend).
 """
 
 import pandas as pd
