@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 #: canonical field -> header texts (compared after :func:`header_key`)
@@ -51,18 +52,37 @@ FOOTER_WORDS = ("填报单位", "填报人", "审核人", "负责人", "制表",
 _BRACKET = re.compile(r"^(.*?)[（(\[](.*)[)）\]]$")
 
 
+_WS = re.compile(r"\s+")
+_BLANKS = " \t\r\n\ufeff\u200b\u3000\xa0"
+
+
+@lru_cache(maxsize=200_000)
+def _clean_str(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).replace("\ufeff", "").replace("\u200b", "")
+    return _WS.sub(" ", s).strip()
+
+
 def clean_text(value: Any) -> str:
-    """Cell text with NFKC folding, stray BOMs removed and runs of spaces collapsed."""
+    """Cell text with NFKC folding, stray BOMs removed and runs of spaces collapsed.
+
+    Cached per distinct string: a sheet repeats the same names, markets and units."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_str(value)
     if isinstance(value, float) and math.isnan(value):
         return ""
-    s = unicodedata.normalize("NFKC", str(value)).replace("\ufeff", "").replace("\u200b", "")
-    return re.sub(r"\s+", " ", s).strip()
+    return _clean_str(str(value))
 
 
 def is_blank(value: Any) -> bool:
-    return clean_text(value) == ""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip(_BLANKS)
+    if isinstance(value, float):
+        return math.isnan(value)
+    return False
 
 
 def header_key(text: Any) -> str:
@@ -96,6 +116,17 @@ _NUM = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(?:[（(]\s*([^()（）]*?)\s*[)）]
 
 
 def parse_number(value: Any) -> tuple[float | None, str | None, bool]:
+    if isinstance(value, str):
+        return _parse_number_str(value)
+    return _parse_number(value)
+
+
+@lru_cache(maxsize=200_000)
+def _parse_number_str(value: str) -> tuple[float | None, str | None, bool]:
+    return _parse_number(value)
+
+
+def _parse_number(value: Any) -> tuple[float | None, str | None, bool]:
     """(number, unit written beside it, readable).
 
     Blank -> (None, None, True). '7.00' -> 7.0; '1,234' -> 1234; '1,30' -> 1.3 (a decimal
@@ -159,6 +190,17 @@ def _monday(y: int, w: int) -> date | None:
 def parse_date(value: Any, year: int | None = None) -> tuple[date | None, str | None]:
     """(date, problem): problem is None, "no_year" (a day without a year and no context year)
     or "unreadable"."""
+    if isinstance(value, str):
+        return _parse_date_str(value, year)
+    return _parse_date(value, year)
+
+
+@lru_cache(maxsize=50_000)
+def _parse_date_str(value: str, year: int | None) -> tuple[date | None, str | None]:
+    return _parse_date(value, year)
+
+
+def _parse_date(value: Any, year: int | None = None) -> tuple[date | None, str | None]:
     if value is None:
         return None, "unreadable"
     if isinstance(value, datetime):

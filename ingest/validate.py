@@ -114,6 +114,8 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
     qualified = _qualified_names(records)
     rows: list[dict[str, Any]] = []
     currencies: set[str] = set()
+    units: dict[str, Any] = {}  # parse each distinct unit text once
+    names: dict[str, tuple[str, str | None]] = {}
     for rec in records:
         sheet, rown, col, d_raw, m_raw, c_raw, spec, u_raw, p_raw, lo_raw, hi_raw, pt_raw, cat_raw, cur = rec
         name = clean_text(c_raw)
@@ -146,8 +148,12 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
             continue
         if low is not None and high is not None and low > high:
             issues.append(Issue("low_gt_high", WARNING, sheet, rown, col, {"low": low, "high": high, "price": price}))
-        base, name_unit = split_unit(name)
-        if name_unit and parse_unit(name_unit):
+        if name not in names:
+            names[name] = split_unit(name)
+        base, name_unit = names[name]
+        if name_unit and name_unit not in units:
+            units[name_unit] = parse_unit(name_unit)
+        if name_unit and units[name_unit]:
             name = base
         else:
             name_unit = None
@@ -157,7 +163,9 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
         if not unit_text:
             agg.add(Issue("unit_missing", ERROR, sheet, rown, col))
             continue
-        unit = parse_unit(unit_text)
+        if unit_text not in units:
+            units[unit_text] = parse_unit(unit_text)
+        unit = units[unit_text]
         if unit is None:
             issues.append(Issue("unit_unknown", ERROR, sheet, rown, col, {"value": unit_text}))
             continue
@@ -260,6 +268,7 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
                 "name": m, "count": cnt, "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
                 "suggestions": sug}))
     out = []
+    targets: dict[str, Any] = {}
     mixed: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         cname, mname = com_map[r["commodity"]], mkt_map[r["market"]]
@@ -269,7 +278,9 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
             canonical = prep.new_commodities[cname][0]
         else:
             canonical = catalog.commodity_info[cname][0]
-        target = parse_unit(canonical)
+        if canonical not in targets:
+            targets[canonical] = parse_unit(canonical)
+        target = targets[canonical]
         u = r["unit_obj"]
         if u.canonical == canonical or (u.is_weight and target is not None and target.is_weight):
             factor = u.factor / (target.factor if target and target.is_weight else 1.0)

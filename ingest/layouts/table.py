@@ -60,10 +60,10 @@ def _filled(r: list[Any]) -> list[int]:
 
 
 def _is_footer(r: list[Any]) -> bool:
-    cells = _filled(r)
-    if not cells:
+    first_cell = next((c for c in r if not is_blank(c)), None)
+    if not isinstance(first_cell, str):
         return False
-    first = clean_text(r[cells[0]]).replace(" ", "")
+    first = clean_text(first_cell).replace(" ", "")
     return first.startswith(FOOTER_WORDS) or first.startswith(("日期:", "日期：", "填报时间"))
 
 
