@@ -15,7 +15,8 @@ Definitions (DESIGN.md, "Indicator definitions"; keep them exact, the numbers ar
 * 52-period high / low = max / min of P over t-51 .. t (the periods that have a price);
 * spread across markets in period t: min, max and the coefficient of variation
   CV % = 100 x population standard deviation / mean of the market prices (None below 2 markets);
-* 定基 index = 100 x P_t / P_base (None when the base period has no price);
+* 定基 index = 100 x P_t / P_base (None when the base period has no price); the base is a
+  parameter (``report(base=...)``, ``--base``), by default the first period with data;
 * category index (fixed-weight Laspeyres basket) = 100 x sum(w_i x P_i,t / P_i,base) / sum(w_i)
   over the category's commodities with a price in t and in the base period; w_i is
   ``commodities.weight`` (1 for every commodity unless the catalog says otherwise: equal
@@ -30,9 +31,12 @@ Definitions (DESIGN.md, "Indicator definitions"; keep them exact, the numbers ar
   weeks a year instead of 3, and the 53rd week needs no dummy of its own;
 * alerts: ``jump`` when |环比| (rounded) is at or above the category's threshold
   (``categories.jump_threshold_pct``, else ``Settings.threshold_for(category)``, default 5 %);
-  ``alps`` at level crisis (see ALPS_ALERT_LEVELS) and only when the reporting markets are the
-  same as last period (otherwise the mean moves with the market mix); ``gap`` for a market that reported the previous period
-  and not this one (the whole market, or one commodity of a market that did report).
+  ``alps`` at level crisis (see ALPS_ALERT_LEVELS), scored only when the reporting markets
+  are the same as last period (otherwise the mean moves with the market mix); ``gap`` for a
+  market that reported the previous period and not this one (the whole market, or one
+  commodity of a market that did report). A linear trend cannot follow a multi-year cycle
+  (the pork cycle): through a cycle's upswing the score stays high, which is what ALPS is
+  meant to say ("far above what trend and season explain") but worth knowing when reading it.
 
 Edge cases, everywhere: a missing period gives None (never 0); a zero or missing base gives
 None; a single observation is a price, with no spread (CV None) and no 环比; a year without
@@ -386,6 +390,8 @@ class _History:
     #: ALPS scores per grid row, filled on demand (the history never changes once built)
     alps: dict[int, np.ndarray] = field(default_factory=dict)
     _yoy: np.ndarray | None = None
+    _cat: dict[str, np.ndarray] | None = None
+    start_dates: np.ndarray | None = None
 
     def index_of(self, p: Period | None) -> int | None:
         if p is None or len(self.starts) == 0:
@@ -408,6 +414,27 @@ class _History:
                 out.append(row.get(yp.label, -1) if yp else -1)
             self._yoy = np.array(out, dtype="int64")
         return self._yoy
+
+    def catalog_arrays(self, commodity_ids: np.ndarray) -> dict[str, np.ndarray]:
+        """Catalog fields aligned with ``commodity_ids`` as plain numpy arrays (object arrays
+        for text): commodity, category (其他 when unset), unit, sort, jump_threshold_pct."""
+        if self._cat is None:
+            c = self.catalog
+            self._cat = {
+                "id": c.index.to_numpy(dtype="int64"),
+                "commodity": np.array(c["commodity"].tolist(), dtype=object),
+                "category": np.array([v if isinstance(v, str) else "其他" for v in c["category"].tolist()],
+                                     dtype=object),
+                "unit": np.array(c["unit"].tolist(), dtype=object),
+                "sort": c["sort"].to_numpy(dtype="float64"),
+                "jump_threshold_pct": c["jump_threshold_pct"].to_numpy(dtype="float64"),
+            }
+            order = np.argsort(self._cat["id"])
+            self._cat = {k: v[order] for k, v in self._cat.items()}
+        a = self._cat
+        ids = np.asarray(commodity_ids, dtype="int64")
+        pos = np.minimum(np.searchsorted(a["id"], ids), max(len(a["id"]) - 1, 0))
+        return {k: v[pos] for k, v in a.items() if k != "id"}
 
     def cols(self, commodity_ids: np.ndarray) -> np.ndarray:
         """Column of each commodity id (-1 where it has no price in the whole history)."""
@@ -626,16 +653,6 @@ def _num(v: Any) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
-def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in _PRICE_COLS:
-        out[c] = _nullable(round_half_up_array(out[c].astype("float64"), 2))
-    for c in _PCT_COLS:
-        out[c] = _nullable(round_half_up_array(out[c].astype("float64"), 1))
-    out["alps"] = _nullable(round_half_up_array(out["alps"].astype("float64"), 2))
-    return out
-
-
 def _nullable(a: Any) -> pd.Series:
     """Floats with None (not NaN) where missing, so a row reads None like the JSON."""
     arr = np.asarray(a, dtype="float64")
@@ -675,10 +692,7 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         prev = previous(p)
         yoy = same_period_last_year(p)
         core = iq.report_core(s, scope, p, prev, yoy, price_type)
-        markets = None
-        if int(core["gaps"].sum()) > 0:
-            markets = iq.market_names(s)
-            markets["active"] = markets["market_id"].isin(iq.active_markets(s, scope, p, price_type))
+        markets = iq.market_names(s) if int(core["gaps"].sum()) > 0 else None
     return build_report(p, public, core, h, settings, price_type=price_type, base=base,
                         markets=markets, yoy=yoy)
 
@@ -710,72 +724,69 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
                  yoy: Period | None = None) -> Report:
     """Assemble a :class:`Report` from :func:`indicator_queries.report_core` and the history.
 
-    Vectorised over commodities; the only per-row Python work is for the few rows that
-    raise an alert or have a null figure to explain.
+    Vectorised over commodities (numpy arrays, one DataFrame built at the end); the only
+    per-row Python work is the alert messages and the reasons for null figures.
     """
     settings = settings or Settings()
     base_row = _base_index(h, base)
     base_p = parse_period(h.labels[base_row]) if base_row is not None else None
-    cat = h.catalog
-    core = core.join(cat, on="commodity_id", how="left")
-    core["category"] = core["category"].fillna("其他")
-    cur = core[core["markets"] > 0].copy()
+    ids_all = core["commodity_id"].to_numpy(dtype="int64")
+    cat = h.catalog_arrays(ids_all)
+    sort_all = cat["sort"]
+    names_all = cat["commodity"]
     alerts: list[dict[str, Any]] = []
 
     # gaps: markets that reported last period and not now (the whole market, or one commodity)
     if markets is not None:
-        mname = markets.set_index("market_id")["market"]
-        msort = markets.set_index("market_id")["sort"]
-        active = set(markets.loc[markets["active"], "market_id"]) if "active" in markets else set()
-        has = core[core["gaps"] > 0].sort_values("sort", kind="stable")
-        pairs = [(c, int(m)) for c, ms in zip(has["commodity"].tolist(), has["gap_markets"].tolist(),
-                                              strict=True) for m in ms]
-        whole = sorted({m for _, m in pairs if m not in active}, key=lambda m: (msort.get(m, 0), m))
+        mname = dict(zip(markets["market_id"].tolist(), markets["market"].tolist(), strict=True))
+        msort = dict(zip(markets["market_id"].tolist(), markets["sort"].tolist(), strict=True))
+        silent = core["silent_markets"].iloc[0] if len(core) else None
+        silent = {int(m) for m in silent} if isinstance(silent, (list, np.ndarray)) else set()
+        gaps = core["gaps"].to_numpy()
+        gap_lists = core["gap_markets"].tolist()
+        rows = sorted(np.nonzero(gaps > 0)[0], key=lambda i: sort_all[i])
+        pairs = [(names_all[i], int(m)) for i in rows for m in gap_lists[i]]
+        whole = sorted({m for _, m in pairs if m in silent}, key=lambda m: (msort.get(m, 0), m))
         for mid in whole:
             m = mname.get(mid, str(mid))
             alerts.append({"commodity": None, "market": m, "kind": "gap", "level": "notice",
                            "message": gap_message(m)})
         for commodity, mid in pairs:
-            if mid in active:
+            if mid not in silent:
                 m = mname.get(mid, str(mid))
                 alerts.append({"commodity": commodity, "market": m, "kind": "gap",
                                "level": "notice", "message": gap_message(m, commodity)})
 
-    if cur.empty:
+    n_all = core["markets"].to_numpy(dtype="int64")
+    sel = np.nonzero(n_all > 0)[0]
+    if len(sel) == 0:
         return Report(p, public, pd.DataFrame(columns=ITEM_COLUMNS), alerts, [], price_type,
                       base_p, pd.DataFrame(columns=ITEM_COLUMNS))
+    sel = sel[np.argsort(sort_all[sel], kind="stable")]   # catalog order
 
+    def col(name: str, dtype: str = "float64") -> np.ndarray:
+        return core[name].to_numpy(dtype=dtype)[sel]
+
+    ids = ids_all[sel]
+    names = names_all[sel].tolist()
+    category = cat["category"][sel]
+    unit = cat["unit"][sel]
+    jt = cat["jump_threshold_pct"][sel]
+    n = n_all[sel]
+    prev_n, yoy_n_all = col("prev_markets", "int64"), col("yoy_markets", "int64")
+    wow_n, yoy_n = col("wow_n", "int64"), col("yoy_n", "int64")
+    price, sd = col("price"), col("sd_pop")
+    wow_cur, wow_base, yoy_cur, yoy_base = col("wow_cur"), col("wow_base"), col("yoy_cur"), col("yoy_base")
     with np.errstate(invalid="ignore", divide="ignore"):
-        wow = np.where((cur["wow_n"] > 0) & (cur["wow_base"] > 0),
-                       (cur["wow_cur"] / cur["wow_base"] - 1) * 100, np.nan)
-        yoyp = np.where((cur["yoy_n"] > 0) & (cur["yoy_base"] > 0),
-                        (cur["yoy_cur"] / cur["yoy_base"] - 1) * 100, np.nan)
-        cv = np.where((cur["markets"] >= 2) & (cur["price"] != 0),
-                      cur["sd_pop"] / cur["price"] * 100, np.nan)
-    df = pd.DataFrame({
-        "commodity_id": cur["commodity_id"].to_numpy(), "commodity": cur["commodity"].to_numpy(),
-        "category": cur["category"].to_numpy(), "unit": cur["unit"].to_numpy(),
-        "price": cur["price"].to_numpy(dtype="float64"),
-        "prev_price": cur["prev_price"].to_numpy(dtype="float64"),
-        "wow_pct": wow.astype("float64"),
-        "yoy_price": cur["yoy_price"].to_numpy(dtype="float64"), "yoy_pct": yoyp.astype("float64"),
-        "markets": cur["markets"].to_numpy(dtype="int64"), "sort": cur["sort"].to_numpy(),
-        "prev_markets": cur["prev_markets"].to_numpy(dtype="int64"),
-        "yoy_markets": cur["yoy_markets"].to_numpy(dtype="int64"),
-        "wow_markets": cur["wow_n"].to_numpy(dtype="int64"),
-        "yoy_matched": cur["yoy_n"].to_numpy(dtype="int64"),
-        "min_price": cur["min_price"].to_numpy(dtype="float64"),
-        "max_price": cur["max_price"].to_numpy(dtype="float64"), "cv_pct": cv.astype("float64"),
-        "jt": cur["jump_threshold_pct"].to_numpy(dtype="float64"),
-    })
+        wow = np.where((wow_n > 0) & (wow_base > 0), (wow_cur / wow_base - 1) * 100, np.nan)
+        yoyp = np.where((yoy_n > 0) & (yoy_base > 0), (yoy_cur / yoy_base - 1) * 100, np.nan)
+        cv = np.where((n >= 2) & (price != 0), sd / price * 100, np.nan)
+
     # long-window figures from the history grid
+    k = len(sel)
     ti = h.index_of(p)
-    cols = h.cols(df["commodity_id"].to_numpy())
-    ma4 = np.full(len(df), np.nan)
-    hi = np.full(len(df), np.nan)
-    lo = np.full(len(df), np.nan)
-    idx = np.full(len(df), np.nan)
-    alps = np.full(len(df), np.nan)
+    cols = h.cols(ids)
+    ma4, hi, lo, idx, alps = (np.full(k, np.nan) for _ in range(5))
     ok = cols >= 0
     if ti is not None and ok.any():
         c = cols[ok]
@@ -783,9 +794,8 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
             win = h.y[ti - MA_WINDOW + 1: ti + 1, c]
             ma4[ok] = np.where(np.isnan(win).any(axis=0), np.nan, win.mean(axis=0))
         win = h.y[max(0, ti - HIGH_LOW_WINDOW + 1): ti + 1, c]
-        with np.errstate(invalid="ignore"):
-            hi[ok] = np.nanmax(np.where(np.isnan(win), -np.inf, win), axis=0)
-            lo[ok] = np.nanmin(np.where(np.isnan(win), np.inf, win), axis=0)
+        hi[ok] = np.where(np.isnan(win), -np.inf, win).max(axis=0)
+        lo[ok] = np.where(np.isnan(win), np.inf, win).min(axis=0)
         hi[~np.isfinite(hi)] = np.nan
         lo[~np.isfinite(lo)] = np.nan
         if base_row is not None and base_row <= ti:
@@ -798,44 +808,53 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
         alps[ok] = scores[c]
     # when the reporting markets changed since last period, the commodity price moves with the
     # market mix (a cheap market missing lifts the mean): the ALPS score would measure that
-    same_set = (df["wow_markets"] == df["markets"]) & (df["wow_markets"] == df["prev_markets"])
-    alps = np.where(same_set.to_numpy(), alps, np.nan)
-    df["ma4"], df["high52"], df["low52"], df["index"], df["alps"] = ma4, hi, lo, idx, alps
-    df["direction"] = [None] * len(df)
-    rw = round_half_up_array(df["wow_pct"], 1)
-    df.loc[rw > 0, "direction"] = "up"
-    df.loc[rw < 0, "direction"] = "down"
-    df.loc[rw == 0, "direction"] = "flat"
-    df["alps_level"] = [alps_band(v) for v in alps] if np.isfinite(alps).any() else [None] * len(df)
-    df["threshold"] = [_threshold(t, k, settings) for t, k in zip(df["jt"], df["category"], strict=True)]
-    df["why"] = [_why(*v, yoy) for v in zip(
-        df["markets"].tolist(), df["prev_markets"].tolist(), df["wow_markets"].tolist(),
-        df["yoy_markets"].tolist(), df["yoy_matched"].tolist(), strict=True)]
-    df["alert"] = [None] * len(df)
+    alps = np.where((wow_n == n) & (wow_n == prev_n), alps, np.nan)
+
+    rw = round_half_up_array(wow, 1)
+    direction_ = np.full(k, None, dtype=object)
+    direction_[rw > 0], direction_[rw < 0], direction_[rw == 0] = "up", "down", "flat"
+    alps_level = [alps_band(v) for v in alps]
+    thr = np.array([_threshold(t, g, settings) for t, g in zip(jt, category, strict=True)], dtype="float64")
+    why = [_why(*v, yoy) for v in zip(n.tolist(), prev_n.tolist(), wow_n.tolist(),
+                                      yoy_n_all.tolist(), yoy_n.tolist(), strict=True)]
 
     item_alerts: dict[int, list[str]] = {}
-    names = df["commodity"].tolist()
-    thr = df["threshold"].to_numpy(dtype="float64")
-    wow_raw = df["wow_pct"].to_numpy(dtype="float64")
     for i in np.nonzero(np.abs(rw) >= thr)[0]:
-        msg = jump_message(names[i], float(wow_raw[i]), float(thr[i]))
+        msg = jump_message(names[i], float(wow[i]), float(thr[i]))
         alerts.append({"commodity": names[i], "market": None, "kind": "jump", "level": "alert",
                        "message": msg, "value": float(rw[i]), "threshold": float(thr[i])})
         item_alerts.setdefault(int(i), []).append(msg)
-    for i, lvl in enumerate(df["alps_level"].tolist()):
+    for i, lvl in enumerate(alps_level):
         if lvl in ALPS_ALERT_LEVELS:
             msg = alps_message(names[i], float(alps[i]), lvl)
             alerts.append({"commodity": names[i], "market": None, "kind": "alps", "level": lvl,
                            "message": msg, "value": round_half_up(float(alps[i]), 2)})
             item_alerts.setdefault(i, []).append(msg)
+    alert_text = np.full(k, None, dtype=object)
     for i, msgs in item_alerts.items():
-        df.iat[i, df.columns.get_loc("alert")] = ";".join(msgs)
+        alert_text[i] = ";".join(msgs)
     order = {"jump": 0, "alps": 1, "gap": 2}
-    sort_of = dict(zip(df["commodity"], df["sort"], strict=True))
+    sort_of = dict(zip(names, sort_all[sel].tolist(), strict=True))
     alerts.sort(key=lambda a: (order[a["kind"]], sort_of.get(a["commodity"], -1)))
 
-    raw = df.sort_values("sort", kind="stable").reset_index(drop=True)[ITEM_COLUMNS]
-    items = _round_frame(raw)
+    common = {
+        "commodity": pd.Series(names, dtype=object), "category": pd.Series(category, dtype=object),
+        "unit": pd.Series(unit, dtype=object), "markets": n,
+        # object columns keep None (pandas would turn a str/None array into strings with NaN)
+        "direction": pd.Series(direction_, dtype=object), "alert": pd.Series(alert_text, dtype=object),
+        "sort": sort_all[sel].astype("int64"),
+        "prev_markets": prev_n, "yoy_markets": yoy_n_all, "wow_markets": wow_n, "yoy_matched": yoy_n,
+        "alps_level": pd.Series(alps_level, dtype=object), "threshold": thr,
+        "why": pd.Series(why, dtype=object),
+    }
+    figures = {"price": price, "prev_price": col("prev_price"), "wow_pct": wow,
+               "yoy_price": col("yoy_price"), "yoy_pct": yoyp, "min_price": col("min_price"),
+               "max_price": col("max_price"), "cv_pct": cv, "ma4": ma4, "high52": hi, "low52": lo,
+               "index": idx, "alps": alps}
+    places = {**dict.fromkeys(_PRICE_COLS, 2), **dict.fromkeys(_PCT_COLS, 1), "alps": 2}
+    raw = pd.DataFrame({**common, **figures})[ITEM_COLUMNS]
+    items = pd.DataFrame({**common, **{c: _nullable(round_half_up_array(v, places[c]))
+                                       for c, v in figures.items()}})[ITEM_COLUMNS]
     categories: list[dict[str, Any]] = []
     if ti is not None:
         ci = _category_index(h, np.array([ti]), base_row if base_row is not None and base_row <= ti else None)
@@ -889,20 +908,21 @@ def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | Non
     c = h.col(cid)
     if c is None:
         return pd.DataFrame(columns=cols)
-    y = pd.Series(h.y[:, c])
-    have = np.nonzero(~np.isnan(h.y[:, c]))[0]
-    lo_i, hi_i = int(have[0]), int(have[-1])
-    ma = moving_average(y)
-    high, low = rolling_high_low(y)
+    y = h.y[:, c]
+    have = np.nonzero(~np.isnan(y))[0]
+    sl = slice(int(have[0]), int(have[-1]) + 1)
+    ma, high, low = _window_stats(y)
     b = _base_index(h, base)
     bp = h.y[b, c] if b is not None else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = y / bp * 100 if bp and bp > 0 else pd.Series(np.nan, index=y.index)
-    yoy_rows_a = h.yoy_rows()
-    yoy_price = np.where(yoy_rows_a >= 0, h.y[np.maximum(yoy_rows_a, 0), c], np.nan)
-    sl = slice(lo_i, hi_i + 1)
+        index = y / bp * 100 if bp > 0 else np.full(len(y), np.nan)
+    yoy_rows = h.yoy_rows()
+    yoy_price = np.where(yoy_rows >= 0, y[np.maximum(yoy_rows, 0)], np.nan)
+    if h.start_dates is None:
+        h.start_dates = np.array([d.date() for d in h.starts], dtype=object)
     return pd.DataFrame({
-        "period": h.labels[sl], "start": [d.date() for d in h.starts[sl]],
+        "period": pd.Series(h.labels[sl], dtype=object),
+        "start": pd.Series(h.start_dates[sl], dtype=object),
         "price": _nullable(round_half_up_array(y[sl], 2)),
         "ma4": _nullable(round_half_up_array(ma[sl], 2)),
         "yoy_price": _nullable(round_half_up_array(yoy_price[sl], 2)),
@@ -910,8 +930,27 @@ def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | Non
         "low52": _nullable(round_half_up_array(low[sl], 2)),
         "index": _nullable(round_half_up_array(index[sl], 1)),
         "markets": h.n[sl, c].astype("int64"),
-        "price_raw": y[sl].to_numpy(),
+        "price_raw": y[sl],
     }, columns=cols)
+
+
+def _window_stats(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MA4 and the 52-period high / low of a complete period grid, with numpy only (the same
+    definitions as :func:`moving_average` and :func:`rolling_high_low`)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    n = len(y)
+    ma = np.full(n, np.nan)
+    if n >= MA_WINDOW:
+        w = sliding_window_view(y, MA_WINDOW)
+        ma[MA_WINDOW - 1:] = np.where(np.isnan(w).any(axis=1), np.nan, w.mean(axis=1))
+    pad = np.concatenate([np.full(HIGH_LOW_WINDOW - 1, np.nan), y])
+    w = sliding_window_view(pad, HIGH_LOW_WINDOW)
+    high = np.where(np.isnan(w), -np.inf, w).max(axis=1)
+    low = np.where(np.isnan(w), np.inf, w).min(axis=1)
+    high[~np.isfinite(high)] = np.nan
+    low[~np.isfinite(low)] = np.nan
+    return ma, high, low
 
 
 def _market_prices_long(store: Store, commodity: str, *, public: bool, freq: Freq | None,

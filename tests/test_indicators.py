@@ -459,3 +459,20 @@ def test_history_cache_is_not_fooled_by_a_rebuilt_database(tmp_path):
     shutil.rmtree(tmp_path / "pw.duckdb.snapshots")
     second = make_store(path, [("重建菜", M1, W10, 20.0), ("重建菜", M1, W11, 22.0)])
     assert indicators.trend(second, "重建菜")["price"].tolist() == [20.0, 22.0]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_trend_window_stats_match_the_documented_functions(seed):
+    # trend() uses a numpy path for speed; it must give what moving_average and
+    # rolling_high_low define, gaps included
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    y = rng.uniform(1, 50, 130)
+    y[rng.random(130) < 0.15] = np.nan
+    ma, hi, lo = indicators._window_stats(y)
+    s = pd.Series(y)
+    want_hi, want_lo = indicators.rolling_high_low(s)
+    np.testing.assert_allclose(ma, indicators.moving_average(s).to_numpy(), equal_nan=True)
+    np.testing.assert_allclose(hi, want_hi.to_numpy(), equal_nan=True)
+    np.testing.assert_allclose(lo, want_lo.to_numpy(), equal_nan=True)

@@ -95,13 +95,6 @@ def market_names(s: Session) -> pd.DataFrame:
     return s.df("SELECT id AS market_id, name AS market, sort FROM markets ORDER BY sort, name")
 
 
-def active_markets(s: Session, scope: Scope, p: Period, price_type: str = "retail") -> list[int]:
-    """Ids of the markets with at least one price in period ``p``."""
-    return [int(r[0]) for r in s.all(
-        f"SELECT DISTINCT market_id FROM {obs_view(scope)}"  # noqa: S608 - fixed view name
-        " WHERE obs_date BETWEEN ? AND ? AND price_type = ?", [p.start, p.end, price_type])]
-
-
 def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period | None,
                 price_type: str = "retail") -> pd.DataFrame:
     """One row per commodity seen in ``cur`` or ``prev`` (ids only; names are joined later).
@@ -111,7 +104,8 @@ def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period
     sums: wow_n / wow_cur / wow_base (markets in both this and the previous period, the mean
     of each side), yoy_n / yoy_cur / yoy_base likewise against the year-earlier period;
     gap_markets: ids of markets with a price for the commodity last period and none now
-    (NULL when none), gaps: how many.
+    (NULL when none), gaps: how many; silent_markets (the same on every row): markets with a
+    price last period and none at all this period (empty list when none).
     A market's price in a period is the mean of its observations in that period.
     """
     y0, y1 = (yoy.start, yoy.end) if yoy is not None else (date(1, 1, 1), date(1, 1, 1))
@@ -146,7 +140,10 @@ def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period
                avg(yoy) FILTER (WHERE cur IS NOT NULL) AS yoy_base,
                list(market_id ORDER BY market_id) FILTER (WHERE prev IS NOT NULL AND cur IS NULL)
                    AS gap_markets,
-               count(*) FILTER (WHERE prev IS NOT NULL AND cur IS NULL) AS gaps
+               count(*) FILTER (WHERE prev IS NOT NULL AND cur IS NULL) AS gaps,
+               (SELECT list(market_id ORDER BY market_id) FROM (
+                    SELECT market_id FROM w GROUP BY market_id
+                    HAVING count(cur) = 0 AND count(prev) > 0)) AS silent_markets
         FROM w WHERE cur IS NOT NULL OR prev IS NOT NULL
         GROUP BY commodity_id
         """,  # noqa: S608 - fixed view name
