@@ -10,6 +10,7 @@ which never returns a note whose status is not ``published``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -204,6 +205,19 @@ def export(fmt: str, start: date | None = None, end: date | None = None,
     public view; text that looks like a formula is prefixed with ', numbers stay numbers.
     """
     return _export(*_key(), fmt, start, end, tuple(commodities or ()))
+
+
+def export_later(fmt: str, start: date | None = None, end: date | None = None,
+                 commodities: list[str] | None = None) -> Callable[[], bytes]:
+    """The same file as :func:`export`, built only when called (st.download_button calls it
+    when the button is pressed): an Excel file takes ~1 s to write, a page view should not."""
+    store = get_store()
+    q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=tuple(commodities or ()))
+
+    def build() -> bytes:
+        return export_lib.render(_text_safe(export_lib.frame(store, q)), fmt)
+
+    return build
 
 
 # -- notes ------------------------------------------------------------------------------

@@ -136,6 +136,8 @@ def test_every_page_at_desktop_and_phone_width_without_leaks(server, tabs) -> No
     for name, (path, heading) in PAGES.items():
         for size in SIZES:
             page = open_page(tabs, url + path, heading, size)
+            # the public never sees Streamlit's deploy button (client.toolbarMode = "viewer")
+            assert page.locator("[data-testid='stAppDeployButton']").count() == 0
             if size == "phone":
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 assert overflow <= 0, f"{name}: the phone view scrolls sideways by {overflow}px"

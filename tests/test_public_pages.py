@@ -296,3 +296,24 @@ def test_pages_switch_to_english(env) -> None:
         at = run(page, lang="en")
         assert at.title[0].value == title
         assert any("lang=en" in c.value for c in at.code), page  # the shared link keeps the language
+
+
+@pytest.mark.parametrize("page, params", [
+    ("trend", {"commodity": "<script>alert(1)</script>", "range": "10y", "view": "x"}),
+    ("trend", {"commodity": "大白菜"}),  # in the catalog, but no released price
+    ("notes", {"note": "../../etc/passwd"}),
+    ("notes", {"commodity": "不存在", "period": "2099-W01"}),
+    ("markets", {"by": "nonsense", "category": "=1+1"}),
+    ("download", {"range": "forever", "c": "'; DROP TABLE observations; --"}),
+])
+def test_hostile_or_stale_query_parameters_fall_back_to_the_default_view(env, page: str, params) -> None:
+    at = run(page, **params)  # run() asserts there is no exception
+    assert at.title
+    text = everything(at)
+    assert "<script>" not in text and "passwd" not in text
+
+
+def test_the_trend_page_offers_only_commodities_with_released_prices(env) -> None:
+    at = run("trend")
+    assert at.selectbox(key="commodity").options == ["大米", "猪肉(五花)", "鸡蛋"]
+    assert at.selectbox(key="commodity").value == "大米"

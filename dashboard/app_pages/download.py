@@ -20,7 +20,6 @@ RANGE_LABELS = {"latest": ("本期", "Latest"), "3m": ("近3个月", "3 months")
 
 st.title(tr("数据下载", "Download data"))
 try:
-    com = data.commodities()
     rep = data.report(public=True)
 except PricewatchError as e:
     st.error(str(e))
@@ -32,7 +31,7 @@ if rep is None:
 
 rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "3m", key="range", width="stretch")
 picked = st.multiselect(
-    tr("商品(不选即全部)", "Items (none = all)"), com["name"].tolist(), key="c",
+    tr("商品(不选即全部)", "Items (none = all)"), data.board(public=True)["commodity"].tolist(), key="c",
     bind="query-params", placeholder=tr("全部商品", "All items"),
 )
 
@@ -44,7 +43,7 @@ else:
     start = end - timedelta(days=days - 1) if days else None
 try:
     csv_bytes, n_rows, head = data.export("csv", start, end, picked)
-    xlsx_bytes, _, _ = data.export("xlsx", start, end, picked)
+    xlsx_bytes = data.export_later("xlsx", start, end, picked)
 except PricewatchError as e:
     st.error(str(e))
     st.stop()

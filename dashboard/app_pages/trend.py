@@ -24,9 +24,12 @@ except PricewatchError as e:
     st.error(str(e))
     st.stop()
 
-names = com["name"].tolist()
+# the commodities with released prices in the latest period, in catalog order (a name that
+# only exists in a pending upload is not offered)
+names = data.board(public=True)["commodity"].tolist()
 if not names:
-    st.info(tr("商品目录是空的。", "The catalog is empty."))
+    st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
+    share_box("/trend")
     st.stop()
 pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params")
 c1, c2 = st.columns(2)
