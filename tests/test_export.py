@@ -82,8 +82,11 @@ def test_cli_json_and_out(store, tmp_path):
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert {(x["commodity"], x["price"], x["date"]) for x in rows} == {("大米", 6.0, "2024-04-29"), ("鸡蛋", 10.4, "2024-04-29")}
-    out = tmp_path / "x.csv"
-    r = subprocess.run([sys.executable, "-m", "pricewatch", "export", "--db", str(store.path), "--format", "csv",
-                        "--from", "2024-05-01", "--to", "2024-04-01", "--out", str(out)],
-                       capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert r.returncode == 1 and "晚于结束日期" in r.stderr and "Traceback" not in r.stderr
+    from pricewatch.cli import main
+
+    assert main(["export", "--db", str(store.path), "--format", "csv", "--from", "2024-05-01",
+                 "--to", "2024-04-01", "--out", str(tmp_path / "x.csv")]) == 1
+    assert not (tmp_path / "x.csv").exists()
+    assert main(["export", "--db", str(store.path), "--format", "xlsx", "--commodity", "鸡蛋",
+                 "--out", str(tmp_path / "x.xlsx")]) == 0
+    assert [c.value for c in load_workbook(tmp_path / "x.xlsx")["价格数据"]["C"]] == ["commodity", "鸡蛋"]

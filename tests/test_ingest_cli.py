@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +32,7 @@ def files(tmp_path):
 
 def cli(*args, db):
     return subprocess.run([sys.executable, "-m", "ingest", "--db", str(db), *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, "PRICEWATCH_CONFIG": ""} if False else dict(os.environ))
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 def test_exit_codes_and_json_schema(tmp_path, files):
@@ -57,14 +55,15 @@ def test_exit_codes_and_json_schema(tmp_path, files):
     assert r.returncode == 0 and json.loads(r.stdout)["files"][0]["status"] == "unchanged"
 
 
-def test_human_output_one_line_per_problem_no_traceback(tmp_path, files):
+def test_human_output_one_line_per_problem_no_traceback(tmp_path, files, capsys):
     _good, bad = files
-    r = cli(bad, db=tmp_path / "c.duckdb")
-    assert r.returncode == 1
-    assert "Traceback" not in r.stderr
-    assert r.stderr.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字; 价格只填数字, 如 12.5"]
-    en = cli("--lang", "en", bad, db=tmp_path / "c.duckdb")
-    assert "[not_a_number] [s] row 3 col F: \"abc\" is not a number" in en.stderr
+    db = str(tmp_path / "c.duckdb")
+    assert main(["--db", db, str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字; 价格只填数字, 如 12.5"]
+    assert main(["--db", db, "--lang", "en", str(bad)]) == 1
+    assert "[not_a_number] [s] row 3 col F: \"abc\" is not a number" in capsys.readouterr().err
 
 
 def test_usage_and_configuration_errors_exit_2(tmp_path, files, capsys):
