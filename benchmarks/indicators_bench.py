@@ -119,6 +119,16 @@ def measure(path: Path, n: int) -> None:
     print(f"trend for one commodity, median of {n}: {med:.1f} ms (best {best:.1f})")
     med, best = _median_ms(lambda: indicators.series(store, "商品123", public=True), n)
     print(f"series for one commodity, median of {n}: {med:.1f} ms (best {best:.1f})")
+    for name, fn in (
+        ("market_trend (one commodity, all periods)",
+         lambda: indicators.market_trend(store, "商品123", public=True)),
+        ("market_comparison (latest week, all commodities)",
+         lambda: indicators.market_comparison(store, public=True)),
+        ("category_index_series", lambda: indicators.category_index_series(store, public=True)),
+        ("board (500 commodities with sparklines)", lambda: indicators.board(store, public=True)),
+    ):
+        med, best = _median_ms(fn, max(5, n // 3))
+        print(f"{name}: median {med:.1f} ms (best {best:.1f})")
     ts = []
     for _ in range(5):
         t = time.perf_counter()

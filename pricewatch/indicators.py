@@ -960,27 +960,22 @@ def _market_prices_long(store: Store, commodity: str, *, public: bool, freq: Fre
     scope = _scope(public)
     with store.read() as s:
         f = freq or _detect(s, scope, price_type)
-        latest = iq.latest_date(s, scope, price_type)
-        if latest is None:
-            return pd.DataFrame(columns=["period", "start", "market", "price"])
-        end = period_of(latest, f)
-        first = iq.earliest_date(s, scope, price_type)
-        start = period_of(first, f) if last is None else shift(end, -(last - 1))
-        periods = []
-        p = start
-        while p.start <= end.start:
-            periods.append(p)
-            p = shift(p, 1)
-        mp = iq.market_period_prices(s, scope, periods, price_type, commodity)
+        start = None
+        if last is not None:
+            latest = iq.latest_date(s, scope, price_type)
+            if latest is None:
+                return pd.DataFrame(columns=["period", "start", "market", "price"])
+            start = shift(period_of(latest, f), -(last - 1)).start
+        mp = iq.market_period_prices(s, scope, f, start, None, price_type, commodity)
         mk = iq.market_names(s)
-    starts = {p.label: p.start for p in periods}
-    msort = dict(zip(mk["market"], mk["sort"], strict=True))
-    mp["start"] = mp["period"].map(starts)
-    mp["_ms"] = mp["market"].map(msort)
-    mp = mp.sort_values(["start", "_ms"], kind="stable")
-    return pd.DataFrame({"period": mp["period"].to_numpy(), "start": mp["start"].to_numpy(),
-                         "market": mp["market"].to_numpy(),
-                         "price": mp["price"].to_numpy(dtype="float64")})
+    msort = dict(zip(mk["market"].tolist(), mk["sort"].tolist(), strict=True))
+    starts = pd.to_datetime(mp["period_start"])
+    labels = {d: period_of(d.date(), f).label for d in starts.unique()}
+    out = pd.DataFrame({"period": starts.map(labels).to_numpy(), "start": starts.dt.date.to_numpy(),
+                        "market": mp["market"].to_numpy(), "price": mp["price"].to_numpy(dtype="float64"),
+                        "_s": starts.to_numpy(), "_ms": mp["market"].map(msort).to_numpy()})
+    out = out.sort_values(["_s", "_ms"], kind="stable").reset_index(drop=True)
+    return out[["period", "start", "market", "price"]]
 
 
 def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
@@ -1039,13 +1034,14 @@ def market_comparison(store: Store, *, period: str | None = None, public: bool =
         return pd.DataFrame(columns=cols)
     prev = previous(p)
     with store.read() as s:
-        mp = iq.market_period_prices(s, scope, [p, prev], price_type, commodity)
+        mp = iq.market_period_prices(s, scope, p.freq, prev.start, p.end, price_type, commodity)
         cat = iq.catalog(s)
         mk = iq.market_names(s)
-    cur = mp[mp["period"] == p.label]
+    ps = pd.to_datetime(mp["period_start"])
+    cur = mp[(ps == pd.Timestamp(p.start)).to_numpy()]
     if cur.empty:
         return pd.DataFrame(columns=cols)
-    pv = mp[mp["period"] == prev.label].set_index(["commodity_id", "market_id"])["price"]
+    pv = mp[(ps == pd.Timestamp(prev.start)).to_numpy()].set_index(["commodity_id", "market_id"])["price"]
     cur = cur.join(pv.rename("prev"), on=["commodity_id", "market_id"])
     avg = cur.groupby("commodity_id")["price"].transform("mean")
     cur = cur.merge(cat[["commodity_id", "category", "sort"]], on="commodity_id", how="left")
@@ -1099,15 +1095,16 @@ def board(store: Store, *, period: str | None = None, public: bool = True,
     h = _hist(store, public, rep.period.freq, price_type)
     ti = h.index_of(rep.period)
     cat = h.catalog
-    name_to_id = dict(zip(cat["commodity"], cat.index, strict=True))
-    sparks = []
-    for name in rep.items["commodity"]:
-        c = h.col(name_to_id.get(name, -1))
-        if c is None or ti is None:
-            sparks.append([])
-            continue
-        win = h.y[max(0, ti - spark_periods + 1): ti + 1, c]
-        sparks.append(list(_nullable(round_half_up_array(win, 2))))
+    name_to_id = dict(zip(cat["commodity"].tolist(), cat.index.tolist(), strict=True))
+    ids = np.array([name_to_id.get(n, -1) for n in rep.items["commodity"].tolist()], dtype="int64")
+    cols_ = h.cols(ids)
+    sparks: list[list[float | None]] = [[] for _ in range(len(ids))]
+    if ti is not None:
+        win = h.y[max(0, ti - spark_periods + 1): ti + 1]
+        rounded = round_half_up_array(win, 2)
+        for i, c in enumerate(cols_.tolist()):
+            if c >= 0:
+                sparks[i] = [None if np.isnan(v) else float(v) for v in rounded[:, c]]
     out = rep.items[[c for c in cols if c != "spark"]].copy()
     out["spark"] = sparks
     return out[cols].reset_index(drop=True)

@@ -66,11 +66,6 @@ def latest_date(s: Session, scope: Scope, price_type: str | None = None) -> date
     return got
 
 
-def earliest_date(s: Session, scope: Scope, price_type: str = "retail") -> date | None:
-    return s.scalar(f"SELECT min(obs_date) FROM {obs_view(scope)} WHERE price_type = ?",  # noqa: S608
-                    [price_type])
-
-
 def date_profile(s: Session, scope: Scope, price_type: str, since: date) -> tuple[int, int, int]:
     """(distinct dates, distinct ISO weeks, distinct months) with data on or after ``since``."""
     row = s.one(
@@ -152,34 +147,30 @@ def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period
     )
 
 
-def market_period_prices(s: Session, scope: Scope, periods: list[Period],
+def market_period_prices(s: Session, scope: Scope, freq: str, start: date | None, end: date | None,
                          price_type: str = "retail", commodity: str | None = None) -> pd.DataFrame:
-    """Each market's mean price per (commodity, period) for the given periods.
+    """Each market's mean price per (commodity, period) for the periods from ``start`` to
+    ``end`` (the first and last days of whole periods; None: no bound).
 
-    Columns: period (label), commodity_id, commodity, market_id, market, price.
+    Columns: period_start (DATE: the Monday / the 1st), commodity_id, commodity, market_id,
+    market, price. Periods are ``date_trunc`` of the date, which is the ISO week's Monday or
+    the month's first day, so no table of periods is joined.
     """
-    if not periods:
-        return pd.DataFrame(columns=["period", "commodity_id", "commodity", "market_id", "market", "price"])
-    frame = pd.DataFrame({"period": [p.label for p in periods],
-                          "d0": [p.start for p in periods], "d1": [p.end for p in periods]})
-    frame["d0"] = pd.to_datetime(frame["d0"])
-    frame["d1"] = pd.to_datetime(frame["d1"])
-    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
-    c_sql, params = ("", [lo, hi, price_type])
+    unit = _unit(freq)
+    where, params = ["price_type = ?"], [price_type]
+    if start is not None:
+        where.append("obs_date >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("obs_date <= ?")
+        params.append(end)
     if commodity is not None:
-        c_sql = " AND o.commodity = ?"
+        where.append("commodity = ?")
         params.append(commodity)
-    s.register("pw_spans", frame)
-    try:
-        return s.df(
-            "SELECT sp.period, o.commodity_id, o.commodity, o.market_id, o.market,"  # noqa: S608
-            " avg(o.price) AS price"
-            f" FROM {obs_view(scope)} o JOIN pw_spans sp"  # noqa: S608 - fixed view name
-            " ON o.obs_date BETWEEN sp.d0::DATE AND sp.d1::DATE"
-            f" WHERE o.obs_date BETWEEN ? AND ? AND o.price_type = ?{c_sql}"
-            " GROUP BY ALL", params)
-    finally:
-        s.unregister("pw_spans")
+    return s.df(
+        f"SELECT date_trunc('{unit}', obs_date)::DATE AS period_start, commodity_id, commodity,"  # noqa: S608
+        " market_id, market, avg(price) AS price"
+        f" FROM {obs_view(scope)} WHERE {' AND '.join(where)} GROUP BY ALL", params)
 
 
 def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "retail",
