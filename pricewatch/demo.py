@@ -1,7 +1,8 @@
 """Demo data: a deterministic generator of realistic weekly county price uploads.
 
 ``generate()`` writes one spreadsheet per ISO week into data/sample/ (a long table:
-日期, 市场, 类别, 品名, 规格, 单位, 价格), 2023-W48 .. 2026-W48, for 4 markets: two 农贸市场,
+日期, 市场, 类别, 品名, 规格, 单位, 价格; the weeks in FORM_WEEKS on the county weekly form
+instead, with the same prices), 2023-W48 .. 2026-W48, for 4 markets: two 农贸市场,
 a supermarket and the county wholesale market (which quotes vegetables and fruit in
 元/斤, as wholesale markets do). Prices follow a per-category season, the pork cycle, a slow
 trend and noise; a few weekly reports are missing; one week is corrected by a later file.
@@ -140,6 +141,61 @@ def _write(path: Path, rows: list[list]) -> None:
     wb.save(path)
 
 
+#: weeks filed on the county weekly form (layout (d) of the ingest) instead of a long table:
+#: the same prices, so the demo shows both layouts and builds the same database
+FORM_WEEKS = frozenset((2024, w) for w in range(1, 14))
+COUNTY = "示范县"
+
+
+def _write_form(path: Path, y: int, w: int, rows: list[list], prev: dict[tuple[str, str], float]) -> None:
+    """The week on the county form: one sheet per price type, a column group per market
+    (本周价格 | 上周价格 | 环比(%)), category headings, a footer with who filed it and when."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, ptype in (("零售", "零售"), ("批发", "批发")):
+        part = [r for r in rows if r[7] == ptype]
+        markets = list(dict.fromkeys(r[1] for r in part))
+        names = list(dict.fromkeys(r[3] for r in part))
+        price = {(r[3], r[1]): r[6] for r in part}
+        unit = {r[3]: r[5] for r in part}
+        ws = wb.create_sheet(sheet)
+        width = 5 + 3 * len(markets)
+        ws.append([f"{COUNTY}{y}年第{w}周主要商品价格监测表"])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A1"].alignment = Alignment(horizontal="center")
+        ws.append([f"价格类型: {ptype}"])
+        group = [""] * 5
+        for m in markets:
+            group += [m, None, None]
+        ws.append(group)
+        for i, _m in enumerate(markets):
+            col = 6 + 3 * i
+            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 2)
+        ws.append(["序号", "类别", "品名", "规格等级", "计量单位"] + ["本周价格", "上周价格", "环比(%)"] * len(markets))
+        heads = "一二三四五六七八"
+        cat, n, k = None, 0, 0
+        for name in names:
+            if category(name) != cat:
+                cat = category(name)
+                ws.append([f"{heads[k]}、{cat}"])
+                k += 1
+            n += 1
+            line = [n, "", name, SPEC.get(name, ""), unit[name]]
+            for m in markets:
+                p, q = price.get((name, m)), prev.get((name, m))
+                line += [p, q, round((p / q - 1) * 100, 1) if p is not None and q else None]
+            ws.append(line)
+        ws.append([])
+        filed = week(y, w).start + timedelta(days=1)  # filed on the Tuesday
+        ws.append(["填报单位: 示范县商务局内贸股", "", "", "填报人: 王芳", "", "审核人: 李明", "",
+                   f"日期: {filed.year}年{filed.month}月{filed.day}日"])
+    wb.save(path)
+
+
 def generate(out_dir: Path = SAMPLE_DIR) -> list[Path]:
     """Write the sample uploads; returns their paths in upload order."""
     rng = random.Random(SEED)
@@ -147,12 +203,17 @@ def generate(out_dir: Path = SAMPLE_DIR) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = week(*FIRST_WEEK).start
     paths = []
+    prev: dict[tuple[str, str], float] = {}
     corrected_rows: list[list] = []
     for y, w in weeks():
         t = (week(y, w).start - t0).days / 365.25
         rows = _rows_for(rng, drift, y, w, t)
         path = out_dir / f"{y}-W{w:02d}_价格监测.xlsx"
-        _write(path, rows)
+        if (y, w) in FORM_WEEKS:
+            _write_form(path, y, w, rows, prev)
+        else:
+            _write(path, rows)
+        prev = {(r[3], r[1]): r[6] for r in rows}
         paths.append(path)
         if (y, w) == CORRECTED_WEEK:
             corrected_rows = [list(r) for r in rows]

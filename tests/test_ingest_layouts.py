@@ -283,3 +283,25 @@ def test_date_forms(text, year, expected):
                                                  ("2024-02-30", "unreadable")])
 def test_date_problems(text, problem):
     assert parse_date(text, None) == (None, problem)
+
+
+def test_demo_weekly_form_with_a_wholesale_sheet(store, tmp_path):
+    """pricewatch.demo files some weeks on the form: a 零售 sheet with a group per market and a
+    批发 sheet for the wholesale market alone (元/斤 for produce), the type in the title rows."""
+    from pricewatch import demo
+
+    day = date(2024, 2, 26)
+    rows = [[day, "城关农贸市场", "粮油", "大米", "", "元/公斤", 6.4, "零售"],
+            [day, "惠民超市", "粮油", "大米", "", "元/公斤", 6.98, "零售"],
+            [day, "城关农贸市场", "蔬菜", "菠菜", "", "元/公斤", 8.2, "零售"],
+            [day, "县农产品批发市场", "蔬菜", "菠菜", "", "元/斤", 3.1, "批发"]]
+    p = tmp_path / "2024-W09_价格监测.xlsx"
+    demo._write_form(p, 2024, 9, rows, {("大米", "城关农贸市场"): 6.3})
+    res = run(store, p)
+    assert res.status == "loaded", res.errors
+    assert res.layout == "weekly_form" and res.rows_loaded == 4
+    df = staff(store)
+    got = {(c, m, t, round(x, 2)) for c, m, t, x in zip(df["commodity"], df["market"], df["price_type"], df["price"], strict=True)}
+    assert got == {("大米", "城关农贸市场", "retail", 6.4), ("大米", "惠民超市", "retail", 6.98),
+                   ("菠菜", "城关农贸市场", "retail", 8.2), ("菠菜", "县农产品批发市场", "wholesale", 6.2)}
+    assert set(df["obs_date"].astype(str)) == {"2024-02-26"}

@@ -142,7 +142,9 @@ def extract(sheet: str, rows: list[list[Any]], ctx: Context) -> SheetResult | No
                 value_cols.append(ValueCol(j, market, classes[j][1] or unit))
         else:
             j = price_cols[0]
-            value_cols.append(ValueCol(j, None, classes[j][1]))
+            # one price column under a market name (a form filed for one market)
+            market, unit = _group_market_unit(groups[j], None) if g is not None else (None, None)
+            value_cols.append(ValueCol(j, market, classes[j][1] or unit))
         is_form = ("周" in title_text or "监测表" in title_text or "价格表" in title_text
                    or len(value_cols) > 1 or any(clean_text(c) == "本周价格" for c in header)
                    or any(_is_footer(r) for r in rows[h + 1:]))
