@@ -21,6 +21,9 @@ from pathlib import Path
 from . import synth
 from .harness import OUT
 
+#: bump when the way a database is built changes (the data files stay valid)
+BUILD_VERSION = 2
+
 
 def data_dir(size: synth.Size) -> Path:
     return OUT / "data" / size.name
@@ -47,7 +50,8 @@ def cached(size: synth.Size) -> dict | None:
         info = json.loads(_stamp(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if info.get("generator") != synth.GENERATOR_VERSION or not path.exists():
+    if (info.get("generator") != synth.GENERATOR_VERSION or info.get("build") != BUILD_VERSION
+            or not path.exists()):
         return None
     return info
 
@@ -93,7 +97,8 @@ def build_via_bulk(size: synth.Size, path: Path, log=print) -> dict:
     t_load = time.perf_counter() - t
     store.close()
     log(f"  {size.name}: bulk-loaded {r.rows:,} rows in {t_load:.1f} s ({r.rows / t_load:,.0f} rows/s)")
-    return {"generator": synth.GENERATOR_VERSION, "size": size.name, "rows": r.rows, "path": "bulk",
+    return {"generator": synth.GENERATOR_VERSION, "build": BUILD_VERSION, "size": size.name,
+            "rows": r.rows, "path": "bulk",
             "seconds": round(t_load, 2), "generate_seconds": round(t_gen, 2),
             "built": time.strftime("%Y-%m-%d %H:%M:%S")}
 
@@ -135,7 +140,8 @@ def build_via_ingest(size: synth.Size, path: Path, log=print) -> dict:
     rows = sum(n for _, n, _ in per_file)
     store.close()
     log(f"  {size.name}: ingested {rows:,} rows from {len(files)} xlsx files in {total:.1f} s")
-    return {"generator": synth.GENERATOR_VERSION, "size": size.name, "rows": rows, "path": "ingest",
+    return {"generator": synth.GENERATOR_VERSION, "build": BUILD_VERSION, "size": size.name,
+            "rows": rows, "path": "ingest",
             "seconds": round(total, 2), "per_file": per_file, "built": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 

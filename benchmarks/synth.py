@@ -167,17 +167,22 @@ def write_parquet(size: Size, folder: Path) -> list[Path]:
 HEADER = ["日期", "市场", "类别", "品名", "单位", "价格"]
 
 
-def write_spreadsheets(size: Size, folder: Path, kind: str, weeks_per_file: int = 52) -> list[Path]:
+def write_spreadsheets(size: Size, folder: Path, kind: str, weeks_per_file: int = 52,
+                       first_files: int | None = None) -> list[Path]:
     """Long tables a person could have made (日期 市场 类别 品名 单位 价格), one file per block
     of weeks: ``kind`` "xlsx" (openpyxl, real date cells) or "csv" (UTF-8 with BOM, as Excel
-    saves it). Written once; reused while the files exist."""
+    saves it). ``first_files``: only the first few. Written once; reused while the files exist."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = folder / f"{kind}-v{GENERATOR_VERSION}-{weeks_per_file}.done"
+    stamp = folder / f"{kind}-v{GENERATOR_VERSION}-{weeks_per_file}-{first_files}.done"
     n_files = math.ceil(size.weeks / weeks_per_file)
+    if first_files is not None:
+        n_files = min(n_files, first_files)
     paths = [folder / f"prices_{i:03d}.{kind}" for i in range(n_files)]
     if stamp.exists() and all(p.exists() for p in paths):
         return paths
     for i, (_w0, frame) in enumerate(chunks(size, weeks_per_file)):
+        if i >= n_files:
+            break
         table = pd.DataFrame({
             "日期": pd.to_datetime(frame["obs_date"]), "市场": frame["market"],
             "类别": frame["category"], "品名": frame["commodity"], "单位": "元/公斤",
