@@ -61,8 +61,19 @@ def view_url(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
     return page_url(settings().public_base_url, path, full)
 
 
+# constant CSS, no user text: 44 px tap targets for the public pages' controls on a phone
+# (segmented controls and page links are shorter by default)
+_PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stButtonGroup"] button, [data-testid="stPageLink"] a { min-height: 44px; }
+  [data-testid="stExpander"] summary { min-height: 44px; }
+}
+</style>"""
+
+
 def share_box(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
     """Show the QR code and the link of the current view; returns the URL it encodes."""
+    st.html(_PHONE_CSS)
     url = view_url(path, params)
     with st.expander(tr("手机扫码查看", "Scan to open on a phone"), icon=":material/qr_code_2:"):
         st.image(qr_png(url), width=180, caption=tr("扫一扫在手机打开", "Scan to open"))

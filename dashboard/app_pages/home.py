@@ -83,6 +83,7 @@ for category, g in items.groupby("category", sort=False):
     st.dataframe(
         table.style.map(charts.pct_colour, subset=[wow_col, yoy_col]),
         hide_index=True, width="stretch", height="content", key=f"board_{category}",
+        row_height=40,  # a finger-sized row: the item name is a link
         column_config={
             # pixel widths that add up to a 390 px phone's content width (no sideways scroll)
             name_col: st.column_config.LinkColumn(name_col, display_text=r"commodity=(.*)$",
