@@ -5,6 +5,7 @@ their target)."""
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
@@ -52,6 +53,15 @@ if "_flash" in ss:
     st.success(ss.pop("_flash"))
 
 mine = book.list(user, author=None if user.role == "admin" else user.name)
+if mine:
+    with st.expander(tr(f"我的解读({len(mine)})", f"My notes ({len(mine)})"), expanded=False):
+        st.dataframe(pd.DataFrame({
+            tr("编号", "ID"): [n.id for n in mine], tr("标题", "Title"): [n.title for n in mine],
+            tr("类型", "Kind"): [n.kind for n in mine], tr("期间", "Period"): [n.period or "" for n in mine],
+            tr("状态", "Status"): [n.status_name + (" ⚠待更正" if n.status == "published" and book.stale(n)
+                                                   else "") for n in mine],
+            tr("版本", "Version"): [n.version for n in mine],
+        }), hide_index=True, width="stretch")
 labels = {NEW: tr("＋ 新建解读", "+ New note")}
 labels |= {n.id: f"{n.title} · {n.status_name} · {n.id}" for n in mine}
 pick = st.selectbox(tr("选择解读", "Note"), list(labels), format_func=labels.get, key="edit_pick")
