@@ -182,19 +182,8 @@ def markets() -> pd.DataFrame:
 def _export(db: str, ver: int, fmt: str, start: date | None, end: date | None,
             names: tuple[str, ...]) -> tuple[bytes, int, pd.DataFrame]:
     q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=names)
-    frame = _text_safe(export_lib.frame(get_store(), q))
-    return export_lib.render(frame, fmt), len(frame), frame.head(20)
-
-
-def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """export.neutralise applied to every text column, whatever its dtype (pandas 3 names
-    text columns ``str``, which a dtype check for object/"string" misses). Idempotent: a
-    neutralised value starts with ' and is left alone when render() applies it again."""
-    out = frame.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(export_lib.neutralise)
-    return out
+    frame = export_lib.frame(get_store(), q)
+    return export_lib.render(frame, fmt), len(frame), export_lib.safe(frame.head(20))
 
 
 def export(fmt: str, start: date | None = None, end: date | None = None,
@@ -215,7 +204,7 @@ def export_later(fmt: str, start: date | None = None, end: date | None = None,
     q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=tuple(commodities or ()))
 
     def build() -> bytes:
-        return export_lib.render(_text_safe(export_lib.frame(store, q)), fmt)
+        return export_lib.render(export_lib.frame(store, q), fmt)
 
     return build
 

@@ -10,6 +10,7 @@ of a released price to 876.54 are uploaded but not released.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -206,20 +207,21 @@ def test_download_preview_follows_the_url(env) -> None:
     assert "186" in everything(at)
 
 
-def test_export_neutralises_formulas_and_keeps_numbers() -> None:
-    from dashboard.data import _text_safe as _neutralise
-
-    f = pd.DataFrame({"market": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@a", "\tb", "城关"],
-                      "price": [1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})
-    out = _neutralise(f)
-    assert out["market"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@a", "'\tb", "城关"]
-    assert out["price"].dtype.kind == "f"
-    buf = io.BytesIO()
-    out.to_excel(buf, index=False)
+def test_the_download_neutralises_formulas_and_keeps_numbers() -> None:
+    """The page's files are pricewatch.export.render's: text that starts like a formula gets
+    a ' prefix (pandas 3 text columns included), numbers stay numbers."""
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(buf.getvalue())).active
-    assert ws["A2"].data_type == "s" and ws["B2"].data_type == "n"
+    from pricewatch.export import render
+
+    f = pd.DataFrame({"market": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@a", "\tb", "城关"],
+                      "price": [1.5, 2.0, 3.0, 4.0, 5.0, -6.0]})
+    rows = list(csv.reader(io.StringIO(render(f, "csv").decode("utf-8-sig"))))[1:]
+    assert [r[0] for r in rows] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@a", "'\tb", "城关"]
+    assert rows[-1][1] == "-6.0"
+    ws = load_workbook(io.BytesIO(render(f, "xlsx"))).active
+    assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("'=")
+    assert ws["B7"].data_type == "n" and ws["B7"].value == -6.0
 
 
 # -- links and QR codes ----------------------------------------------------------------------
