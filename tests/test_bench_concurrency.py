@@ -8,10 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from benchmarks import concurrency, synth
-from pricewatch.errors import StoreError
 from pricewatch.store import Store
 from pricewatch.store.bulk import bulk_load
 
@@ -44,13 +42,8 @@ def test_twenty_public_sessions_read_through_loads_without_errors_or_half_loads(
         assert s.scalar("SELECT count(*) FROM uploads WHERE status = 'released'") == LOADS + 1
 
 
-@pytest.mark.xfail(strict=True, raises=StoreError, reason=(
-    "Store._ro_connection closes every snapshot connection but the newest two, even while a "
-    "reader still holds a cursor on it: a page view that spans two writes (a load and its "
-    "release) fails with 'Connection already closed' (seen by `make bench` concurrency). "
-    "Fix: count the open cursors per snapshot connection and close an old one when its count "
-    "drops to 0. Remove this marker when the store is fixed."))
 def test_a_read_session_survives_two_newer_snapshots_opened_by_other_readers(tmp_path: Path) -> None:
+    """A page view that spans several writes keeps reading its own snapshot."""
     store = Store(tmp_path / "held.duckdb")
     store.migrate()
     bulk_load(store, synth.week_frame(SIZE, 0), actor="test")

@@ -10,7 +10,8 @@ processes hold it read-only, never both. So the store keeps two kinds of files:
   copies the closed primary to a new snapshot file and then atomically replaces the pointer
   file ``CURRENT``. Readers (:meth:`Store.read`) open the snapshot named by the pointer
   read-only, share one connection per snapshot in a process, and take a cursor per call
-  (a shared DuckDB connection refuses concurrent calls; cursors do not).
+  (a shared DuckDB connection refuses concurrent calls; cursors do not). An older snapshot's
+  connection is closed when its last reader is done, never under a reader.
 
 A reader therefore never waits for a writer and never sees half a load: a snapshot is
 made from a committed, closed file, and a new path is used for every version (DuckDB
@@ -54,7 +55,9 @@ class Store:
         self.path = Path(path).expanduser().resolve()
         self.snapshot_dir = self.path.with_name(self.path.name + ".snapshots")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._ro: dict[Path, duckdb.DuckDBPyConnection] = {}
+        #: snapshot path -> [shared read-only connection, readers using it now]
+        self._ro: dict[Path, list] = {}
+        self._latest: Path | None = None
         self._ro_lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -189,7 +192,8 @@ class Store:
             ptr = self._pointer()
         return ptr[0] if ptr else 0
 
-    def _ro_connection(self) -> tuple[int, duckdb.DuckDBPyConnection]:
+    def _acquire(self) -> tuple[int, Path, duckdb.DuckDBPyConnection]:
+        """The newest snapshot's shared connection, with its reader count raised by one."""
         for _attempt in range(50):
             ptr = self._pointer()
             if ptr is None:
@@ -202,39 +206,61 @@ class Store:
                 continue
             version, path = ptr
             with self._ro_lock:
-                con = self._ro.get(path)
-                if con is None:
+                entry = self._ro.get(path)
+                if entry is None:
                     try:
                         con = duckdb.connect(str(path), read_only=True)
                     except duckdb.Error:
                         # the pointer moved on and the old file was cleaned up: read it again
                         time.sleep(0.02)
                         continue
-                    self._ro[path] = con
-                    # keep the previous snapshot open for threads still using it; close older
-                    for old in list(self._ro)[:-2]:
-                        with contextlib.suppress(duckdb.Error):
-                            self._ro.pop(old).close()
-            return version, con
+                    entry = self._ro[path] = [con, 0]
+                    self._latest = path
+                    self._close_idle()
+                entry[1] += 1
+                return version, path, entry[0]
         raise StoreError(f"无法读取数据库 {self.path} 的快照", "稍后重试")
+
+    def _release(self, path: Path) -> None:
+        with self._ro_lock:
+            entry = self._ro.get(path)
+            if entry is not None:
+                entry[1] -= 1
+                self._close_idle()
+
+    def _close_idle(self) -> None:
+        """Close every older snapshot connection that no reader is using (caller holds the lock).
+
+        A reader in the middle of a page keeps its snapshot open however many newer ones
+        appear; the connection goes when its last cursor is done.
+        """
+        for path, (con, users) in list(self._ro.items()):
+            if path != self._latest and users <= 0:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+                del self._ro[path]
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session on the newest committed snapshot (a cursor of its own)."""
-        version, con = self._ro_connection()
-        cur = con.cursor()
+        version, path, con = self._acquire()
         try:
-            yield Session(cur, writable=False, version=version)
+            cur = con.cursor()
+            try:
+                yield Session(cur, writable=False, version=version)
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
         finally:
-            with contextlib.suppress(duckdb.Error):
-                cur.close()
+            self._release(path)
 
     def close(self) -> None:
         with self._ro_lock:
-            for con in self._ro.values():
+            for con, _users in self._ro.values():
                 with contextlib.suppress(duckdb.Error):
                     con.close()
             self._ro.clear()
+            self._latest = None
 
 
 _STORES: dict[Path, Store] = {}
