@@ -86,6 +86,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "\"{name}\" at {market}: {new} vs {old} on {prev_date} ({pct:+.0f}%); please check"),
     "market_not_reported": ("市场「{name}」上期({prev_date})有报价, 本文件没有; 请确认是否漏报",
                             "market \"{name}\" reported on {prev_date} but not in this file"),
+    "internal": ("程序内部错误({detail}), 文件未导入; 请把文件和这条信息发给管理员",
+                 "internal error ({detail}); nothing was loaded; send the file and this message to the administrator"),
     "load_failed": ("写入数据库失败: {detail}", "writing to the database failed: {detail}"),
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,8 @@ from .issues import ERROR, Issue
 from .layouts import Context
 from .normalise import Catalog
 from .validate import Prepared, history_checks, prepare, window
+
+log = logging.getLogger(__name__)
 
 #: warnings that a confirmation already covers: --strict does not turn them into errors
 CONFIRMED = {"new_commodity", "new_market"}
@@ -112,7 +115,24 @@ def _reject(res: FileResult, issues: list[Issue]) -> FileResult:
 
 def ingest_file(store: Store, path: str | Path, options: IngestOptions | None = None) -> FileResult:
     """Check, parse, validate and (unless a dry run) load one file. Never raises for a bad
-    file: the problems are in the result (status "rejected")."""
+    file: the problems are in the result (status "rejected").
+
+    A fault of the program itself (an exception nobody foresaw) also ends as "rejected" with
+    the code ``internal`` and nothing written, and its traceback goes to the log: a file must
+    never take the dashboard down (invariant 5). Errors of the store (busy, unreadable) are
+    raised as the PricewatchError they are."""
+    try:
+        return _ingest_file(store, path, options)
+    except PricewatchError:
+        raise
+    except Exception as e:  # noqa: BLE001 - see the docstring
+        log.exception("ingest of %s failed", path)
+        opts = options or IngestOptions()
+        res = FileResult(file=opts.file_name or Path(path).name, status="rejected")
+        return _reject(res, [Issue("internal", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:300]})])
+
+
+def _ingest_file(store: Store, path: str | Path, options: IngestOptions | None) -> FileResult:
     opts = options or IngestOptions()
     cfg = opts.settings or load_settings(store.path)
     p = Path(path)

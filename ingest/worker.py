@@ -81,7 +81,7 @@ def _discard(mb: int, kill: bool = False) -> None:
 
 
 def parse_isolated(path: str, kind: str, ctx: Context, memory_mb: int, timeout: float = TIMEOUT_S) -> Parsed:
-    for attempt in range(2):
+    for _attempt in range(2):  # a pool broken by an earlier file is replaced once
         pool = _pool(memory_mb)
         try:
             fut = pool.submit(parse, path, kind, ctx)
@@ -94,9 +94,8 @@ def parse_isolated(path: str, kind: str, ctx: Context, memory_mb: int, timeout: 
             _discard(memory_mb, kill=True)
             return Parsed(issue=Issue("parse_memory", ERROR, params={"limit_mb": memory_mb}))
         except BrokenProcessPool:
+            # the child died on this file (aborted by the parser or killed at the limit)
             _discard(memory_mb)
-            if attempt == 0 and not fut.done():
-                continue
             return Parsed(issue=Issue("parse_memory", ERROR, params={"limit_mb": memory_mb}))
         except FutureTimeout:
             _discard(memory_mb, kill=True)

@@ -122,3 +122,27 @@ def test_formulas_are_never_evaluated(store, tmp_path, formula):
     res = run(store, tmp_path / "f.xlsx")
     # openpyxl saves no cached value, so the cell reads as empty text: never as a computed 2
     assert res.status == "rejected" or res.rows_loaded == 0
+
+
+def test_an_unforeseen_fault_is_a_rejection_not_a_crash(store, tmp_path, monkeypatch):
+    import ingest.load
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(ingest.load, "prepare", boom)
+    p = write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)})
+    issue = rejected_with(store, p, "internal")
+    assert "ZeroDivisionError" in issue.message() and "发给管理员" in issue.message()
+
+
+def test_a_crashing_parser_child_is_replaced(store, tmp_path):
+    """A child that dies mid-parse (here: killed by its own memory limit in a C allocation or
+    exiting hard) breaks only its pool; the next file gets a fresh child."""
+    import os as _os
+
+    p = write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)})
+    pool = worker._pool(777)
+    pool.submit(_os._exit, 134).exception(timeout=60)
+    parsed = worker.parse_isolated(str(p), "xlsx", Context(), memory_mb=777)
+    assert parsed.issue is None and len(parsed.sheets[0].records) == 1
