@@ -56,7 +56,7 @@ def test_report_values_are_the_hand_computed_ones(w17):
 
 def test_figure_check_passes_right_numbers(w17, names):
     text = ("本周我县监测的2种商品中,2种上涨、0种下降、0种持平。猪肉(五花)均价29.13元/公斤,环比上涨2.0%;"
-            "大米均价6.24元/公斤,环比上涨2.0%。五花肉上周28.56元/公斤。大米每斤3.12元/斤。")
+            "大米均价6.24元/公斤,环比上涨2.0%。五花肉上周28.56元/公斤。大米3.12元/斤。")
     fr = check_figures(text, w17, names)
     assert fr.mismatches == []
     assert [(f.commodity, f.field) for f in fr.figures] == [
@@ -214,3 +214,19 @@ def test_revised_data_flags_published_note(db):
     stale = book.stale(book.repo.get(n.id))
     # (30.00 + 27.99 + 30.84) / 3 = 29.61
     assert [(f["commodity"], f["expected"]) for f in stale] == [("猪肉(五花)", "29.61元/公斤")]
+
+
+def test_other_ways_of_writing_figures(w17, names):
+    # 每公斤 / 每斤 before the number, 涨幅 / 降幅 (为) instead of 上涨 / 下降
+    ok = "猪肉(五花)每公斤29.13元,环比涨幅为2.0%;大米每斤3.12元,环比涨幅2.0%。"
+    fr = check_figures(ok, w17, names)
+    assert fr.mismatches == [] and len(fr.figures) == 4
+    bad = check_figures("大米每公斤6.42元,环比降幅2.0%。", w17, names).mismatches
+    assert [(f.field, f.expected) for f in bad] == [("price", "6.24元/公斤"), ("wow", "环比上涨2.0%")]
+
+
+def test_a_note_without_a_period_cannot_cite_figures(db):
+    n = Note(id="p", title="政策解读", body="猪肉(五花)均价29.13元/公斤。各监测点每周报送价格。")
+    res = {c.name: c for c in checks.run_checks(db, load_settings(), n)}
+    assert not res["figures"].ok and "无法核对" in res["figures"].findings[0]["message"]
+    assert res["data_released"].ok

@@ -12,7 +12,8 @@ replaced by their values for good, so a published text never changes silently wh
 are revised (a revision flags the note 待更正 instead).
 
 The figure check reads the text the way a person would: a price is a number followed by
-a price unit ("31.23元/公斤"), a change is "环比/同比 + 上涨/下降 + number%" or "环比持平";
+a price unit ("31.23元/公斤") or "每公斤31.23元", a change is "环比/同比 + 上涨/下降/涨幅/降幅
+(+为) + number%" or "环比持平";
 each is attributed to the last commodity (name or alias) named before it in the same
 clause (clauses end at 。;;!? and line breaks). A price after "上周/上期" is compared with
 prev_price, after "去年同期/上年同期" with yoy_price, otherwise with the period's price.
@@ -36,14 +37,16 @@ from ..catalog import convert
 from ..indicators import Report, round_half_up
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(price|wow|yoy)\s+([^{}]+?)(?:\s+(\d{4}-(?:W|w)?\d{1,2}))?\s*\}\}")
-_UP = "上涨|上升|增长|回升|涨"
-_DOWN = "下降|下跌|回落|减少|降|跌"
+_UP = "上涨|上升|增长|回升|涨幅|涨"
+_DOWN = "下降|下跌|回落|减少|降幅|降|跌"
 _PCT = re.compile(
-    rf"(环比|同比)(?:价格)?\s*(?:(持平)|({_UP}|{_DOWN})?(?:了)?\s*([+\-−]?\d+(?:\.\d+)?)\s*%)")
+    rf"(环比|同比)(?:价格)?\s*(?:(持平)|({_UP}|{_DOWN})?(?:了|为)?\s*([+\-−]?\d+(?:\.\d+)?)\s*%)")
 _UNITS = sorted(["公斤", "千克", "斤", "市斤", "500克", "克", "吨", "两", "个", "只", "盒", "袋",
                  "箱", "把", "桶", "瓶", "头", "束", "扎", "根", "棵", "盘", "件", "升"],
                 key=len, reverse=True)
 _PRICE = re.compile(r"(\d+(?:\.\d+)?)\s*(元\s*/\s*(?:" + "|".join(_UNITS) + "))")
+#: "每公斤31.23元", "每斤15.6元": the same price written the other way round
+_PRICE_PER = re.compile(r"每\s*(" + "|".join(_UNITS) + r")\s*(\d+(?:\.\d+)?)\s*元")
 _BREADTH = re.compile(r"(?<!类)监测的?(\d+)种商品中?[,]?\s*(\d+)种(?:价格)?上涨、(\d+)种(?:价格)?(?:下降|下跌)、(\d+)种(?:价格)?持平")
 _CAT_BREADTH = re.compile(r"([\u4e00-\u9fa5]{1,8})类(?:监测的?)?(\d+)种商品中?[,]?\s*(\d+)种(?:价格)?上涨、(\d+)种(?:价格)?(?:下降|下跌)、(\d+)种(?:价格)?持平")
 _CLAUSE_END = re.compile(r"[。;!?\n]")
@@ -191,7 +194,7 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
 
     if report is None:
         # nothing to compare against: every attributable figure is a finding
-        for rx in (_PRICE, _PCT):
+        for rx in (_PRICE, _PRICE_PER, _PCT):
             for m in rx.finditer(t):
                 o = owner(m.start())
                 if o:
@@ -242,7 +245,11 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
         add(None, "breadth", m.group(0), exp, found == want, m.start(), m.end(),
             "" if found == want else f"{cat}类涨跌家数与数据不符")
 
-    for m in _PRICE.finditer(t):
+    prices = [(m, m.group(1), m.group(2).replace(" ", "")) for m in _PRICE.finditer(t)]
+    taken = [m.span() for m, _, _ in prices]
+    prices += [(m, m.group(2), f"元/{m.group(1)}") for m in _PRICE_PER.finditer(t)
+               if not any(a < m.end() and m.start() < b for a, b in taken)]
+    for m, num, unit in sorted(prices, key=lambda x: x[0].start()):
         o = owner(m.start())
         if o is None:
             out.unchecked += 1
@@ -251,7 +258,6 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
         row = _item_row(report, name)
         between = t[mention_end:m.start()]
         fld = "prev_price" if _PREV.search(between) else "yoy_price" if _YOY.search(between) else "price"
-        num, unit = m.group(1), m.group(2).replace(" ", "")
         if row is None or row.get(fld) is None:
             add(name, fld, m.group(0), None, False, m.start(), m.end(), "数据中没有该商品该期间的价格")
             continue
