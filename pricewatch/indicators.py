@@ -51,7 +51,8 @@ computing by hand would. ``Report.items`` and every frame below hold these publi
 ``Report.raw`` keeps the unrounded ones.
 
 Entry points (``store`` is a :class:`~pricewatch.store.Store`; ``public=True`` reads released
-data only, ``public=False`` the staff view):
+data only, ``public=False`` the staff view; ``freq=None``, the default, detects weekly or
+monthly data with :func:`detect_freq`, and a named period carries its own frequency):
 
 * :func:`report` -> :class:`Report` for one period: ``items`` (one row per commodity),
   ``summary``, ``headline()``, ``alerts``, ``categories``, ``to_json()``;
@@ -340,12 +341,26 @@ def _check_price_type(price_type: str) -> None:
         raise InputError(f"未知的价格类型「{price_type}」", "只能是 retail(零售) 或 wholesale(批发)")
 
 
+_FREQ_CACHE: OrderedDict[tuple[str, str, str], Freq] = OrderedDict()
+
+
 def _detect(s: Session, scope: Scope, price_type: str) -> Freq:
+    """:func:`detect_freq` inside a session, remembered per snapshot file."""
+    key = (iq.snapshot_id(s), scope, price_type)
+    with _CACHE_LOCK:
+        hit = _FREQ_CACHE.get(key)
+    if hit is not None:
+        return hit
     latest = iq.latest_date(s, scope, price_type)
-    if latest is None:
-        return "week"
-    n_dates, n_weeks, n_months = iq.date_profile(s, scope, price_type, latest - timedelta(days=400))
-    return "month" if n_months >= 3 and n_weeks <= 1.25 * n_months else "week"
+    f: Freq = "week"
+    if latest is not None:
+        _, n_weeks, n_months = iq.date_profile(s, scope, price_type, latest - timedelta(days=400))
+        f = "month" if n_months >= 3 and n_weeks <= 1.25 * n_months else "week"
+    with _CACHE_LOCK:
+        _FREQ_CACHE[key] = f
+        while len(_FREQ_CACHE) > 64:
+            _FREQ_CACHE.popitem(last=False)
+    return f
 
 
 def detect_freq(store: Store, *, public: bool = True, price_type: str = "retail") -> Freq:
@@ -360,7 +375,7 @@ def detect_freq(store: Store, *, public: bool = True, price_type: str = "retail"
 
 
 def resolve_period(store: Store, *, period: str | None = None, on: date | None = None,
-                   freq: Freq | None = "week", public: bool = True,
+                   freq: Freq | None = None, public: bool = True,
                    price_type: str = "retail") -> Period | None:
     """The named period, the one containing ``on``, or the latest with data (None: no data).
 
@@ -455,9 +470,10 @@ _CACHE_MAX = 12
 
 
 def clear_cache() -> None:
-    """Forget the in-process history cache (tests and benchmarks use this)."""
+    """Forget the in-process caches (tests and benchmarks use this)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        _FREQ_CACHE.clear()
 
 
 def _grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
@@ -662,7 +678,7 @@ def _nullable(a: Any) -> pd.Series:
 
 
 def report(store: Store, *, period: str | None = None, on: date | None = None,
-           freq: Freq | None = "week", public: bool = True, price_type: str = "retail",
+           freq: Freq | None = None, public: bool = True, price_type: str = "retail",
            base: str | Period | None = None, settings: Settings | None = None) -> Report | None:
     """The report for one period (None when the audience has no data at all).
 
@@ -873,7 +889,7 @@ def _commodity_id(h: _History, commodity: str) -> int:
     return int(hit[0])
 
 
-def series(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
+def series(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = None,
            price_type: str = "retail") -> pd.DataFrame:
     """One commodity over all history: period_start (date), period (label), price (raw),
     markets. Only periods with a price; oldest first."""
@@ -892,7 +908,7 @@ def _hist(store: Store, public: bool, freq: Freq | None, price_type: str) -> _Hi
         return _history(s, store, scope, f, price_type)
 
 
-def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
+def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = None,
           price_type: str = "retail", base: str | Period | None = None) -> pd.DataFrame:
     """One commodity per period on a complete grid from its first to the last period.
 
@@ -978,7 +994,7 @@ def _market_prices_long(store: Store, commodity: str, *, public: bool, freq: Fre
     return out[["period", "start", "market", "price"]]
 
 
-def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
+def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = None,
                  price_type: str = "retail", last: int | None = None) -> pd.DataFrame:
     """One commodity per period and market (long): period, start, market, price (2 dp).
 
@@ -989,7 +1005,7 @@ def market_trend(store: Store, commodity: str, *, public: bool = True, freq: Fre
     return mt.assign(price=_nullable(round_half_up_array(mt["price"], 2)).to_numpy())
 
 
-def spread_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = "week",
+def spread_trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = None,
                  price_type: str = "retail", last: int | None = None) -> pd.DataFrame:
     """The spread across markets of one commodity per period: period, start, min, max
     (2 dp), cv_pct (1 dp; population sd / mean x 100, None below 2 markets), markets.
@@ -1017,7 +1033,7 @@ def spread_trend(store: Store, commodity: str, *, public: bool = True, freq: Fre
 
 
 def market_comparison(store: Store, *, period: str | None = None, public: bool = True,
-                      freq: Freq | None = "week", price_type: str = "retail",
+                      freq: Freq | None = None, price_type: str = "retail",
                       commodity: str | None = None) -> pd.DataFrame:
     """Markets side by side for one period (default: the latest with data).
 
@@ -1060,7 +1076,7 @@ def market_comparison(store: Store, *, period: str | None = None, public: bool =
     }, columns=cols)
 
 
-def category_index_series(store: Store, *, public: bool = True, freq: Freq | None = "week",
+def category_index_series(store: Store, *, public: bool = True, freq: Freq | None = None,
                           price_type: str = "retail", base: str | Period | None = None) -> pd.DataFrame:
     """Category index (Laspeyres, 定基 = 100 at ``base``, default the first period with data)
     for every period from the base on: period, start, category, index (1 dp), wow_pct (1 dp),
@@ -1082,7 +1098,7 @@ def category_index_series(store: Store, *, public: bool = True, freq: Freq | Non
 
 
 def board(store: Store, *, period: str | None = None, public: bool = True,
-          freq: Freq | None = "week", price_type: str = "retail",
+          freq: Freq | None = None, price_type: str = "retail",
           spark_periods: int = SPARK_PERIODS) -> pd.DataFrame:
     """The price board for one period, by category in catalog order: category, commodity,
     unit, price, wow_pct, yoy_pct, direction, alert, markets and spark (the commodity's last

@@ -410,8 +410,9 @@ def test_monthly_data_are_detected_and_compared_by_month(tmp_path):
             for m in range(1, 13) if (y, m) <= (2024, 6)]
     store = make_store(tmp_path / "m.duckdb", rows)
     assert indicators.detect_freq(store) == "month"
-    rep = indicators.report(store, freq=None, public=True, settings=CFG)
+    rep = indicators.report(store, public=True, settings=CFG)   # the default detects months
     assert rep.period.label == "2024-06"
+    assert indicators.trend(store, "月菜")["period"].tolist()[-2:] == ["2024-05", "2024-06"]
     r = item(rep, "月菜")
     assert r["prev_price"] == 27.0 and r["price"] == 28.0     # 2024-05 and 2024-06
     assert r["wow_pct"] == 3.7                                 # 28 / 27 - 1 = 3.70 %
