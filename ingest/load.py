@@ -226,7 +226,7 @@ def _check(s: Any, sheets: list, ctx: Context, opts: IngestOptions, cfg: Setting
     """Prepare the frame and run every check against the store seen by session ``s``."""
     catalog = Catalog.from_session(s)
     prep = prepare(sheets, catalog, ctx, accept_new_names=opts.accept_new_names,
-                   strict=opts.strict, today=opts.today)
+                   strict=opts.strict, today=opts.today or _today(cfg))
     res.layout, res.rows_read = prep.layout, prep.rows_read
     res.new_commodities = dict(prep.new_commodities)
     res.new_markets = list(prep.new_markets)
@@ -248,6 +248,18 @@ def _stored_report(res: FileResult) -> dict[str, Any]:
     return {"layout": res.layout, "rows_read": res.rows_read,
             "warnings": [i.to_dict("zh") | {"severity": i.severity} for i in res.warnings],
             "errors": [i.to_dict("zh") for i in res.errors]}
+
+
+def _today(cfg: Settings) -> date:
+    """Today where the bureau is (a file dated today in Beijing is not "in the future" while
+    the server's UTC clock is still on yesterday)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return datetime.now(ZoneInfo(cfg.timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return date.today()
 
 
 def _shell_user() -> str:
