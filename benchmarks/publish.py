@@ -64,6 +64,13 @@ def measure(db: Path, size: synth.Size, n: int = 5, log=print) -> list[Result]:
     wk = (time.perf_counter() - t) * 1000
     out.append(Result("week_write", "one new week: load_observations + publish", size.name, wk, "ms", 1,
                       note=f"{r.rows_new:,} rows -> {r.rows_new / wk * 1000:,.0f} rows/s"))
+    from pricewatch import publish as pub
+    from pricewatch.accounts import User
+
+    t = time.perf_counter()
+    pub.release(store, User("bench", "admin"), upload_id=r.upload_id)
+    rel = (time.perf_counter() - t) * 1000
+    out.append(Result("week_release", "release of that week + publish", size.name, rel, "ms", 1))
 
     try:
         import ingest  # noqa: F401
