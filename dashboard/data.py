@@ -225,6 +225,7 @@ class PublicNote:
     attachments: tuple[tuple[str, str, str], ...]  # (name, file path, MIME type)
     corrected_by: str | None = None
     corrects: str | None = None
+    summary: str = ""  # the first words of the body, without markup
 
 
 def _public(n: notes_lib.Note, settings_: Settings, store: Store) -> PublicNote:
@@ -242,6 +243,7 @@ def _public(n: notes_lib.Note, settings_: Settings, store: Store) -> PublicNote:
         commodities=tuple(n.commodities), categories=tuple(n.categories),
         html=notes_lib.body_html(n), attachments=tuple(files),
         corrected_by=n.corrected_by, corrects=n.corrects,
+        summary=notes_lib.plain_text(n.body, 80),
     )
 
 

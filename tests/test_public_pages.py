@@ -312,7 +312,9 @@ def test_hostile_or_stale_query_parameters_fall_back_to_the_default_view(env, pa
     at = run(page, **params)  # run() asserts there is no exception
     assert at.title
     text = everything(at)
-    assert "<script>" not in text and "passwd" not in text
+    for value in params.values():
+        if len(value) > 3 and value != "大白菜":  # a real catalog name may appear
+            assert value not in text, f"{value!r} echoed on {page}"
 
 
 def test_the_trend_page_offers_only_commodities_with_released_prices(env) -> None:

@@ -41,8 +41,10 @@ j = rep.to_json()
 s = j["summary"]
 period_text = rep.period.label_zh if lang() == "zh" else rep.period.label
 st.caption(f"{period_text} · {rep.period.start:%Y-%m-%d} — {rep.period.end:%Y-%m-%d}")
-st.subheader(tr(rep.headline("本周"),
-                f"{s['n']} items monitored this week: {s['up']} up, {s['down']} down, {s['flat']} flat"))
+monthly = rep.period.freq == "month"  # monthly data: 本月 instead of 本周
+st.subheader(tr(rep.headline("本月" if monthly else "本周"),
+                f"{s['n']} items monitored this {'month' if monthly else 'week'}: "
+                f"{s['up']} up, {s['down']} down, {s['flat']} flat"))
 
 
 # -- alerts, in plain language (the messages are written by pricewatch.indicators) --------

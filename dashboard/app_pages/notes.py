@@ -50,6 +50,9 @@ def _note_view(n: data.PublicNote) -> None:
                    icon=":material/info:")
         st.page_link("app_pages/notes.py", label=tr("查看更正说明", "Read the correction"),
                      query_params={"note": n.corrected_by}, icon=":material/edit_note:")
+    if n.corrects:
+        st.page_link("app_pages/notes.py", label=tr("本文为更正说明,查看原解读", "This corrects an earlier note"),
+                     query_params={"note": n.corrects}, icon=":material/history:")
     # n.html is sanitised by pricewatch.notes (no raw HTML, only http/https/mailto links)
     st.html(NOTE_CSS + f'<div class="pw-note">{n.html}</div>')
 
@@ -120,4 +123,6 @@ for n in shown:
         st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
                      query_params={"note": n.id})
         st.caption(_meta_line(n))
+        if n.summary:
+            st.text(n.summary)  # plain text: nothing in it is interpreted
 share_box("/notes", {"commodity": f_com, "category": f_cat, "period": f_per})
