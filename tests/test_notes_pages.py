@@ -125,7 +125,7 @@ def test_review_page_lists_mismatch_override_and_schedule(db):
 
     at = open_page(User("reviewer", "reviewer"), "app_pages/review.py")
     text = alltext(at)
-    assert "❌" in text and "【29.31元/公斤】" in text and "应为 29.13元/公斤" in text
+    assert "✘ 未通过" in text and "【29.31元/公斤】" in text and "应为 29.13元/公斤" in text
     at.button(key="approve").click().run()
     assert "检查未通过" in alltext(at)
     at.text_input(key="why_figures").input("引用的是批发市场报价").run()

@@ -181,7 +181,7 @@ with st.expander(tr("检查(数据核对、保密审查、数据发布)", "Check
         _show_error(e)
         results = []
     for r in results:
-        icon = "✅" if r.ok else "⚠️"
+        icon = ":green[✔]" if r.ok else ":red[✘]"
         st.markdown(f"{icon} **{r.title}**: {r.summary}")
         for f in r.findings:
             st.text(f"  {f.get('message') or f.get('kind_name', '')}  {f.get('context', '')}"

@@ -111,8 +111,10 @@ checked = replace(note, release_uploads=pending) if release_together else note
 results = book.checks(checked, with_release=release_together)
 with tab_checks:
     for r in results:
-        state = "✅ " + tr("通过", "passed") if r.ok else (
-            "🟡 " + tr("已放行", "overridden") if r.override else "❌ " + tr("未通过", "failed"))
+        # plain symbols: an office PC's browser may have no emoji font
+        state = ":green[✔ " + tr("通过", "passed") + "]" if r.ok else (
+            ":orange[● " + tr("已放行", "overridden") + "]" if r.override
+            else ":red[**✘ " + tr("未通过", "failed") + "**]")
         st.markdown(f"**{r.title}** — {state}: {r.summary}")
         for f in r.findings:
             st.text(f"  {f.get('message') or f.get('kind_name', '')}  {f.get('context', '')}"
