@@ -201,6 +201,20 @@ def needs_correction(store: Store, settings: Settings, note: Note) -> list[dict[
     """
     if note.status != "published" or not note.period:
         return []
+    # the data cannot have changed while the store's version stays the same
+    vkey = (str(store.path), store.version(), str(settings.interpretations_dir), note.id, note.version)
+    if vkey in _BY_VERSION:
+        return _BY_VERSION[vkey]
+    if len(_BY_VERSION) > 4096:
+        _BY_VERSION.clear()
+    _BY_VERSION[vkey] = _needs_correction(store, settings, note)
+    return _BY_VERSION[vkey]
+
+
+_BY_VERSION: dict[tuple[str, int, str, str, int], list[dict[str, Any]]] = {}
+
+
+def _needs_correction(store: Store, settings: Settings, note: Note) -> list[dict[str, Any]]:
     fp = data_fingerprint(store, note) or ""
     if note.data_fingerprint is not None and fp == note.data_fingerprint:
         return []
