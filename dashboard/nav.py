@@ -34,7 +34,7 @@ PUBLIC_PAGES: list[PageSpec] = [
 STAFF_PAGES: list[PageSpec] = [
     PageSpec("upload.py", "upload", "上传价格表", "Upload prices", ":material/upload_file:", frozenset({"editor"})),
     PageSpec("notes_edit.py", "write", "撰写解读", "Write notes", ":material/edit_note:", frozenset({"editor"})),
-    PageSpec("review.py", "review", "审核解读", "Review notes", ":material/fact_check:", frozenset({"reviewer"})),
+    PageSpec("review.py", "review", "审核解读", "Review notes", ":material/fact_check:", frozenset({"reviewer", "leader"})),
     PageSpec("release.py", "release", "数据发布", "Release data", ":material/publish:", frozenset({"reviewer"})),
     PageSpec("deadlines.py", "deadlines", "限时发布", "Deadlines", ":material/schedule:", frozenset({"editor", "reviewer", "leader"})),
     PageSpec("briefing.py", "briefing", "领导简报", "Briefing", ":material/summarize:", frozenset({"leader", "reviewer", "editor"})),

@@ -141,3 +141,14 @@ def test_review_page_lists_mismatch_override_and_schedule(db):
     assert "已按计划发布" in alltext(at) or book.repo.get(n.id).status == "published"
     saved = book.repo.get(n.id)
     assert saved.status == "published" and saved.overrides[0]["reason"] == "引用的是批发市场报价"
+
+
+def test_leader_reads_every_note_without_actions(db):
+    settings = load_settings()
+    book = notes_api.Notebook(db, settings)
+    book.create(User("editor", "editor"), title="第17周草稿", period="2024-W17", body="正文草稿")
+    at = open_page(User("leader", "leader"), "app_pages/review.py")
+    assert at.selectbox(key="review_pick").value == "2024-w17-analysis"
+    assert "只读" in alltext(at)
+    keys = {b.key for b in at.button}
+    assert not keys & {"approve", "publish", "return", "withdraw", "schedule"}

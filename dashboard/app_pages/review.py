@@ -19,9 +19,14 @@ from pricewatch.notes.workflow import Notebook
 ss = st.session_state
 user = current_user()
 st.title(tr("审核解读", "Review notes"))
-if user is None or not user.can("review_note"):
+if user is None or not user.can("view_staff"):
     st.error(tr("只有审核人员可以审核解读。", "Only reviewers review notes."))
     st.stop()
+# leaders read every note here (read only); reviewers and admins act on them
+can_review = user.can("review_note")
+if not can_review:
+    st.caption(tr("只读:可查看全部解读稿件,审核与发布由审核人员进行。",
+                  "Read only: reviewers approve and publish."))
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)
@@ -46,6 +51,8 @@ def _done(msg: str) -> None:
 
 
 queue = [n for n in book.list(user) if n.status in ("submitted", "approved")]
+if not can_review:
+    queue = [n for n in book.list(user) if n.status != "published"]
 published = book.list(user, status="published")
 stale = {n.id: book.stale(n) for n in published}
 flagged = [n for n in published if stale[n.id]]
@@ -85,6 +92,8 @@ with tab_diff:
     else:
         st.caption(tr("首次提交,没有可对比的早先版本。", "First submission: nothing to compare."))
 
+if not can_review:
+    st.stop()
 if note.status == "published":
     if stale.get(note.id):
         st.error(tr("数据已修订,以下数字与现行公开数据不符(待更正):", "Figures that no longer agree:"))
