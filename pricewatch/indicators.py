@@ -344,9 +344,9 @@ def _check_price_type(price_type: str) -> None:
 _FREQ_CACHE: OrderedDict[tuple[str, str, str], Freq] = OrderedDict()
 
 
-def _detect(s: Session, scope: Scope, price_type: str) -> Freq:
+def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) -> Freq:
     """:func:`detect_freq` inside a session, remembered per snapshot file."""
-    key = (iq.snapshot_id(s), scope, price_type)
+    key = (snap or iq.snapshot_id(s), scope, price_type)
     with _CACHE_LOCK:
         hit = _FREQ_CACHE.get(key)
     if hit is not None:
@@ -482,8 +482,9 @@ def _grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeInde
     return pd.date_range(first, last, freq="MS")
 
 
-def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str) -> _History:
-    key = (str(store.path), s.version, iq.snapshot_id(s), scope, freq, price_type)
+def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
+             snap: str | None = None) -> _History:
+    key = (str(store.path), s.version, snap or iq.snapshot_id(s), scope, freq, price_type)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
@@ -693,10 +694,11 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
     settings = settings or load_settings(store.path)
     with store.read() as s:
         named = parse_period(period) if period else None
-        f = named.freq if named else (freq or _detect(s, scope, price_type))
+        snap = iq.snapshot_id(s)
+        f = named.freq if named else (freq or _detect(s, scope, price_type, snap))
         # the whole history of commodity prices (cached per data version): the long-window
         # figures come from it, and so does the latest period with data
-        h = _history(s, store, scope, f, price_type)
+        h = _history(s, store, scope, f, price_type, snap)
         if named is not None:
             p = named
         elif on is not None:
@@ -904,8 +906,9 @@ def _hist(store: Store, public: bool, freq: Freq | None, price_type: str) -> _Hi
     _check_price_type(price_type)
     scope = _scope(public)
     with store.read() as s:
-        f = freq or _detect(s, scope, price_type)
-        return _history(s, store, scope, f, price_type)
+        snap = iq.snapshot_id(s)
+        f = freq or _detect(s, scope, price_type, snap)
+        return _history(s, store, scope, f, price_type, snap)
 
 
 def trend(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = None,
