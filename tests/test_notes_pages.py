@@ -152,3 +152,16 @@ def test_leader_reads_every_note_without_actions(db):
     assert "只读" in alltext(at)
     keys = {b.key for b in at.button}
     assert not keys & {"approve", "publish", "return", "withdraw", "schedule"}
+
+
+def test_reviewer_downloads_the_attachment_of_a_submitted_note(db):
+    settings = load_settings()
+    book = notes_api.Notebook(db, settings)
+    editor = User("editor", "editor")
+    n = book.create(editor, title="政策解读", kind="政策解读", body="解读正文")
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    book.add_attachment(editor, n.id, "原文.pdf", pdf)
+    book.submit(editor, n.id)
+    at = open_page(User("reviewer", "reviewer"), "app_pages/review.py")
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == ["📎 原文.pdf"]

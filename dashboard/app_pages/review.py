@@ -12,7 +12,7 @@ from dashboard.i18n import tr
 from dashboard.state import current_user, get_store, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.checks import pending_cited, render_body
-from pricewatch.notes.model import CHECK_NAMES
+from pricewatch.notes.model import CHECK_NAMES, MIME
 from pricewatch.notes.render import markdown_to_html
 from pricewatch.notes.workflow import Notebook
 
@@ -83,8 +83,16 @@ tab_text, tab_diff, tab_checks = st.tabs([tr("正文", "Text"), tr("修改对比
 with tab_text:
     st.subheader(note.title)
     st.html(markdown_to_html(render_body(store, note, public=False)))
-    if note.attachments:
-        st.caption(tr("附件: ", "Attachments: ") + "、".join(a["name"] for a in note.attachments))
+    # staff download attachments before publication too: they are part of the 保密审查
+    for i, a in enumerate(note.attachments):
+        try:
+            path = book.published_attachment(note.id, a["name"], user)
+        except PricewatchError as e:
+            st.warning(f"{a['name']}: {e.message}")
+            continue
+        st.download_button(f"📎 {a['name']}", data=path.read_bytes(), file_name=a["name"],
+                           mime=MIME.get(a.get("type", ""), "application/octet-stream"),
+                           key=f"att_{i}")
 with tab_diff:
     diff = book.diff_since_review(note)
     if diff:
