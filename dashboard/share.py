@@ -61,9 +61,13 @@ def view_url(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
     return page_url(settings().public_base_url, path, full)
 
 
-# constant CSS, no user text: 44 px tap targets for the public pages' controls on a phone
-# (segmented controls and page links are shorter by default)
+# constant CSS, no user text: wrapping link labels, and 44 px tap targets for the public
+# pages' controls on a phone (segmented controls and page links are shorter by default)
 _PHONE_CSS = """<style>
+/* long note titles in links wrap instead of being cut off */
+[data-testid="stPageLink"] a { height: auto; }
+[data-testid="stPageLink"] a * { white-space: normal !important; text-overflow: clip !important;
+                                 overflow: visible !important; }
 @media (max-width: 640px) {
   [data-testid="stButtonGroup"] button, [data-testid="stPageLink"] a { min-height: 44px; }
   [data-testid="stExpander"] summary { min-height: 44px; }
