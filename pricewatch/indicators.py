@@ -354,7 +354,9 @@ def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) 
     latest = iq.latest_date(s, scope, price_type)
     f: Freq = "week"
     if latest is not None:
-        _, n_weeks, n_months = iq.date_profile(s, scope, price_type, latest - timedelta(days=400))
+        dates = iq.distinct_dates(s, scope, price_type, latest - timedelta(days=400))
+        n_weeks = len({d.isocalendar()[:2] for d in dates})
+        n_months = len({(d.year, d.month) for d in dates})
         f = "month" if n_months >= 3 and n_weeks <= 1.25 * n_months else "week"
     with _CACHE_LOCK:
         _FREQ_CACHE[key] = f
