@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 import segno
 import streamlit as st
 
-from .i18n import lang, tr
+from .i18n import LANGS, lang, tr
 
 ParamValue = str | int | float | Sequence[str] | None
 
@@ -55,6 +55,11 @@ def view_url(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
     """The public URL of this page's current view, in the current language."""
     from .state import settings
 
+    # keep a language that came in a link (?lang=en) for the rest of the visit: page links
+    # and the menu drop the query string, the session remembers it
+    wanted = st.query_params.get("lang")
+    if wanted in LANGS and "lang" not in st.session_state:
+        st.session_state["lang"] = wanted
     full = dict(params or {})
     if lang() != "zh":
         full["lang"] = lang()

@@ -69,13 +69,15 @@ else:
 # -- the board, by category -------------------------------------------------------------------
 items = data.board(public=True)
 name_col, price_col = tr("商品", "Item"), tr("价格", "Price")
-wow_col, yoy_col, spark_col = tr("环比", "WoW"), tr("同比", "YoY"), tr("近12周", "12 weeks")
+lang_q = "" if lang() == "zh" else f"&lang={lang()}"  # the trend page opens in this language
+wow_col, yoy_col = tr("环比", "WoW"), tr("同比", "YoY")
+spark_col = tr("近12月", "12 months") if monthly else tr("近12周", "12 weeks")
 flat_word = tr("持平", "flat")
 
 st.markdown(f"#### {tr('分类价格', 'Prices by category')}")
 for category, g in items.groupby("category", sort=False):
     table = pd.DataFrame({
-        name_col: [f"./trend?commodity={c}" for c in g["commodity"]],
+        name_col: [f"./trend?commodity={c}{lang_q}" for c in g["commodity"]],
         price_col: g["price"].astype("float64").to_numpy(),
         wow_col: [charts.fmt_pct(v, flat_word) for v in g["wow_pct"]],
         yoy_col: [charts.fmt_pct(v, flat_word) for v in g["yoy_pct"]],
@@ -88,7 +90,7 @@ for category, g in items.groupby("category", sort=False):
         row_height=40,  # a finger-sized row: the item name is a link
         column_config={
             # pixel widths that add up to a 390 px phone's content width (no sideways scroll)
-            name_col: st.column_config.LinkColumn(name_col, display_text=r"commodity=(.*)$",
+            name_col: st.column_config.LinkColumn(name_col, display_text=r"commodity=([^&]*)",
                                                   width=94),
             price_col: st.column_config.NumberColumn(price_col, format="%.2f", width=60),
             wow_col: st.column_config.TextColumn(wow_col, width=64),
