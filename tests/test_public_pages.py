@@ -107,6 +107,8 @@ def test_home_headline_board_alerts_and_notes(env) -> None:
     assert "2025年第10周" in text
     # 大米 flat (0.0%), 猪肉(五花) and 鸡蛋 move: 猪肉 94.24/85.68 - 1 = +10.0%, 鸡蛋 -5.0%
     assert "本周监测3种商品,1种上涨、1种下降、1种持平" in text
+    # alerts in plain words: |环比| at or above the 5% line of 肉禽蛋
+    assert [e.value for e in at.error] == ["猪肉(五花)环比上涨10.0%,超过5%预警线", "鸡蛋环比下降5.0%,达到5%预警线"]
     boards = pd.concat([df.value for df in at.dataframe])
     pork = boards[boards["商品"].str.endswith("猪肉(五花)")].iloc[0]
     # 30.80 + 30.18 + 33.26 = 94.24 -> /3 = 31.4133 -> 31.41
@@ -125,6 +127,7 @@ def test_home_in_english(env) -> None:
     at = run(lang="en")
     assert at.title[0].value == "This week's prices"
     assert "3 items monitored this week: 1 up, 1 down, 1 flat" in everything(at)
+    assert at.error[0].value == "猪肉(五花): +10.0% on the previous period (alert line 5%)"
 
 
 # -- trend -----------------------------------------------------------------------------------

@@ -24,6 +24,21 @@ def _unit_note(g: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+def _alert_en(a: dict) -> str:
+    """The alert in English, from its fields (the Chinese message is written by indicators)."""
+    what, value = a.get("commodity") or "", a.get("value")
+    if a.get("kind") == "alps":
+        return (f"{what}: price well above its long-run trend and seasonal level "
+                f"(ALPS score {value}, {a.get('level')})")
+    if a.get("kind") == "jump":
+        line = f" (alert line {a['threshold']:g}%)" if isinstance(a.get("threshold"), (int, float)) else ""
+        return f"{what}: {value:+.1f}% on the previous period{line}" \
+            if isinstance(value, (int, float)) else f"{what}: a large change on the previous period"
+    if a.get("kind") == "gap":
+        return f"{a.get('market') or ''} did not report {what or 'any price'} this period".strip()
+    return str(a.get("message") or what)
+
+
 try:
     rep = data.report(public=True)
     notes = data.published_notes()
@@ -53,7 +68,7 @@ MAX_ALERTS = 5  # a phone screen's worth; the rest fold away
 if j["alerts"]:
     def _show(a: dict) -> None:
         show = st.error if str(a.get("level") or "") in ("crisis", "alert") else st.warning
-        show(str(a.get("message") or a.get("commodity") or ""), icon=":material/warning:")
+        show(str(a.get("message") or "") if lang() == "zh" else _alert_en(a), icon=":material/warning:")
 
     for a in j["alerts"][:MAX_ALERTS]:
         _show(a)
