@@ -9,6 +9,7 @@ real with the names the person ticked. Both go through the guard and the parser 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Collection
 from dataclasses import replace
@@ -27,8 +28,10 @@ def _run(store: Store, name: str, data: bytes, options: IngestOptions) -> FileRe
     suffix = Path(name).suffix.lower()
     if suffix not in EXTENSIONS:
         suffix = ".bin"  # the guard refuses it with a message naming the type
+    # the stem names a csv's only sheet in the report; letters, digits, - and _ only
+    stem = re.sub(r"[^\w-]", "_", Path(name).stem)[:80].strip("_") or "upload"
     with tempfile.TemporaryDirectory(prefix="pricewatch-upload-") as d:
-        p = Path(d) / f"upload{suffix}"
+        p = Path(d) / f"{stem}{suffix}"
         p.write_bytes(data)
         return ingest_file(store, p, replace(options, file_name=Path(name).name[:200]))
 
@@ -57,10 +60,18 @@ def report_rows(report: Any) -> pd.DataFrame:
     rows = [{"severity": "error", **i} for i in d.get("errors", [])]
     rows += [{"severity": i.get("severity", "warning"), **{k: v for k, v in i.items() if k != "severity"}}
              for i in d.get("warnings", [])]
-    return pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"])
+    return _tidy(pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"]))
 
 
 def issues_frame(res: FileResult, lang: str = "zh") -> pd.DataFrame:
     rows = [{"severity": "error", **i.to_dict(lang)} for i in res.errors]
     rows += [{"severity": "warning", **i.to_dict(lang)} for i in res.warnings]
-    return pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"])
+    return _tidy(pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"]))
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Blank (not "None") where an issue concerns a whole sheet or file."""
+    df["row"] = pd.to_numeric(df["row"], errors="coerce").astype("Int64")
+    for col in ("sheet", "column"):
+        df[col] = df[col].fillna("").astype(str)
+    return df
