@@ -167,16 +167,6 @@ def commodities() -> pd.DataFrame:
     return _commodities(*_key())
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _markets(db: str, ver: int) -> pd.DataFrame:
-    with get_store().read() as s:
-        return queries.markets(s)
-
-
-def markets() -> pd.DataFrame:
-    return _markets(*_key())
-
-
 # -- downloads -----------------------------------------------------------------------------
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def _export(db: str, ver: int, fmt: str, start: date | None, end: date | None,
