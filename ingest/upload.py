@@ -71,7 +71,7 @@ def issues_frame(res: FileResult, lang: str = "zh") -> pd.DataFrame:
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     """Blank (not "None") where an issue concerns a whole sheet or file."""
-    df["row"] = pd.to_numeric(df["row"], errors="coerce").astype("Int64")
+    df["row"] = [("" if pd.isna(v) else str(int(v))) for v in pd.to_numeric(df["row"], errors="coerce")]
     for col in ("sheet", "column"):
         df[col] = df[col].fillna("").astype(str)
     return df

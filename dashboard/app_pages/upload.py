@@ -69,14 +69,16 @@ if f is not None:
         st.subheader(tr("将更正的价格(原值 → 新值)", "Prices to be revised (old → new)"))
         st.dataframe(pd.DataFrame({
             tr("商品", "Commodity"): res.changes["commodity"], tr("市场", "Market"): res.changes["market"],
-            tr("日期", "Date"): res.changes["obs_date"], tr("原值", "Old"): res.changes["old_price"].round(2),
+            tr("日期", "Date"): pd.to_datetime(res.changes["obs_date"]).dt.date,
+            tr("原值", "Old"): res.changes["old_price"].round(2),
             tr("新值", "New"): res.changes["new_price"].round(2)}), hide_index=True, width="stretch")
-    if not res.preview.empty:
+    if res.rows_new:
         with st.expander(tr(f"新增的 {res.rows_new} 行", f"The {res.rows_new} new rows")):
             new = res.preview[res.preview["change"] == "new"]
             st.dataframe(pd.DataFrame({
                 tr("商品", "Commodity"): new["commodity"], tr("市场", "Market"): new["market"],
-                tr("日期", "Date"): new["obs_date"], tr("价格", "Price"): new["price"].round(2)}),
+                tr("日期", "Date"): pd.to_datetime(new["obs_date"]).dt.date,
+                tr("价格", "Price"): new["price"].round(2)}),
                 hide_index=True, width="stretch")
     confirmed: list[str] = []
     if res.unknown_names:
@@ -99,6 +101,7 @@ if f is not None:
         else:
             ss.pop("_upload_key", None)
             ss["_upload_n"] = ss.get("_upload_n", 0) + 1
+            ss.pop("upload_report_pick", None)  # show the report of the new upload
             ss["_upload_flash"] = (
                 tr(f"「{done.file}」已导入, 上传编号 {done.upload_id}, 新增 {done.rows_new} 行、更正 {done.rows_revised} 行, 待审核发布。",
                    f"\"{done.file}\" loaded as upload #{done.upload_id}: {done.rows_new} new, {done.rows_revised} revised; pending release.")
