@@ -100,3 +100,37 @@ def test_isolated_parse_gives_the_same_result(store, tmp_path):
     p = write_xlsx(tmp_path / "w18.xlsx", {"s": long_rows(**WEEK)})
     res = run(store, p, isolate=True)
     assert res.status == "loaded" and res.rows_loaded == 3
+
+
+def test_a_failure_inside_the_write_rolls_everything_back(store, tmp_path, monkeypatch):
+    """The rows, the new catalog names and the upload row are one transaction: a failure
+    after they were written (here: the audit line at the very end) leaves nothing behind."""
+    import ingest.load
+    from pricewatch.errors import StoreError
+
+    real = ingest.load.writes.load_observations
+
+    def fail_at_the_end(s, frame, **kw):
+        real(s, frame, **kw)
+        raise StoreError("磁盘已满", "清理磁盘后重试")
+
+    monkeypatch.setattr(ingest.load.writes, "load_observations", fail_at_the_end)
+    run(store, write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)}))  # rejected too
+    monkeypatch.setattr(ingest.load.writes, "load_observations", real)
+    run(store, write_xlsx(tmp_path / "b.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)}))
+    before = snapshot(store)
+    monkeypatch.setattr(ingest.load.writes, "load_observations", fail_at_the_end)
+    rows = [["日期", "市场", "品名", "单位", "价格"], ["2024-05-06", "城西市场", "香菇", "元/公斤", 40],
+            ["2024-05-06", "城关农贸市场", "大米", "元/公斤", 6.2]]
+    res = run(store, write_xlsx(tmp_path / "c.xlsx", {"s": rows}), accept_new_names=True)
+    assert res.status == "rejected"
+    assert [i.code for i in res.errors] == ["load_failed"] and "磁盘已满" in res.errors[0].message()
+    assert snapshot(store) == before
+
+
+def test_day_without_year_takes_the_title_year(store, tmp_path):
+    rows = [["2024年城关农贸市场价格"], ["日期", "市场", "品名", "单位", "价格"],
+            ["5月6日", "城关农贸市场", "大米", "元/公斤", 6.2]]
+    res = run(store, write_xlsx(tmp_path / "t.xlsx", {"s": rows}))
+    assert res.status == "loaded", res.errors
+    assert res.date_min == date(2024, 5, 6)

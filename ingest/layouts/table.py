@@ -224,6 +224,10 @@ def emit(sheet: str, rows: list[list[Any]], start: int, fields: dict[str, int],
         if is_blank(name) and not has_value:
             continue
         row_date = _cell(r, fields.get("date")) if "date" in fields else sheet_date
+        if isinstance(row_date, str) and title_year:
+            # "5月6日" in a sheet titled 2024年...: the title's year, before --date's
+            d, _ = parse_date(row_date, title_year)
+            row_date = d or row_date
         row_market = _cell(r, fields.get("market")) if "market" in fields else None
         for v, price in zip(value_cols, values, strict=True):
             if layout != "long" and is_blank(price):
