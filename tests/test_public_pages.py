@@ -324,3 +324,17 @@ def test_the_trend_page_offers_only_commodities_with_released_prices(env) -> Non
     at = run("trend")
     assert at.selectbox(key="commodity").options == ["大米", "猪肉(五花)", "鸡蛋"]
     assert at.selectbox(key="commodity").value == "大米"
+
+
+def test_every_page_copes_with_a_database_without_released_data(tmp_path, monkeypatch) -> None:
+    from pricewatch.store import Store
+
+    store = Store(tmp_path / "empty.duckdb")
+    store.migrate()
+    monkeypatch.setenv("PRICEWATCH_DB", str(store.path))
+    monkeypatch.setenv("PRICEWATCH_NOTES_DIR", str(tmp_path / "no-notes"))
+    for page in PAGES:
+        at = run(page)
+        assert at.title, page
+        if page != "notes":
+            assert any("还没有已发布的价格数据" in e.value for e in at.info), page

@@ -40,6 +40,8 @@ if by == "commodity":
         charts.bars(rows.assign(price=rows["price"].astype("float64")), x="market", y="price",
                     title=tr(f"{pick} · {period} 各市场价格", f"{pick} · {period} by market"), unit=unit),
         width="stretch", config=charts.CONFIG, key="bars")
+    st.caption(tr("价格为各市场当期均价;环比为该市场自身与上期相比。",
+                  "Prices are each market's mean for the period; WoW compares a market with itself."))
     st.dataframe(
         pd.DataFrame({
             tr("市场", "Market"): rows["market"],
@@ -80,6 +82,3 @@ else:
                                         title=tr("正值表示高于各市场均价", "Positive: above the average")),
                     width="stretch", config=charts.CONFIG, key="diff_bars")
     share_box("/markets", {"by": by, "category": cat})
-
-st.caption(tr("价格为各市场当期均价;环比为该市场自身与上期相比。",
-              "Prices are each market's mean for the period; WoW compares a market with itself."))
