@@ -145,3 +145,16 @@ def test_usage_errors_exit_2(db, capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["report", "--db", db, "--period", "2024-W11", "--date", "2024-03-13"])
     assert e.value.code == 2
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(db):
+    # `report | head`: the reader has gone before the table is written; no traceback, exit 0
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "pricewatch", "report", "--db", db, "--period",
+                             "2024-W11"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()   # nobody reads: the first write fails with a broken pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err

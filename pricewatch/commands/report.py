@@ -10,6 +10,8 @@ is the headline, and where a figure is missing the cell says why.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
 
 from .. import indicators
@@ -60,10 +62,15 @@ def run(args: argparse.Namespace) -> int:
                                            price_type=args.price_type)
         hint = f"最近有数据的一期是 {latest.label}" if latest else "先导入数据"
         raise NotFound(f"{rep.period.label_zh}没有{scope}{PRICE_TYPE_ZH[args.price_type]}数据", hint)
-    if args.json:
-        _common.print_json(rep.to_json())
-    else:
-        print(render_text(rep))
+    try:
+        if args.json:
+            _common.print_json(rep.to_json())
+        else:
+            print(render_text(rep))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (`report | head`): not an error; keep Python's exit flush quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
