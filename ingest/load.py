@@ -238,8 +238,12 @@ def _check(s: Any, sheets: list, ctx: Context, opts: IngestOptions, cfg: Setting
         res.date_min, res.date_max = min(frame["obs_date"]), max(frame["obs_date"])
         start, end = window(frame)
         recent = ingest_queries.recent_prices(s, start, end)
-        reported = (ingest_queries.markets_reporting_before(s, res.date_min)
-                    if frame["obs_date"].nunique() == 1 else (None, []))
+        reported: tuple = (None, [])
+        if frame["obs_date"].nunique() == 1:
+            prev, markets = ingest_queries.markets_reporting_before(s, res.date_min)
+            # a correction of a week already loaded is not a missing report
+            done = set(ingest_queries.markets_on(s, res.date_min))
+            reported = (prev, [m for m in markets if m not in done])
         prep.issues.extend(history_checks(frame, recent, reported, cfg.ingest_jump_warning))
     return prep
 

@@ -22,7 +22,7 @@ Checks (code, severity):
   price_jump W (more than ``Settings.ingest_jump_warning`` away from the previous price of
   the same commodity, market and price type within 45 days, in the store or earlier in the
   file), market_not_reported W (a single-date file without a market that reported on the
-  previous date).
+  previous date and has nothing stored for this date either: a correction is not a gap).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import io
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
@@ -75,7 +76,7 @@ def test_preview_confirm_and_history(small_db: Store, tmp_path) -> None:
     revised = at.dataframe[0].value
     assert (revised["原值"].iloc[0], revised["新值"].iloc[0]) == (6.6, 6.5)
     assert at.multiselect(key="upload_new_names").options == ["小米"]
-    # warnings (the unknown name, the market that did not report) must be ticked first
+    # the warnings (here: the unknown name) must be ticked first
     assert at.button(key="upload_go").disabled
     at.multiselect(key="upload_new_names").set_value(["小米"])
     at.checkbox(key="upload_ack").check()
@@ -105,3 +106,49 @@ def test_template_download(small_db: Store) -> None:
 
     wb = load_workbook(io.BytesIO(build_template(small_db)))
     assert wb["价格监测表"]["A3"].value == "序号"
+
+
+@pytest.mark.browser
+def test_upload_in_a_real_browser(small_db: Store, tmp_path: Path) -> None:
+    """Log in as an editor, drop a file, tick the warnings, load it; screenshots of each step
+    in test-artifacts/upload-*.png."""
+    from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
+
+    chromium = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    from pricewatch import accounts
+
+    accounts.add_user(small_db, "wang", "editor", "upload-pass-1", actor="test")
+    rows = long_rows("2024-04-29", 大米__城关农贸市场=6.5)  # W18 has 6.60: a correction
+    src = write_xlsx(tmp_path / "第18周更正.xlsx", {"价格": rows})
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    proc, url = start_streamlit({"PRICEWATCH_DB": str(small_db.path),
+                                 "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")})
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(url + "/", wait_until="networkidle")
+            page.get_by_text("工作人员登录").first.click()
+            page.get_by_label("用户名").fill("wang")
+            page.get_by_label("密码").fill("upload-pass-1")
+            page.get_by_role("button", name="登录").click()
+            page.get_by_text("上传价格表").first.click()
+            page.get_by_role("heading", name="上传价格表").wait_for(timeout=30000)
+            page.set_input_files("input[type=file]", str(src))
+            page.get_by_text("将更正的价格").wait_for(timeout=60000)
+            page.screenshot(path=str(artifacts / "upload-preview.png"), full_page=True)
+            # a correction of a loaded week: no warning to tick
+            assert page.get_by_text("我已逐条核对以上警告").count() == 0
+            page.get_by_role("button", name="确认导入(待发布)").click()
+            page.get_by_text("已导入, 上传编号 4").wait_for(timeout=60000)
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(artifacts / "upload-done.png"), full_page=True)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    with small_db.read() as s:
+        assert s.all("SELECT uploaded_by, rows_revised FROM uploads WHERE id = 4") == [("wang", 1)]

@@ -32,6 +32,13 @@ def markets_reporting_before(s: Session, day: date, within_days: int = 14) -> tu
     return prev, [r[0] for r in rows]
 
 
+def markets_on(s: Session, day: date) -> list[str]:
+    """Markets that already have a current observation dated ``day``."""
+    return [r[0] for r in s.all(
+        "SELECT DISTINCT m.name FROM observations o JOIN markets m ON m.id = o.market_id"
+        " WHERE o.is_current AND o.obs_date = ?", [day])]
+
+
 def upload_history(s: Session, limit: int = 100) -> pd.DataFrame:
     """Uploads newest first with their stored report (JSON text)."""
     return s.df(
