@@ -4,8 +4,11 @@
 
 Exit codes: 0 every file loaded, unchanged or (dry run) valid; 1 any file rejected;
 2 usage or configuration errors. Each file is its own transaction. The human output is
-one line per file and one line per problem; ``--json`` prints one object
-``{"files": [...]}`` (see :meth:`ingest.load.FileResult.to_json`).
+one line per file (stdout; stderr for a rejected file) and one line per problem (the first
+60; ``--json`` has all); ``--json`` prints one object ``{"files": [...]}`` (see
+:meth:`ingest.load.FileResult.to_json`: ``commodities`` and ``markets`` are counts, dates
+ISO, ``changes`` lists revised prices old -> new). A dry run writes no data; on a database
+that does not exist yet it creates the schema and the catalog seeds it checks names against.
 """
 
 from __future__ import annotations

@@ -85,6 +85,10 @@ class FileResult:
         return self.status != "rejected"
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        """The CLI's --json shape: file, status, layout, upload_id, rows_read, rows_loaded
+        (new + revised), commodities and markets (distinct counts in the loaded rows),
+        date_min, date_max, errors and warnings ({sheet, row, column, code, message}), and
+        changes (revised prices: commodity, market, date, price_type, old, new)."""
         return {
             "file": self.file, "status": self.status, "layout": self.layout, "upload_id": self.upload_id,
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded, "commodities": self.commodities,
