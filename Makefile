@@ -18,7 +18,7 @@ install: $(STAMP)
 # (Streamlit honours STREAMLIT_SERVER_PORT itself).
 run: install
 	$(PY) -m pricewatch demo --if-missing
-	$(PY) -m streamlit run dashboard/app.py
+	$(PY) -m streamlit run dashboard/server.py
 
 demo: install
 	$(PY) -m pricewatch demo --force

@@ -1,0 +1,62 @@
+"""The served entry point adds /feed.xml beside the pages: the Atom feed of published
+notes only, while the pages themselves are still served."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from pricewatch.store import Store
+from tests.conftest import ROOT, free_port
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _serve(env: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py")],
+        cwd=ROOT, env={**os.environ, **env, "STREAMLIT_SERVER_PORT": str(port),
+                       "STREAMLIT_SERVER_HEADLESS": "true"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("server did not start")
+
+
+def test_feed_route_serves_published_notes_only(small_db: Store, tmp_path: Path) -> None:
+    notes_dir = tmp_path / "interpretations"
+    shutil.copy(ROOT / "interpretations" / "2026-w47-analysis.md", notes_dir)
+    draft = (ROOT / "interpretations" / "2026-w48-analysis.md").read_text(encoding="utf-8")
+    (notes_dir / "2026-w48-analysis.md").write_text(draft, encoding="utf-8")
+    published_title = next(line for line in (notes_dir / "2026-w47-analysis.md").read_text(
+        encoding="utf-8").splitlines() if line.startswith("title:"))[6:].strip()
+    draft_title = next(line for line in draft.splitlines() if line.startswith("title:"))[6:].strip()
+    assert "status: draft" in draft
+
+    proc, url = _serve({"PRICEWATCH_DB": str(small_db.path), "PRICEWATCH_NOTES_DIR": str(notes_dir)})
+    try:
+        with urllib.request.urlopen(url + "/feed.xml", timeout=30) as r:
+            assert r.headers["Content-Type"].startswith("application/atom+xml")
+            root = ET.fromstring(r.read())
+        titles = [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
+        assert titles == [published_title.strip("'\"")]
+        assert draft_title.strip("'\"") not in ET.tostring(root, encoding="unicode")
+        with urllib.request.urlopen(url + "/", timeout=30) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
