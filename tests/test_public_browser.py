@@ -45,7 +45,9 @@ def _start(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, **env_extra, "PRICEWATCH_PUBLIC_URL": url, "STREAMLIT_SERVER_PORT": str(port),
-           "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+           "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           # files edited while the tests run must not put a "File change" bar into screenshots
+           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -172,8 +174,7 @@ def test_qr_code_decodes_to_the_page_url(server, tabs) -> None:
 
     url = server[0]
     page = open_page(tabs, url + "/trend?commodity=鸡蛋&range=3m", "商品走势")
-    page.get_by_text("手机扫码查看").click()
-    img = page.locator("[data-testid='stExpander'] img").first
+    img = page.locator("[data-testid='stExpander'] img").first  # the 手机扫码查看 box is open
     img.wait_for()
     page.wait_for_timeout(300)
     got = zxingcpp.read_barcodes(Image.open(io.BytesIO(img.screenshot())))
