@@ -25,7 +25,8 @@ if "_upload_flash" in ss:
 
 st.download_button(
     tr("下载县级周报表模板 (.xlsx)", "Download the weekly form template (.xlsx)"),
-    data=build_template(store if store.exists() else None), file_name="价格监测周报表模板.xlsx",
+    # built only when pressed (a callable): the page's reruns do not rebuild the workbook
+    data=lambda: build_template(store if store.exists() else None), file_name="价格监测周报表模板.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload_template")
 
 with store.read() as s:
