@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import tr
 from dashboard.share import share_box
+from dashboard.state import settings
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import parse_period
 
@@ -125,4 +126,6 @@ for n in shown:
         st.caption(_meta_line(n))
         if n.summary:
             st.text(n.summary)  # plain text: nothing in it is interpreted
+feed = settings().public_base_url.rstrip("/") + "/feed.xml"  # served by dashboard/server.py
+st.caption(tr(f"订阅更新: [Atom 订阅源]({feed})", f"Follow new notes: [Atom feed]({feed})"))
 share_box("/notes", {"commodity": f_com, "category": f_cat, "period": f_per})
