@@ -72,6 +72,9 @@ Speed: the report reads only the days of the period, the previous period and the
 period (DuckDB does the matched-market sums); the long-window figures (MA4, high/low, 定基,
 ALPS, category index) come from the whole history of commodity prices per period, computed
 once per data version and price type and kept in this process (:func:`clear_cache` drops it).
+At 9.9 million observations (benchmarks/indicators_bench.py, quiet 2-core machine): a report
+takes 23-31 ms once that history is cached and 0.24-0.4 s for the first call after a new data
+version; :func:`trend` ~2 ms.
 """
 
 from __future__ import annotations
