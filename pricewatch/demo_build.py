@@ -36,8 +36,9 @@ def build(db_path: Path, *, loader: Loader, force: bool = False, regenerate: boo
     for name, role in DEMO_USERS:
         accounts.add_user(store, name, role, DEMO_PASSWORD, actor="demo")
     files = demo.sample_files()
-    for path in files:
-        loader(store, path, "editor")
+    with store.batch():  # one snapshot for the whole history, not one per weekly file
+        for path in files:
+            loader(store, path, "editor")
     newest = demo.newest_week_start()
     reviewer = accounts.get_user(store, "reviewer")
     res = publish.release(store, reviewer, through=newest - timedelta(days=1),

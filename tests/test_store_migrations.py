@@ -102,3 +102,18 @@ def test_bookkeeping_writes_keep_the_data_version_and_page_caches(store: Store) 
         assert s.scalar("SELECT count(*) FROM audit_log WHERE action LIKE 'login.%'") == 2
     load_rows(store, [("大米", "城关农贸市场", "2024-04-29", 6.0)])
     assert store.version() == v + 1
+
+
+def test_a_batch_publishes_one_snapshot_at_its_end(store: Store) -> None:
+    from tests.conftest import load_rows
+
+    v0 = store.version()
+    with store.batch():
+        load_rows(store, [("大米", "城关农贸市场", "2024-04-29", 6.0)], file_name="a")
+        load_rows(store, [("大米", "城关农贸市场", "2024-05-06", 6.1)], file_name="b")
+        assert store.version() == v0  # readers still see the snapshot from before
+        with store.read() as s:
+            assert s.scalar("SELECT count(*) FROM observations") == 0
+    assert store.version() == v0 + 2
+    with store.read() as s:
+        assert s.scalar("SELECT count(*) FROM observations") == 2

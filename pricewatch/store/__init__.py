@@ -59,6 +59,8 @@ class Store:
         self._ro: dict[Path, list] = {}
         self._latest: Path | None = None
         self._ro_lock = threading.Lock()
+        self._deferred = 0  # > 0 inside batch(): snapshots wait for the end of the batch
+        self._defer_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -131,7 +133,36 @@ class Store:
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            with self._defer_lock:
+                if self._deferred:
+                    return
             self._publish(version)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many writes, one snapshot: readers see the batch's writes together at its end.
+
+        Each write inside is still its own transaction (a failed one changes nothing); only
+        the copy to a new snapshot, the per-write cost that grows with the file, is made
+        once. Readers in this process see the snapshot from before the batch until it ends.
+        """
+        with self._defer_lock:
+            self._deferred += 1
+        try:
+            yield
+        finally:
+            with self._defer_lock:
+                self._deferred -= 1
+                last = self._deferred == 0
+            if last and self.path.exists():
+                with self._flock(LOCK_TIMEOUT_S):
+                    con = self._open_rw(LOCK_TIMEOUT_S)
+                    try:
+                        version = _data_version(con)
+                        con.execute("CHECKPOINT")
+                    finally:
+                        con.close()
+                    self._publish(version)
 
     def migrate(self) -> list[str]:
         """Bring the schema up to date (a no-op when it already is)."""
