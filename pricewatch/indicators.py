@@ -899,8 +899,12 @@ def _commodity_id(h: _History, commodity: str) -> int:
 def series(store: Store, commodity: str, *, public: bool = True, freq: Freq | None = None,
            price_type: str = "retail") -> pd.DataFrame:
     """One commodity over all history: period_start (date), period (label), price (raw),
-    markets. Only periods with a price; oldest first."""
-    t = trend(store, commodity, public=public, freq=freq, price_type=price_type)
+    markets. Only periods with a price; oldest first. A name not in the catalog gives an
+    empty frame, as a commodity without prices does (:func:`trend` raises NotFound)."""
+    try:
+        t = trend(store, commodity, public=public, freq=freq, price_type=price_type)
+    except NotFound:
+        t = pd.DataFrame(columns=["start", "period", "price_raw", "markets"])
     t = t[t["markets"] > 0]
     return pd.DataFrame({"period_start": t["start"].to_numpy(), "period": t["period"].to_numpy(),
                          "price": t["price_raw"].to_numpy(dtype="float64"),

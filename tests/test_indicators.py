@@ -352,6 +352,8 @@ def test_trend_unknown_commodity(store):
 def test_series_keeps_its_shape(store):
     s = indicators.series(store, "甲菜", public=True)
     assert list(s.columns[:3]) == ["period_start", "period", "price"]
+    assert indicators.series(store, "不存在的菜", public=True).empty   # as before: no error
+    assert indicators.series(store, "大米", public=True).empty         # in the catalog, no prices
     assert s["price"].iloc[-1] == pytest.approx(43 / 3)
     assert len(s) == 5   # 2023-W11, 2024-W08..W11
 
