@@ -109,7 +109,6 @@ ALPS_ALERT_LEVELS = ("crisis",)
 MA_WINDOW = 4
 HIGH_LOW_WINDOW = 52
 SPARK_PERIODS = 12
-DEFAULT_THRESHOLD = 5.0
 
 
 # -- rounding and small formulas --------------------------------------------------------
@@ -294,17 +293,15 @@ def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
     if ok.empty:
         return out
     starts = pd.DatetimeIndex(pd.to_datetime(pd.Index(s.index)))
-    per_year = 52.1775 if freq == "week" else 12.0
     first = pd.Timestamp(pd.to_datetime(ok.index.min()))
     last = pd.Timestamp(pd.to_datetime(ok.index.max()))
     span = (last - first).days / 7 + 1 if freq == "week" else \
         (last.year - first.year) * 12 + last.month - first.month + 1
-    if span < (156 if freq == "week" else 36):
+    if span < ALPS_YEARS * (52 if freq == "week" else 12):
         return out
     t_years = np.asarray((starts - first).days, dtype="float64") / 365.25
     x = _design(_season_of(starts, freq), t_years)
     resid, sd = _alps_fit(s.to_numpy()[:, None], x)
-    del per_year
     if not np.isfinite(sd[0]) or sd[0] == 0:
         return out
     return pd.Series(resid[:, 0] / sd[0], index=s.index)
@@ -530,7 +527,7 @@ def _alps_at(h: _History, ti: int) -> np.ndarray:
     if ti is None or c == 0:
         return out
     y = h.y[: ti + 1]
-    need = 156 if h.freq == "week" else 36
+    need = ALPS_YEARS * (52 if h.freq == "week" else 12)
     have = ~np.isnan(y)
     first = np.where(have.any(axis=0), have.argmax(axis=0), ti + 1)
     eligible = (ti - first + 1 >= need) & have[ti]
