@@ -127,15 +127,17 @@ def _run(args: argparse.Namespace) -> int:
 
         actor = require(resolve_actor(store, args.actor), "upload").name
     results = []
-    for f in args.files:
-        opts = IngestOptions(actor=actor, dry_run=args.dry_run, strict=args.strict,
-                             accept_new_names=args.accept_new_names, market=args.market, date=day,
-                             unit=args.unit, price_type=args.price_type, settings=cfg)
-        r = ingest_file(store, f, opts)
-        results.append(r)
-        if not args.json:
-            stream = sys.stdout if r.ok else sys.stderr
-            print("\n".join(_lines(r, args.lang)), file=stream, flush=True)
+    # each file is its own transaction; readers get one new snapshot when all are done
+    with store.batch():
+        for f in args.files:
+            opts = IngestOptions(actor=actor, dry_run=args.dry_run, strict=args.strict,
+                                 accept_new_names=args.accept_new_names, market=args.market,
+                                 date=day, unit=args.unit, price_type=args.price_type, settings=cfg)
+            r = ingest_file(store, f, opts)
+            results.append(r)
+            if not args.json:
+                stream = sys.stdout if r.ok else sys.stderr
+                print("\n".join(_lines(r, args.lang)), file=stream, flush=True)
     if args.json:
         print(json.dumps({"files": [r.to_json(args.lang) for r in results]}, ensure_ascii=False, indent=2,
                          default=str))

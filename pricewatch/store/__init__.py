@@ -60,6 +60,7 @@ class Store:
         self._latest: Path | None = None
         self._ro_lock = threading.Lock()
         self._deferred = 0  # > 0 inside batch(): snapshots wait for the end of the batch
+        self._batch_wrote = False
         self._defer_lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -135,6 +136,7 @@ class Store:
                 con.close()
             with self._defer_lock:
                 if self._deferred:
+                    self._batch_wrote = True
                     return
             self._publish(version)
 
@@ -153,8 +155,10 @@ class Store:
         finally:
             with self._defer_lock:
                 self._deferred -= 1
-                last = self._deferred == 0
-            if last and self.path.exists():
+                last, wrote = self._deferred == 0, self._batch_wrote
+                if last:
+                    self._batch_wrote = False
+            if last and wrote:
                 with self._flock(LOCK_TIMEOUT_S):
                     con = self._open_rw(LOCK_TIMEOUT_S)
                     try:
