@@ -45,3 +45,25 @@ def test_wow_ignores_a_market_in_one_period_only(store, pairs, extra, in_current
     assert raw.loc[b, "wow_pct"] == pytest.approx(raw.loc[a, "wow_pct"], rel=1e-12)
     assert rep.items.set_index("commodity").loc[b, "wow_pct"] == \
         rep.items.set_index("commodity").loc[a, "wow_pct"]
+
+
+YOY = date(2023, 5, 15)   # 2023-W20, the same ISO week a year earlier
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(price, price), min_size=1, max_size=4), extra=price,
+       in_current=st.booleans())
+def test_yoy_ignores_a_market_in_one_period_only(store, pairs, extra, in_current):
+    # the same property for 同比: a market quoting only this week or only a year ago is ignored
+    a, b = next(_names), next(_names)
+    rows = []
+    for name in (a, b):
+        for m, (p_yoy, p_cur) in zip(MARKETS, pairs, strict=False):
+            rows += [(name, m, YOY, p_yoy), (name, m, CUR, p_cur)]
+    rows.append((b, MARKETS[4], CUR if in_current else YOY, extra))
+    add_rows(store, rows, release=False, name=f"{a}.xlsx")
+    rep = indicators.report(store, period="2024-W20", public=False, settings=Settings())
+    raw = rep.raw.set_index("commodity")
+    want = (sum(c for _, c in pairs) / sum(y for y, _ in pairs) - 1) * 100
+    assert raw.loc[a, "yoy_pct"] == pytest.approx(want, rel=1e-9)
+    assert raw.loc[b, "yoy_pct"] == pytest.approx(raw.loc[a, "yoy_pct"], rel=1e-12)
