@@ -3,7 +3,7 @@ caller (the dashboard server, the CLI) down with it.
 
 One long-lived worker process per memory limit (spawned, not forked: the dashboard runs
 threads, and forking a threaded process is unsafe) reads the container and finds the
-layouts; the parent gets plain records back. The child sets ``RLIMIT_AS`` to
+layouts; the parent gets plain records back. The child sets ``RLIMIT_DATA`` to
 ``Settings.parser_memory_mb`` once at start: an allocation beyond it fails inside the
 child (MemoryError, reported as ``parse_memory``), and a parser that aborts the process
 outright only breaks the pool, which the next call replaces. A parse that runs longer than
@@ -36,11 +36,26 @@ class Parsed:
 
 
 def _limit_memory(mb: int) -> None:
+    """Cap the child's memory, after its libraries are loaded.
+
+    ``RLIMIT_DATA`` (heap and private anonymous mappings) rather than ``RLIMIT_AS``: the
+    address-space limit also counts the large virtual reservations that numpy's BLAS
+    threads and shared libraries make without using them, so under it a perfectly normal
+    import could fail with "failed to map segment" while a parser's real allocation is
+    what we want to stop. The parsers are imported first, so the limit only meets the
+    file's data.
+    """
     import resource
+
+    import openpyxl  # noqa: F401 - load before the limit
+    import pandas  # noqa: F401
+    import python_calamine  # noqa: F401
+
+    from .readers import read  # noqa: F401
 
     limit = int(mb) * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def parse(path: str, kind: str, ctx: Context) -> Parsed:
