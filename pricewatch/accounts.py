@@ -32,7 +32,7 @@ for _role in ("editor", "reviewer"):
     PERMISSIONS[_role].add("briefing")
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a real password")
+_dummy_hash: str | None = None  # made on first use: hashing at import slowed every command
 LOCK_BASE_S = 30
 LOCK_MAX_S = 15 * 60
 MIN_PASSWORD_LEN = 8
@@ -58,6 +58,13 @@ def require(user: User | None, permission: str) -> User:
             "请联系管理员分配相应角色",
         )
     return user
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not a real password")
+    return _dummy_hash
 
 
 def hash_password(password: str) -> str:
@@ -102,7 +109,7 @@ def authenticate(store: Store, name: str, password: str, *, max_tries: int = 3,
         row = queries.user(s, name)
         if row is None or not row[3]:
             try:  # spend the same time as a real check, so names cannot be probed by timing
-                _hasher.verify(_DUMMY_HASH, password)
+                _hasher.verify(_dummy(), password)
             except VerificationError:
                 pass
             writes.audit(s, name or "?", "login.failed", name, {"reason": "unknown user"})
