@@ -189,7 +189,9 @@ def test_qr_code_decodes_to_the_page_url(server, tabs) -> None:
 def _download(page, label: str) -> bytes:  # noqa: ANN001
     with page.expect_download() as d:
         page.get_by_role("button", name=label).click()
-    return Path(d.value.path()).read_bytes()
+    data = Path(d.value.path()).read_bytes()
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=60000)
+    return data
 
 
 def test_download_first_row_matches_the_board_and_holds_only_released_data(

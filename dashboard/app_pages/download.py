@@ -51,14 +51,17 @@ except PricewatchError as e:
 span = f"{start:%Y-%m-%d}" if start else tr("最早", "the first record")
 st.caption(tr(f"{span} 至 {end:%Y-%m-%d},共 {n_rows} 条已发布记录",
               f"{span} to {end:%Y-%m-%d}: {n_rows} released records"))
+# on_click="ignore": a download does not rerun the page (the other button stays valid)
 stem = f"价格监测_{(start or end):%Y%m%d}-{end:%Y%m%d}"
 b1, b2 = st.columns(2)
 b1.download_button(tr("下载 CSV", "Download CSV"), csv_bytes, file_name=f"{stem}.csv",
                    mime="text/csv", icon=":material/download:", width="stretch", key="dl_csv",
-                   disabled=n_rows == 0)
+                   disabled=n_rows == 0,
+                   on_click="ignore")
 b2.download_button(tr("下载 Excel", "Download Excel"), xlsx_bytes, file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon=":material/table:", width="stretch", key="dl_xlsx", disabled=n_rows == 0)
+                   icon=":material/table:", width="stretch", key="dl_xlsx", disabled=n_rows == 0,
+                   on_click="ignore")
 
 if n_rows:
     st.markdown(f"#### {tr('预览(前20行)', 'Preview (first 20 rows)')}")
