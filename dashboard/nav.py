@@ -38,4 +38,6 @@ STAFF_PAGES: list[PageSpec] = [
     PageSpec("release.py", "release", "数据发布", "Release data", ":material/publish:", frozenset({"reviewer"})),
     PageSpec("deadlines.py", "deadlines", "限时发布", "Deadlines", ":material/schedule:", frozenset({"editor", "reviewer", "leader"})),
     PageSpec("briefing.py", "briefing", "领导简报", "Briefing", ":material/summarize:", frozenset({"leader", "reviewer", "editor"})),
+    PageSpec("audit.py", "audit", "审计日志", "Audit log", ":material/history:",
+             frozenset({"reviewer", "admin"})),
 ]

@@ -80,3 +80,15 @@ def test_login_page_signs_a_user_in(small_db: Store) -> None:
     at.button[0].click().run()
     assert not at.exception
     assert at.session_state["user"].name == "zhang"
+
+
+def test_audit_page_shows_logins_to_a_reviewer(small_db: Store) -> None:
+    from pricewatch import accounts
+
+    accounts.add_user(small_db, "li", "reviewer", "review-pass-1")
+    accounts.authenticate(small_db, "li", "review-pass-1")
+    at = run_app(user=User("li", "reviewer"), page="app_pages/audit.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "login.ok" in table.iloc[:, 2].tolist()
+    assert "release" in table.iloc[:, 2].tolist()
