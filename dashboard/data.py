@@ -34,8 +34,9 @@ def version() -> int:
 
 
 def _key() -> tuple[str, int]:
+    # the generation tells a rebuilt database at the same path from the old one
     store = get_store()
-    return str(store.path), store.version()
+    return f"{store.path}#{store.generation()}", store.version()
 
 
 # -- reports and series ----------------------------------------------------------------

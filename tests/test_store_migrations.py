@@ -117,3 +117,20 @@ def test_a_batch_publishes_one_snapshot_at_its_end(store: Store) -> None:
     assert store.version() == v0 + 2
     with store.read() as s:
         assert s.scalar("SELECT count(*) FROM observations") == 2
+
+
+def test_a_rebuilt_database_at_the_same_path_has_a_new_cache_key(tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "same.duckdb"
+    first = Store(path)
+    first.migrate()
+    key = first.cache_key()
+    assert first.generation() != "0"
+    path.unlink()
+    shutil.rmtree(tmp_path / "same.duckdb.snapshots")
+    again = Store(path)
+    again.migrate()
+    # same data version (0), but not the same database: caches must not mix them up
+    assert again.version() == first.version() == 0
+    assert again.cache_key() != key

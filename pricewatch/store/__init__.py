@@ -117,6 +117,7 @@ class Store:
                 if fresh:
                     _seed(con)
                 version = _data_version(con)
+                generation = _generation(con)
                 con.execute("BEGIN TRANSACTION")
                 try:
                     session = Session(con, writable=True, version=version)
@@ -138,7 +139,7 @@ class Store:
                 if self._deferred:
                     self._batch_wrote = True
                     return
-            self._publish(version)
+            self._publish(version, generation)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -163,10 +164,11 @@ class Store:
                     con = self._open_rw(LOCK_TIMEOUT_S)
                     try:
                         version = _data_version(con)
+                        generation = _generation(con)
                         con.execute("CHECKPOINT")
                     finally:
                         con.close()
-                    self._publish(version)
+                    self._publish(version, generation)
 
     def migrate(self) -> list[str]:
         """Bring the schema up to date (a no-op when it already is)."""
@@ -179,11 +181,12 @@ class Store:
                 if fresh:
                     _seed(con)
                 version = _data_version(con)
+                generation = _generation(con)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
             if names or self._pointer() is None:
-                self._publish(version, force=True)
+                self._publish(version, generation, force=True)
             return names
 
     # -- snapshots -----------------------------------------------------------------
@@ -193,11 +196,24 @@ class Store:
             text = (self.snapshot_dir / "CURRENT").read_text(encoding="ascii").split()
         except FileNotFoundError:
             return None
-        if len(text) != 2 or not text[0].startswith("v"):
+        if len(text) < 2 or not text[0].startswith("v"):
             return None
         return int(text[1]), self.snapshot_dir / text[0]
 
-    def _publish(self, version: int, force: bool = False) -> None:
+    def generation(self) -> str:
+        """An id made when the database file was created: a rebuilt database has a new one,
+        so caches keyed by (generation, version) never serve the old file's results."""
+        try:
+            text = (self.snapshot_dir / "CURRENT").read_text(encoding="ascii").split()
+        except FileNotFoundError:
+            return "0"
+        return text[2] if len(text) > 2 else "0"
+
+    def cache_key(self) -> str:
+        """What page caches are keyed by: the generation and the data version."""
+        return f"{self.generation()}:{self.version()}"
+
+    def _publish(self, version: int, generation: str, force: bool = False) -> None:
         """Copy the closed primary to a new snapshot, then swap the pointer (under the lock)."""
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         # a new path for every snapshot: the nanosecond clock orders them and keeps them unique
@@ -206,7 +222,7 @@ class Store:
         shutil.copyfile(self.path, tmp)
         os.replace(tmp, self.snapshot_dir / name)
         ptr_tmp = self.snapshot_dir / ".CURRENT.tmp"
-        ptr_tmp.write_text(f"{name}\n{version}\n", encoding="ascii")
+        ptr_tmp.write_text(f"{name}\n{version}\n{generation}\n", encoding="ascii")
         os.replace(ptr_tmp, self.snapshot_dir / "CURRENT")
         snaps = sorted(p for p in self.snapshot_dir.glob("v*.duckdb"))
         for old in snaps[:-KEEP_SNAPSHOTS]:
@@ -316,8 +332,14 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
 
 
+def _generation(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchall()
+    return row[0][0] if row else "0"
+
+
 def _seed(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the catalog seeds into a database that was just created."""
+    """Load the catalog seeds into a database that was just created, and give it its id."""
+    con.execute("INSERT INTO meta VALUES ('db_id', ?) ON CONFLICT DO NOTHING", [str(time.time_ns())])
     from .catalog_seed import seed
 
     seed(con)
