@@ -159,9 +159,12 @@ def load_observations(
         upload_id=upload_id,
         revision=changed["old_revision"].fillna(0).astype("int64") + 1,
     )
+    losers: list[int] = []  # uploads that just lost a current row: only they can be superseded
     if not rev.empty:
         s.register("old_ids", rev[["old_id"]])
-        s.execute("UPDATE observations SET is_current = false WHERE id IN (SELECT old_id FROM old_ids)")
+        losers = sorted({int(r[0]) for r in s.all(
+            "UPDATE observations SET is_current = false WHERE id IN (SELECT old_id FROM old_ids)"
+            " RETURNING upload_id")})
         s.unregister("old_ids")
     ins = changed[[*OBS_COLUMNS, "upload_id", "revision"]]
     s.register("ins_obs", ins)
@@ -173,9 +176,10 @@ def load_observations(
     )
     s.unregister("ins_obs")
     superseded = [int(r[0]) for r in s.all(
-        "UPDATE uploads u SET status = 'superseded' WHERE u.status <> 'superseded' AND u.id <> ?"
+        "UPDATE uploads u SET status = 'superseded' WHERE list_contains(?, u.id)"
+        " AND u.status <> 'superseded'"
         " AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.upload_id = u.id AND o.is_current)"
-        " RETURNING id", [upload_id])]
+        " RETURNING id", [losers])] if losers else []
     changes = pd.DataFrame()
     if not rev.empty:
         s.register("rev_rows", rev)
