@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pricewatch.catalog import parse_unit, split_unit
@@ -119,9 +120,13 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
     for rec in records:
         sheet, rown, col, d_raw, m_raw, c_raw, spec, u_raw, p_raw, lo_raw, hi_raw, pt_raw, cat_raw, cur = rec
         name = clean_text(c_raw)
-        price, p_unit, p_ok = parse_number(p_raw)
-        low, _, lo_ok = parse_number(lo_raw)
-        high, _, hi_ok = parse_number(hi_raw)
+        # a float cell (the common case) and an empty one are their own parse: no call
+        if p_raw.__class__ is float and p_raw == p_raw:
+            price, p_unit, p_ok = p_raw, None, True
+        else:
+            price, p_unit, p_ok = parse_number(p_raw)
+        low = None if lo_raw is None else parse_number(lo_raw)[0]
+        high = None if hi_raw is None else parse_number(hi_raw)[0]
         if not name:
             if price is not None or not p_ok:
                 issues.append(Issue("commodity_missing", ERROR, sheet, rown, col))
@@ -267,26 +272,39 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
             issues.append(Issue("unknown_market", sev_unknown, r["sheet"], r["row"], None, {
                 "name": m, "count": cnt, "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
                 "suggestions": sug}))
-    out = []
+    out: list[tuple] = []  # rows in FRAME_COLUMNS order
     targets: dict[str, Any] = {}
     mixed: dict[str, list[dict]] = defaultdict(list)
+    # (commodity, unit text) -> (canonical unit, factor or None when unconvertible, category):
+    # the unit object is a function of its text, so each pair is worked out once
+    conv: dict[tuple[str, str], tuple[str, float | None, str]] = {}
+    kinds: dict[str, str] = {}
     for r in rows:
         cname, mname = com_map[r["commodity"]], mkt_map[r["market"]]
         if cname is None or mname is None:
             continue
-        if cname in prep.new_commodities:
-            canonical = prep.new_commodities[cname][0]
-        else:
-            canonical = catalog.commodity_info[cname][0]
-        if canonical not in targets:
-            targets[canonical] = parse_unit(canonical)
-        target = targets[canonical]
-        u = r["unit_obj"]
-        if u.canonical == canonical or (u.is_weight and target is not None and target.is_weight):
-            factor = u.factor / (target.factor if target and target.is_weight else 1.0)
-        elif target is not None and u.canonical == target.canonical:
-            factor = u.factor / target.factor
-        else:
+        ck = (cname, r["unit_text"])
+        if ck not in conv:
+            if cname in prep.new_commodities:
+                canonical = prep.new_commodities[cname][0]
+            else:
+                canonical = catalog.commodity_info[cname][0]
+            if canonical not in targets:
+                targets[canonical] = parse_unit(canonical)
+            target = targets[canonical]
+            u = r["unit_obj"]
+            factor: float | None
+            if u.canonical == canonical or (u.is_weight and target is not None and target.is_weight):
+                factor = u.factor / (target.factor if target and target.is_weight else 1.0)
+            elif target is not None and u.canonical == target.canonical:
+                factor = u.factor / target.factor
+            else:
+                factor = None
+            category = (prep.new_commodities[cname][1] if cname in prep.new_commodities
+                        else catalog.commodity_info[cname][1])
+            conv[ck] = (canonical, factor, category)
+        canonical, factor, category = conv[ck]
+        if factor is None:
             if cname in prep.new_commodities:
                 mixed[cname].append(r)
             else:
@@ -298,14 +316,11 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
             issues.append(Issue("price_absurd", ERROR, r["sheet"], r["row"], r["column"],
                                 {"value": r["orig_price"], "limit": ABSURD_PRICE}))
             continue
-        kind = catalog.market_kind.get(mname, prep.new_markets.get(mname, ""))
-        pt = r["pt"] or ctx.price_type or ("wholesale" if kind == "批发市场" else "retail")
-        category = (prep.new_commodities[cname][1] if cname in prep.new_commodities
-                    else catalog.commodity_info[cname][1])
-        out.append({"sheet": r["sheet"], "row": r["row"], "column": r["column"], "obs_date": r["obs_date"],
-                    "market": mname, "commodity": cname, "category": category, "unit": canonical,
-                    "price": round(price, 6), "price_type": pt, "orig_price": r["orig_price"],
-                    "orig_unit": r["unit_text"], "spec": r["spec"]})
+        if mname not in kinds:
+            kinds[mname] = catalog.market_kind.get(mname, prep.new_markets.get(mname, ""))
+        pt = r["pt"] or ctx.price_type or ("wholesale" if kinds[mname] == "批发市场" else "retail")
+        out.append((r["sheet"], r["row"], r["column"], r["obs_date"], mname, cname, category, canonical,
+                    round(price, 6), pt, r["orig_price"], r["unit_text"], r["spec"]))
     for cname, rs in mixed.items():
         units = sorted({r["unit_text"] for r in rs} | {prep.new_commodities[cname][0]})
         issues.append(Issue("mixed_units", WARNING, rs[0]["sheet"], rs[0]["row"], rs[0]["column"], {
@@ -314,9 +329,9 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
     frame = pd.DataFrame(out, columns=FRAME_COLUMNS)
     frame = _dedupe(frame, issues)
     # a confirmed new name whose rows were all skipped is not added to the catalog
-    used = set(frame["commodity"])
+    used = set(frame["commodity"].unique())  # unique() first: iterating Arrow strings is slow
     prep.new_commodities = {k: v for k, v in prep.new_commodities.items() if k in used}
-    used_m = set(frame["market"])
+    used_m = set(frame["market"].unique())
     prep.new_markets = {k: v for k, v in prep.new_markets.items() if k in used_m}
     prep.frame = frame
     if frame.empty and not any(i.severity == ERROR for i in issues):
@@ -377,7 +392,13 @@ def history_checks(frame: pd.DataFrame, recent: pd.DataFrame, reported: tuple[da
     allp["prev_price"] = g["price"].shift(1)
     allp["prev_date"] = g["obs_date"].shift(1)
     cand = allp[(allp["src"] == 1) & allp["prev_price"].notna()]
-    for row in cand.itertuples(index=False):
+    # a first cut on whole columns: only rows whose change passes the threshold are walked
+    # in Python, where the window and the change are computed exactly as before (a float
+    # quotient is the same in numpy and Python; a 0 previous price is left to Python)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = cand["price"].to_numpy(dtype=float) / cand["prev_price"].to_numpy(dtype=float)
+    keep = ~(np.abs(ratio - 1) <= jump)  # NaN and inf stay in: Python decides them
+    for row in cand[keep].itertuples(index=False):
         if (row.obs_date - row.prev_date).days > JUMP_WINDOW_DAYS:
             continue
         change = row.price / row.prev_price - 1

@@ -26,6 +26,7 @@ from pricewatch.catalog import split_unit
 
 from ..issues import Issue, col_letter
 from ..normalise import (
+    _BLANKS,
     FOOTER_WORDS,
     classify_header,
     clean_text,
@@ -56,15 +57,23 @@ def _cell(r: list[Any], j: int | None) -> Any:
 
 
 def _filled(r: list[Any]) -> list[int]:
-    return [j for j, c in enumerate(r) if not is_blank(c)]
+    # is_blank() written out: this runs on every cell of a sheet
+    return [j for j, c in enumerate(r) if not (
+        c is None or (isinstance(c, str) and not c.strip(_BLANKS)) or (isinstance(c, float) and c != c))]
 
 
 def _is_footer(r: list[Any]) -> bool:
-    first_cell = next((c for c in r if not is_blank(c)), None)
-    if not isinstance(first_cell, str):
-        return False
-    first = clean_text(first_cell).replace(" ", "")
-    return first.startswith(FOOTER_WORDS) or first.startswith(("日期:", "日期：", "填报时间"))
+    """True when the row's first non-blank cell is text starting with a footer word."""
+    for c in r:  # the first non-blank cell, without a generator (runs on every data row)
+        if c is None or (isinstance(c, float) and c != c):
+            continue
+        if not isinstance(c, str):
+            return False
+        if not c.strip(_BLANKS):
+            continue
+        first = clean_text(c).replace(" ", "")
+        return first.startswith(FOOTER_WORDS) or first.startswith(("日期:", "日期：", "填报时间"))
+    return False
 
 
 def find_header(rows: list[list[Any]]) -> tuple[int, list[tuple[str | None, str | None]]] | None:
@@ -206,44 +215,69 @@ def emit(sheet: str, rows: list[list[Any]], start: int, fields: dict[str, int],
     cc = fields.get("commodity")
     cat_col = fields.get("category")
     current_cat = None
+    # column indices looked up once, not per row (None: the sheet has no such column)
+    date_col = fields.get("date")
+    market_col = fields.get("market")
+    spec_col, unit_col = fields.get("spec"), fields.get("unit")
+    low_col, high_col = fields.get("low"), fields.get("high")
+    pt_col, cur_col = fields.get("price_type"), fields.get("currency")
+    has_date_col, has_market_col, has_pt_col = "date" in fields, "market" in fields, "price_type" in fields
+    vcols = [v.col for v in value_cols]
+    letters = [col_letter(v.col) for v in value_cols]
+    skip_blank_price = layout != "long"
+    records = res.records
     for k in range(start, end):
         r = rows[k]
-        filled = _filled(r)
-        if not filled:
+        n = len(r)
+        values = [r[j] if j < n else None for j in vcols]
+        has_value = False
+        for x in values:  # is_blank() written out
+            if not (x is None or (isinstance(x, str) and not x.strip(_BLANKS))
+                    or (isinstance(x, float) and x != x)):
+                has_value = True
+                break
+        if not has_value:
+            # a row with a value has a filled cell and is no category heading: only the
+            # others need the list of filled cells
+            filled = _filled(r)
+            if not filled:
+                continue
+            only = r[filled[0]]
+            if (len(filled) == 1 and isinstance(only, str)
+                    and parse_number(only)[0] is None and parse_date(only, 2000)[0] is None):
+                current_cat = _CATEGORY_HEAD.sub("", clean_text(r[filled[0]])) or current_cat
+                continue
+        name = r[cc] if cc is not None and cc < n else None
+        if cat_col is not None and cat_col < n and not is_blank(r[cat_col]):
+            current_cat = clean_text(r[cat_col])
+        if not has_value and is_blank(name):
             continue
-        values = [_cell(r, v.col) for v in value_cols]
-        has_value = any(not is_blank(v) for v in values)
-        name = _cell(r, cc)
-        only = r[filled[0]]
-        if (not has_value and len(filled) == 1 and isinstance(only, str)
-                and parse_number(only)[0] is None and parse_date(only, 2000)[0] is None):
-            current_cat = _CATEGORY_HEAD.sub("", clean_text(r[filled[0]])) or current_cat
-            continue
-        if cat_col is not None and not is_blank(_cell(r, cat_col)):
-            current_cat = clean_text(_cell(r, cat_col))
-        if is_blank(name) and not has_value:
-            continue
-        row_date = _cell(r, fields.get("date")) if "date" in fields else sheet_date
+        row_date = (r[date_col] if date_col is not None and date_col < n else None) if has_date_col else sheet_date
         if isinstance(row_date, str) and title_year:
             # "5月6日" in a sheet titled 2024年...: the title's year, before --date's
             d, _ = parse_date(row_date, title_year)
             row_date = d or row_date
-        row_market = _cell(r, fields.get("market")) if "market" in fields else None
-        for v, price in zip(value_cols, values, strict=True):
-            if layout != "long" and is_blank(price):
+        row_market = (r[market_col] if market_col is not None and market_col < n else None) if has_market_col else None
+        spec = r[spec_col] if spec_col is not None and spec_col < n else None
+        unit = r[unit_col] if unit_col is not None and unit_col < n else None
+        unit_blank = is_blank(unit)
+        low = r[low_col] if low_col is not None and low_col < n else None
+        high = r[high_col] if high_col is not None and high_col < n else None
+        pt = (r[pt_col] if pt_col is not None and pt_col < n else None) if has_pt_col else title_pt
+        cur = r[cur_col] if cur_col is not None and cur_col < n else None
+        market_blank = is_blank(row_market)
+        for v, letter, price in zip(value_cols, letters, values, strict=True):
+            if skip_blank_price and is_blank(price):
                 continue  # forms and wide layouts: an empty cell is "not observed"
             date_v = v.date if v.date is not None else row_date
             if v.date is not None and not hasattr(date_v, "year"):
                 d, _ = parse_date(date_v, title_year or ctx.year)
                 date_v = d or date_v
-            res.records.append((
-                sheet, k + 1, col_letter(v.col), date_v,
-                row_market if not is_blank(row_market) else (v.market or title_market),
-                name, _cell(r, fields.get("spec")),
-                _cell(r, fields.get("unit")) if not is_blank(_cell(r, fields.get("unit"))) else v.unit,
-                price, _cell(r, fields.get("low")), _cell(r, fields.get("high")),
-                _cell(r, fields.get("price_type")) if "price_type" in fields else title_pt,
-                current_cat, _cell(r, fields.get("currency")),
+            records.append((
+                sheet, k + 1, letter, date_v,
+                row_market if not market_blank else (v.market or title_market),
+                name, spec, unit if not unit_blank else v.unit,
+                price, low, high, pt, current_cat, cur,
             ))
     return res
 
