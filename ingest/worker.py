@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import sys
 import threading
+import types
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -73,12 +75,33 @@ def parse(path: str, kind: str, ctx: Context) -> Parsed:
     return Parsed(sheets=extract(sheets, ctx))
 
 
+@contextlib.contextmanager
+def _plain_main():
+    """Start children without the caller's ``__main__``.
+
+    A spawned child first imports the parent's main module. Under Streamlit (and its
+    AppTest) that is the page script being run, so the child would run a whole page,
+    importing the dashboard, before it could parse anything. The child is started while a
+    bare module stands in for ``__main__``.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _pool(mb: int) -> ProcessPoolExecutor:
     with _LOCK:
         pool = _POOLS.get(mb)
         if pool is None:
             pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_limit_memory, initargs=(mb,))
+            with _plain_main(), contextlib.suppress(Exception):
+                # start the child now; a failure shows as a broken pool on the real call
+                pool.submit(int).result(timeout=TIMEOUT_S)
             _POOLS[mb] = pool
         return pool
 
