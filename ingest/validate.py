@@ -117,6 +117,14 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
     currencies: set[str] = set()
     units: dict[str, Any] = {}  # parse each distinct unit text once
     names: dict[str, tuple[str, str | None]] = {}
+    pts: dict[str, str | None] = {}  # price type per distinct text
+
+    def _pt(value: Any) -> str | None:
+        pt = price_type_of(value)
+        if value.__class__ is str:
+            pts[value] = pt
+        return pt
+
     for rec in records:
         sheet, rown, col, d_raw, m_raw, c_raw, spec, u_raw, p_raw, lo_raw, hi_raw, pt_raw, cat_raw, cur = rec
         name = clean_text(c_raw)
@@ -195,13 +203,13 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
         if not market:
             agg.add(Issue("market_missing", ERROR, sheet, rown, None))
             continue
-        cur_text = clean_text(cur).upper()
+        cur_text = clean_text(cur).upper() if cur is not None else ""
         if cur_text and cur_text not in ("CNY", "RMB", "元", "人民币"):
             currencies.add(cur_text)
         rows.append({"sheet": sheet, "row": rown, "column": col, "obs_date": obs_date, "market": market,
                      "commodity": name, "raw_category": clean_text(cat_raw) or None, "unit_obj": unit,
                      "unit_text": unit_text, "orig_price": price, "spec": clean_text(spec) or None,
-                     "pt": price_type_of(pt_raw)})
+                     "pt": None if pt_raw is None else pts[pt_raw] if pt_raw in pts else _pt(pt_raw)})
     for c in sorted(currencies):
         issues.append(Issue("currency", WARNING, params={"value": c}))
     issues.extend(agg.issues())
