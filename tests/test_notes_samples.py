@@ -1,6 +1,6 @@
 """The sample notes in interpretations/: well-formed, and the published analysis agrees with
-the demo data. The figure check against the demo needs a built demo database (22 s), so it
-runs when PRICEWATCH_DEMO_DB names one:
+the demo data. The figure check against the demo needs a built demo database (about 25 s): it builds one
+in a temporary folder, or uses the one PRICEWATCH_DEMO_DB names:
 
     python -m pricewatch demo --force --db /tmp/demo.duckdb
     PRICEWATCH_DEMO_DB=/tmp/demo.duckdb pytest tests/test_notes_samples.py
@@ -37,13 +37,24 @@ def test_samples_are_well_formed():
     assert path.read_bytes().startswith(b"%PDF-")
 
 
-@pytest.mark.skipif(not os.environ.get("PRICEWATCH_DEMO_DB"),
-                    reason="set PRICEWATCH_DEMO_DB to a demo database (python -m pricewatch demo --db ...)")
-def test_published_sample_agrees_with_the_demo_data():
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("PRICEWATCH_DEMO_DB"):
+        return Path(os.environ["PRICEWATCH_DEMO_DB"])
+    from pricewatch.commands.demo import _ingest_loader
+    from pricewatch.demo_build import build
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build(db, loader=_ingest_loader)
+    return db
+
+
+def test_published_sample_agrees_with_the_demo_data(demo_db: Path):
+    """The demo's published W47 analysis quotes exactly what the demo data say."""
     from pricewatch.notes import checks
     from pricewatch.store import open_store
 
-    db = Path(os.environ["PRICEWATCH_DEMO_DB"])
+    db = demo_db
     store = open_store(db)
     settings = replace(load_settings(db), interpretations_dir=SAMPLES)
     note = NoteRepo(SAMPLES).get("2026-w47-analysis")
