@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from .queries import filters
 from .session import Session
 
 
@@ -50,19 +51,7 @@ def upload_history(s: Session, limit: int = 100) -> pd.DataFrame:
 def export_rows(s: Session, view: str, start: date | None, end: date | None,
                 commodities: list[str] | None, markets: list[str] | None) -> pd.DataFrame:
     """Observations for export, one row each (``view`` comes from queries.obs_view only)."""
-    where, params = ["true"], []
-    if start is not None:
-        where.append("obs_date >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("obs_date <= ?")
-        params.append(end)
-    if commodities:
-        where.append("list_contains(?, commodity)")
-        params.append(list(commodities))
-    if markets:
-        where.append("list_contains(?, market)")
-        params.append(list(markets))
+    where, params = filters(start=start, end=end, commodities=commodities, markets=markets)
     cols = "obs_date AS date, market, commodity, category, unit, price, price_type, upload_id, revision, released"
     cond = " AND ".join(where)  # fixed fragments; every value is a bound parameter
     sql = f"SELECT {cols} FROM {view} WHERE {cond} ORDER BY obs_date, commodity, market, price_type"  # noqa: S608

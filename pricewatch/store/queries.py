@@ -67,11 +67,10 @@ def date_range(s: Session, scope: Scope) -> tuple[date | None, date | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
-def observations(
-    s: Session, scope: Scope, *, start: date | None = None, end: date | None = None,
-    commodities: list[str] | None = None, markets: list[str] | None = None,
-) -> pd.DataFrame:
-    """Canonical observations, one row each, oldest first."""
+def filters(*, start: date | None = None, end: date | None = None,
+            commodities: list[str] | None = None, markets: list[str] | None = None,
+            ) -> tuple[list[str], list]:
+    """WHERE fragments (fixed text) and their bound values for the usual observation filters."""
     where, params = ["true"], []
     if start is not None:
         where.append("obs_date >= ?")
@@ -85,6 +84,15 @@ def observations(
     if markets:
         where.append("list_contains(?, market)")
         params.append(list(markets))
+    return where, params
+
+
+def observations(
+    s: Session, scope: Scope, *, start: date | None = None, end: date | None = None,
+    commodities: list[str] | None = None, markets: list[str] | None = None,
+) -> pd.DataFrame:
+    """Canonical observations, one row each, oldest first."""
+    where, params = filters(start=start, end=end, commodities=commodities, markets=markets)
     return s.df(
         "SELECT obs_date AS date, market, market_kind, commodity, category, unit, price, price_type,"  # noqa: S608 - view from obs_view(), values bound
         f" upload_id, revision, released FROM {obs_view(scope)} WHERE {' AND '.join(where)}"
