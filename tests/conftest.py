@@ -84,19 +84,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0):
-    """Start the dashboard on a free port; returns (process, base_url). Caller terminates it."""
+def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: str = "app.py"):
+    """Start the dashboard (dashboard/<script>) on a free port; returns (process, base_url).
+
+    The server's own URL is its public base URL (so QR codes and feed links point at it),
+    and the file watcher is off (no "file changed" bar in screenshots). Caller terminates it.
+    """
     import subprocess
     import sys
     import time
     import urllib.request
 
     port = free_port()
-    env = {**os.environ, **env_extra, "STREAMLIT_SERVER_PORT": str(port),
-           "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PRICEWATCH_PUBLIC_URL": url, **env_extra,
+           "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_HEADLESS": "true",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / script)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

@@ -14,24 +14,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, chromium_or_skip, free_port
+from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
 from tests.fixtures import public_dashboard as fx
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 PAGES = {"home": ("/", "本周价格"), "trend": ("/trend", "商品走势"), "markets": ("/markets", "市场对比"),
          "indices": ("/indices", "分类指数"), "notes": ("/notes", "价格解读"),
@@ -39,34 +32,11 @@ PAGES = {"home": ("/", "本周价格"), "trend": ("/trend", "商品走势"), "ma
 SECRETS = (*fx.PENDING_PRICES, *fx.SECRET_TITLES)
 
 
-def _start(env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """Streamlit on a free port whose URL is also the public base URL (so QR codes point at
-    this very server)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, **env_extra, "PRICEWATCH_PUBLIC_URL": url, "STREAMLIT_SERVER_PORT": str(port),
-           "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           # files edited while the tests run must not put a "File change" bar into screenshots
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
     chromium_or_skip()
     db, notes = fx.build(tmp_path_factory.mktemp("public_browser"))
-    proc, url = _start({"PRICEWATCH_DB": str(db), "PRICEWATCH_NOTES_DIR": str(notes)})
+    proc, url = start_streamlit({"PRICEWATCH_DB": str(db), "PRICEWATCH_NOTES_DIR": str(notes)})
     try:
         yield url, db, notes
     finally:
@@ -79,7 +49,7 @@ def browser(server):  # noqa: ANN001 - playwright types are optional here
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_or_skip(), args=ARGS)
+        b = pw.chromium.launch(executable_path=chromium_or_skip(), args=BROWSER_ARGS)
         yield b
         b.close()
 

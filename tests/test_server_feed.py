@@ -9,32 +9,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from pricewatch.store import Store
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, start_streamlit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def _serve(env: dict[str, str]):
-    import os
-    import subprocess
-    import sys
-    import time
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py")],
-        cwd=ROOT, env={**os.environ, **env, "STREAMLIT_SERVER_PORT": str(port),
-                       "STREAMLIT_SERVER_HEADLESS": "true"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("server did not start")
 
 
 def test_feed_route_serves_published_notes_only(small_db: Store, tmp_path: Path) -> None:
@@ -47,7 +24,8 @@ def test_feed_route_serves_published_notes_only(small_db: Store, tmp_path: Path)
     draft_title = next(line for line in draft.splitlines() if line.startswith("title:"))[6:].strip()
     assert "status: draft" in draft
 
-    proc, url = _serve({"PRICEWATCH_DB": str(small_db.path), "PRICEWATCH_NOTES_DIR": str(notes_dir)})
+    proc, url = start_streamlit({"PRICEWATCH_DB": str(small_db.path), "PRICEWATCH_NOTES_DIR": str(notes_dir)},
+                                script="server.py")
     try:
         with urllib.request.urlopen(url + "/feed.xml", timeout=30) as r:
             assert r.headers["Content-Type"].startswith("application/atom+xml")
