@@ -111,3 +111,12 @@ def url_choice(label: str, options: dict[str, tuple[str, str]], default: str, ke
     if st.query_params.get(key) != value:
         st.query_params[key] = value
     return value
+
+
+#: the history ranges the chart pages offer, as URL codes
+RANGES = {"3m": ("3个月", "3 months"), "1y": ("1年", "1 year"), "all": ("全部", "All")}
+
+
+def range_choice() -> str:
+    """The 3个月 / 1年 / 全部 switch shared by the chart pages (``?range=3m|1y|all``)."""
+    return url_choice(tr("时间范围", "Range"), RANGES, "1y", key="range", width="stretch")

@@ -9,10 +9,8 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import tr
-from dashboard.share import share_box, url_choice
+from dashboard.share import range_choice, share_box
 from pricewatch.errors import PricewatchError
-
-RANGE_LABELS = {"3m": ("3个月", "3 months"), "1y": ("1年", "1 year"), "all": ("全部", "All")}
 
 st.title(tr("分类指数", "Category indices"))
 try:
@@ -27,7 +25,7 @@ if rep is None or full.empty:
     st.stop()
 
 base = full.iloc[0]
-rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "1y", key="range", width="stretch")
+rng = range_choice()
 cats = list(dict.fromkeys(full["category"]))
 picked = st.multiselect(tr("分类(不选即全部)", "Categories (none = all)"), cats, key="category",
                         bind="query-params", placeholder=tr("全部分类", "All categories"))

@@ -11,11 +11,10 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import tr
-from dashboard.share import share_box, url_choice
+from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 
 BY = {"commodity": ("按商品", "By item"), "category": ("按分类", "By category")}
-RANGE_LABELS = {"3m": ("3个月", "3 months"), "1y": ("1年", "1 year"), "all": ("全部", "All")}
 
 st.title(tr("市场对比", "Markets compared"))
 try:
@@ -53,7 +52,7 @@ if by == "commodity":
         column_config={tr("价格", "Price"): st.column_config.NumberColumn(format="%.2f")})
 
     st.markdown(f"#### {tr('市场间价差走势', 'Spread across markets over time')}")
-    rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "1y", key="range", width="stretch")
+    rng = range_choice()
     spread = data.spread_trend(pick, rng)
     avg = data.trend(pick, rng)[["period_start", "price"]].rename(columns={"price": "mean"})
     spread = spread.merge(avg, on="period_start", how="left")

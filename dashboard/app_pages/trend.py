@@ -9,11 +9,10 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import tr
-from dashboard.share import share_box, url_choice
+from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import parse_period
 
-RANGE_LABELS = {"3m": ("3个月", "3 months"), "1y": ("1年", "1 year"), "all": ("全部", "All")}
 VIEW_LABELS = {"avg": ("均价", "Average"), "markets": ("分市场", "By market")}
 
 st.title(tr("商品走势", "Price trends"))
@@ -34,7 +33,7 @@ if not names:
 pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params")
 c1, c2 = st.columns(2)
 with c1:
-    rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "1y", key="range", width="stretch")
+    rng = range_choice()
 with c2:
     view = url_choice(tr("显示", "Show"), VIEW_LABELS, "avg", key="view", width="stretch")
 
