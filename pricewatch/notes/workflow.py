@@ -403,26 +403,25 @@ class Notebook:
         self._comment(note, user.name, "withdraw", reason.strip())
         return self._commit(note, user.name, "withdraw", old, comment=reason.strip())
 
-    def add_attachment(self, user: User | None, note_id: str, name: str, data: bytes) -> Note:
+    def _attachable(self, user: User | None, note_id: str, verb: str) -> tuple[Note, User]:
+        """The note and its author (or an admin) when its attachments may change now."""
         note = self.repo.get(note_id)
         if note.status not in EDITABLE:
-            raise InputError("只有草稿可以添加附件", "退回修改后再添加")
+            raise InputError(f"只有草稿可以{verb}附件", f"退回修改后再{verb}")
         require(user, "write_note")
         assert user is not None
         if note.author != user.name and user.role != "admin":
-            raise PermissionDenied("只有作者可以添加附件", "请联系作者")
+            raise PermissionDenied(f"只有作者可以{verb}附件", "请联系作者")
+        return note, user
+
+    def add_attachment(self, user: User | None, note_id: str, name: str, data: bytes) -> Note:
+        note, user = self._attachable(user, note_id, "添加")
         meta = self.repo.write_attachment(note_id, name, data)
         note.attachments = [a for a in note.attachments if a.get("name") != meta["name"]] + [meta]
         return self._commit(note, user.name, "attach", note.status, extra={"attachment": meta})
 
     def remove_attachment(self, user: User | None, note_id: str, name: str) -> Note:
-        note = self.repo.get(note_id)
-        if note.status not in EDITABLE:
-            raise InputError("只有草稿可以删除附件", "退回修改后再删除")
-        require(user, "write_note")
-        assert user is not None
-        if note.author != user.name and user.role != "admin":
-            raise PermissionDenied("只有作者可以删除附件", "请联系作者")
+        note, user = self._attachable(user, note_id, "删除")
         note.attachments = [a for a in note.attachments if a.get("name") != name]
         note = self._commit(note, user.name, "detach", note.status, extra={"attachment": name})
         self.repo.remove_attachment(note_id, name)
