@@ -3,6 +3,7 @@ blocks unless overridden with a written reason), approve / return with a comment
 schedule or publish (with the cited pending data), withdraw, and published notes whose
 data have since been revised (待更正)."""
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
@@ -41,13 +42,15 @@ if "_flash" in ss:
     st.success(ss.pop("_flash"))
 
 
-def _show_error(e: PricewatchError) -> None:
-    st.error(e.message + (f" — {e.hint}" if e.hint else ""))
-
-
-def _done(msg: str) -> None:
-    ss["_flash"] = msg
-    st.rerun()
+def _act(done: str, action: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """Run one workflow action: its refusal shown as an error, its success as a flash message."""
+    try:
+        action(*args, **kwargs)
+    except PricewatchError as e:
+        st.error(e.message + (f" — {e.hint}" if e.hint else ""))
+    else:
+        ss["_flash"] = done
+        st.rerun()
 
 
 queue = [n for n in book.list(user) if n.status in ("submitted", "approved")]
@@ -109,12 +112,7 @@ if note.status == "published":
             st.text(f"{f.get('context', '')}  → {f.get('expected') or f.get('message', '')}")
     reason = st.text_input(tr("撤回原因", "Reason to withdraw"), key="withdraw_reason")
     if st.button(tr("撤回", "Withdraw"), key="withdraw", disabled=own):
-        try:
-            book.withdraw(user, note.id, reason)
-        except PricewatchError as e:
-            _show_error(e)
-        else:
-            _done(tr("已撤回", "Withdrawn"))
+        _act(tr("已撤回", "Withdrawn"), book.withdraw, user, note.id, reason)
     st.stop()
 
 release_together = st.checkbox(
@@ -143,12 +141,8 @@ with tab_checks:
             why = st.text_input(tr(f"放行「{r.title}」的理由", f"Reason to override {r.name}"),
                                 key=f"why_{r.name}")
             if st.button(tr("写明理由并放行", "Override"), key=f"override_{r.name}", disabled=own):
-                try:
-                    book.override(user, note.id, r.name, why)
-                except PricewatchError as e:
-                    _show_error(e)
-                else:
-                    _done(tr(f"已放行 {CHECK_NAMES[r.name]}", f"Overrode {r.name}"))
+                _act(tr(f"已放行 {CHECK_NAMES[r.name]}", f"Overrode {r.name}"),
+                     book.override, user, note.id, r.name, why)
 blocking = [r for r in results if r.blocking]
 if blocking:
     st.error(tr("检查未通过: ", "Checks failing: ") + "、".join(r.title for r in blocking)
@@ -169,31 +163,13 @@ if scheduled:
 c1, c2, c3 = st.columns(3)
 if note.status == "submitted":
     if c1.button(tr("审核通过", "Approve"), type="primary", key="approve", disabled=own):
-        try:
-            book.approve(user, note.id, comment or None, publish_at=when, release_data=release_together)
-        except PricewatchError as e:
-            _show_error(e)
-        else:
-            _done(tr("已审核通过", "Approved"))
+        _act(tr("已审核通过", "Approved"), book.approve, user, note.id, comment or None,
+             publish_at=when, release_data=release_together)
 else:  # approved
     if c1.button(tr("立即发布", "Publish now"), type="primary", key="publish", disabled=own):
-        try:
-            book.publish(user, note.id, release_data=release_together, comment=comment or None)
-        except PricewatchError as e:
-            _show_error(e)
-        else:
-            _done(tr("已发布", "Published"))
+        _act(tr("已发布", "Published"), book.publish, user, note.id,
+             release_data=release_together, comment=comment or None)
     if c3.button(tr("保存发布时间", "Save schedule"), key="schedule", disabled=own):
-        try:
-            book.schedule(user, note.id, when, release_data=release_together)
-        except PricewatchError as e:
-            _show_error(e)
-        else:
-            _done(tr("已保存发布时间", "Schedule saved"))
+        _act(tr("已保存发布时间", "Schedule saved"), book.schedule, user, note.id, when, release_data=release_together)
 if c2.button(tr("退回修改", "Return"), key="return", disabled=own):
-    try:
-        book.return_(user, note.id, comment)
-    except PricewatchError as e:
-        _show_error(e)
-    else:
-        _done(tr("已退回编辑", "Returned to the editor"))
+    _act(tr("已退回编辑", "Returned to the editor"), book.return_, user, note.id, comment)
