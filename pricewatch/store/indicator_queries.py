@@ -30,7 +30,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..periods import Period
-from .queries import Scope, obs_view
+from .queries import Scope, filters, obs_view
 from .session import Session
 
 _TRUNC = {"week": "week", "month": "month"}
@@ -154,14 +154,10 @@ def market_period_prices(s: Session, scope: Scope, freq: str, start: date | None
     the month's first day, so no table of periods is joined.
     """
     unit = _unit(freq)
-    where, params = ["price_type = ?"], [price_type]
-    if start is not None:
-        where.append("obs_date >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("obs_date <= ?")
-        params.append(end)
-    if commodity is not None:
+    where, params = filters(start=start, end=end)
+    where.append("price_type = ?")
+    params.append(price_type)
+    if commodity is not None:  # equality, not list_contains: it keeps the filter pushed down
         where.append("commodity = ?")
         params.append(commodity)
     return s.df(
