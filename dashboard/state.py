@@ -41,3 +41,15 @@ def login(user: User) -> None:
 
 def logout() -> None:
     st.session_state.pop("user", None)
+
+
+def require_user(permission: str, refusal_zh: str, refusal_en: str) -> User:
+    """The signed-in user who holds ``permission``; anyone else sees the refusal and the page
+    stops. The navigation hides staff pages from the public; this also guards a typed URL."""
+    from .i18n import tr
+
+    user = current_user()
+    if user is None or not user.can(permission):
+        st.error(tr(refusal_zh, refusal_en))
+        st.stop()
+    return user

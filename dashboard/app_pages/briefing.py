@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import current_user, get_store, settings
+from dashboard.state import get_store, require_user, settings
 from pricewatch import briefing, indicators
 from pricewatch.briefing import fmt
 from pricewatch.errors import PricewatchError
@@ -17,11 +17,7 @@ from pricewatch.periods import shift
 
 N_PERIODS = 26
 
-user = current_user()
-if user is None or not user.can("briefing"):
-    # the navigation never lists this page for the public; this guards a typed URL too
-    st.error(tr("领导简报仅供工作人员查看。", "The briefing is for staff only."))
-    st.stop()
+user = require_user("briefing", "领导简报仅供工作人员查看。", "The briefing is for staff only.")
 
 st.title(tr("领导简报", "Leadership briefing"))
 store = get_store()

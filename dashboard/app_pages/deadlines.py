@@ -4,16 +4,13 @@
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import current_user, get_store, settings
+from dashboard.state import get_store, require_user, settings
 from pricewatch import deadlines
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.workflow import Notebook
 
-user = current_user()
 st.title(tr("限时发布", "Deadlines"))
-if user is None or not user.can("view_staff"):
-    st.error(tr("请先登录。", "Please sign in."))
-    st.stop()
+user = require_user("view_staff", "请先登录。", "Please sign in.")
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import tr
-from dashboard.state import current_user, get_store, settings
+from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.indicators import report, resolve_period
 from pricewatch.notes import draft
@@ -21,11 +21,8 @@ from pricewatch.notes.workflow import EDITABLE, Notebook
 
 NEW = "__new__"
 ss = st.session_state
-user = current_user()
 st.title(tr("撰写解读", "Write notes"))
-if user is None or not user.can("write_note"):
-    st.error(tr("只有编辑可以撰写解读。", "Only editors write notes."))
-    st.stop()
+user = require_user("write_note", "只有编辑可以撰写解读。", "Only editors write notes.")
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)

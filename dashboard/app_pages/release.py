@@ -5,17 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import current_user, get_store
+from dashboard.state import get_store, require_user
 from pricewatch import publish
 from pricewatch.errors import PricewatchError
 from pricewatch.store import notes_queries
 
 ss = st.session_state
-user = current_user()
 st.title(tr("数据发布", "Release data"))
-if user is None or not user.can("release"):
-    st.error(tr("只有审核人员可以发布数据。", "Only reviewers release data."))
-    st.stop()
+user = require_user("release", "只有审核人员可以发布数据。", "Only reviewers release data.")
 if "_flash" in ss:
     st.success(ss.pop("_flash"))
 st.caption(tr("上传的数据先处于待发布状态,公众看不到;发布后进入公开页面、下载和订阅源。",

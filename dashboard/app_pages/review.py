@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import current_user, get_store, settings
+from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.checks import pending_cited, render_body
 from pricewatch.notes.model import CHECK_NAMES, MIME
@@ -18,11 +18,8 @@ from pricewatch.notes.render import markdown_to_html
 from pricewatch.notes.workflow import Notebook
 
 ss = st.session_state
-user = current_user()
 st.title(tr("审核解读", "Review notes"))
-if user is None or not user.can("view_staff"):
-    st.error(tr("只有审核人员可以审核解读。", "Only reviewers review notes."))
-    st.stop()
+user = require_user("view_staff", "只有审核人员可以审核解读。", "Only reviewers review notes.")
 # leaders read every note here (read only); reviewers and admins act on them
 can_review = user.can("review_note")
 if not can_review:

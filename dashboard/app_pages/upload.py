@@ -7,17 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import lang, tr
-from dashboard.state import current_user, get_store, settings
+from dashboard.state import get_store, require_user, settings
 from ingest import IngestOptions, upload
 from ingest.template import build_template
 from pricewatch.store import queries
 
 ss = st.session_state
-user = current_user()
 st.title(tr("上传价格表", "Upload prices"))
-if user is None or not user.can("upload"):
-    st.error(tr("只有内贸股编辑可以上传数据。", "Only editors upload data."))
-    st.stop()
+user = require_user("upload", "只有内贸股编辑可以上传数据。", "Only editors upload data.")
 store = get_store()
 cfg = settings()
 if "_upload_flash" in ss:
