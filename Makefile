@@ -14,11 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Builds the demo database when none exists, then serves the dashboard
-# (Streamlit honours STREAMLIT_SERVER_PORT itself).
+# Builds the demo database when none exists, then serves the dashboard and runs the
+# scheduler beside it (Streamlit honours STREAMLIT_SERVER_PORT); Ctrl-C stops both.
 run: install
 	$(PY) -m pricewatch demo --if-missing
-	$(PY) -m streamlit run dashboard/server.py
+	$(PY) -m pricewatch serve
 
 demo: install
 	$(PY) -m pricewatch demo --force

@@ -246,8 +246,8 @@ def _dir_stamp(d: Path) -> int:
     return sum(p.stat().st_mtime_ns for p in files) + len(files)
 
 
-# ttl: a note scheduled for publication appears within a minute of its time, because
-# notes.list_published publishes due notes whenever it runs
+# ttl: a note the scheduler publishes at its time appears within a minute (the note file
+# changes, and so does the key; the ttl bounds what a stale stamp could hide)
 @st.cache_data(ttl=60, max_entries=16, show_spinner=False)
 def _published_notes(notes_dir: str, stamp: int, ver: int) -> list[PublicNote]:
     cfg, store = settings(), get_store()

@@ -45,6 +45,10 @@ class Settings:
     note_due: str = "3 17:00"
     timezone: str = "Asia/Shanghai"
     login_max_tries: int = 3
+    #: the static public site: ``<site_dir>/current`` is the live build (a symlink)
+    site_dir: Path = PROJECT_ROOT / "data" / "site"
+    #: the scheduler wakes this often (seconds): publication within a minute of its time
+    scheduler_interval_s: float = 20.0
 
     def threshold_for(self, category: str | None) -> float:
         if category and category in self.category_thresholds:
@@ -84,6 +88,7 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     public = data.get("public", {})
     review = data.get("review", {})
     schedule = data.get("schedule", {})
+    site = data.get("site", {})
 
     if db is not None:
         db_path = Path(db)
@@ -122,4 +127,10 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["data_due"] = str(schedule["data_due"])
     if "note_due" in schedule:
         kwargs["note_due"] = str(schedule["note_due"])
+    if "out_dir" in site:
+        kwargs["site_dir"] = Path(site["out_dir"])
+    if os.environ.get("PRICEWATCH_SITE_DIR"):
+        kwargs["site_dir"] = Path(os.environ["PRICEWATCH_SITE_DIR"])
+    if "interval_s" in schedule:
+        kwargs["scheduler_interval_s"] = float(schedule["interval_s"])
     return Settings(**kwargs)

@@ -132,13 +132,17 @@ def test_review_page_lists_mismatch_override_and_schedule(db):
     at.button(key="override_figures").click().run()
     assert not at.exception, at.exception
     assert "已放行" in alltext(at)
-    # approve with a publication time that has already come: the next page run publishes it
+    # approve with a publication time that has already come: the page does not publish it
+    # (reads are pure); the scheduler's next run does
     at.checkbox(key="sched_on").check().run()
     yesterday = (datetime.now(book.tz) - timedelta(days=1)).date()
     at.date_input(key="sched_date").set_value(yesterday).run()
     at.button(key="approve").click().run()
     assert not at.exception, at.exception
-    assert "已按计划发布" in alltext(at) or book.repo.get(n.id).status == "published"
+    assert book.repo.get(n.id).status == "approved"
+    at.run()
+    assert book.repo.get(n.id).status == "approved"
+    assert book.due_publications() == [n.id]
     saved = book.repo.get(n.id)
     assert saved.status == "published" and saved.overrides[0]["reason"] == "引用的是批发市场报价"
 

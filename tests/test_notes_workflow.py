@@ -197,6 +197,11 @@ def test_scheduled_publication_exactly_at_publish_at(book):
     with pytest.raises(NotFound):
         notes_api.get_published(book.settings, book.store, n.id, now=book.clock.t)
     book.clock.t = at
+    # reading is pure (invariant 7): the time has come, but only the scheduler publishes
+    assert notes_api.list_published(book.settings, book.store, now=at) == []
+    notes_api.feed_xml(book.settings, book.store, now=at)
+    assert book.repo.get(n.id).status == "approved"
+    assert book.due_publications() == [n.id]
     got = notes_api.list_published(book.settings, book.store, now=at)
     assert [x.id for x in got] == [n.id]
     assert got[0].published_at == at

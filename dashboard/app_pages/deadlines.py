@@ -15,7 +15,6 @@ user = require_user("view_staff", "请先登录。", "Please sign in.")
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)
 try:
-    book.due_publications()
     status = deadlines.week_status(store, cfg, book.now(), notes=book.repo.all())
 except PricewatchError as e:
     st.error(e.message + (f" — {e.hint}" if e.hint else ""))

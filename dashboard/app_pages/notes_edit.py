@@ -26,10 +26,6 @@ user = require_user("write_note", "只有编辑可以撰写解读。", "Only edi
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)
-try:
-    book.due_publications()
-except PricewatchError as e:
-    st.warning(str(e))
 
 
 def _show_error(e: PricewatchError) -> None:

@@ -27,14 +27,7 @@ if not can_review:
                   "Read only: reviewers approve and publish."))
 
 store, cfg = get_store(), settings()
-book = Notebook(store, cfg)
-try:
-    due = book.due_publications()
-except PricewatchError as e:
-    due = []
-    st.warning(str(e))
-if due:
-    st.success(tr("已按计划发布: ", "Published as scheduled: ") + "、".join(due))
+book = Notebook(store, cfg)  # reading never publishes: the scheduler does, on time
 if "_flash" in ss:
     st.success(ss.pop("_flash"))
 

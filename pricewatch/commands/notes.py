@@ -2,7 +2,8 @@
 
 The same rules as on the pages: ``--as USER`` names the acting user (recorded in the audit
 log); a refused action exits 1 with the reason. Without ``--as`` only published notes can
-be listed or shown. Every command first publishes the scheduled notes that are due.
+be listed or shown. Reading commands never change a note; ``notes due`` publishes the
+scheduled notes whose time has come (what ``python -m pricewatch scheduler`` does every run).
 """
 
 from __future__ import annotations
@@ -124,16 +125,16 @@ def run(args: argparse.Namespace) -> int:
     store = _common.store(args)
     book = Notebook(store, settings)
     user: User | None = resolve_actor(store, args.actor) if args.actor else None
-    due = book.due_publications()
-    if due and not args.json:
-        print("已按计划发布: " + ", ".join(due), file=sys.stderr)
     a = args.action
 
     if a == "due":
+        due = book.due_publications()
         if args.json:
             _common.print_json({"published": due})
         elif not due:
             print("没有到期的定时解读")
+        else:
+            print("已按计划发布: " + ", ".join(due))
         return 0
     if a == "feed":
         xml = atom_feed(book.list_published(), settings, now=book.now())

@@ -6,7 +6,8 @@ confidentiality scan, data released), :mod:`.figures` (placeholders, figure pars
 :mod:`.scan`, :mod:`.draft` (生成本期分析初稿), :mod:`.render` (safe markdown), :mod:`.feed`.
 
 Public API for pages that show notes to the public (everything here returns published
-notes only; scheduled notes whose time has come are published first)::
+notes only). Reading is pure (invariant 7): nothing here changes a note. A scheduled note
+is published by :mod:`pricewatch.scheduler` when its time comes, not by whoever reads next::
 
     from pricewatch import notes
     items = notes.list_published(settings, store, now=None, commodity="猪肉(五花)",
@@ -41,9 +42,7 @@ __all__ = ["KINDS", "MIME", "STATUS_NAMES", "Note", "NoteRepo", "Notebook", "lis
 
 
 def _book(settings: Settings, store: Store, now: datetime | None) -> Notebook:
-    book = Notebook(store, settings, clock=(lambda: now) if now is not None else None)
-    book.due_publications()
-    return book
+    return Notebook(store, settings, clock=(lambda: now) if now is not None else None)
 
 
 def list_published(settings: Settings, store: Store, *, now: datetime | None = None,

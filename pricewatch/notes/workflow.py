@@ -20,10 +20,11 @@ a reviewer has overridden it. Publication releases the pending uploads the note 
 the same database transaction as the audit record (``release_uploads``), so a note and
 its data go public together. Placeholders are frozen into the text at publication.
 
-Scheduled publication has no background job: :meth:`Notebook.due_publications` publishes
-every approved note whose ``publish_at`` has come, and runs whenever notes are read (the
-CLI, the staff pages, the public notes page), with an injectable clock. A note whose
-checks fail at that moment is returned to its editor instead (and the reason logged).
+Scheduled publication: :meth:`Notebook.due_publications` publishes every approved note
+whose ``publish_at`` has come (with an injectable clock). Only the scheduler
+(:mod:`pricewatch.scheduler`, ``python -m pricewatch scheduler``) and ``notes due`` call it;
+reading, listing and rendering never publish (invariant 7). A note whose checks fail at
+that moment is returned to its editor instead (and the reason logged).
 
 Every transition is one audit-log line (``note.<action>``, target ``note:<id>``, detail
 {from, to, comment, version}); the note file is saved inside the same store transaction,
@@ -321,10 +322,9 @@ class Notebook:
         note.publish_at = self._future(publish_at) if publish_at not in (None, "") else None
         if release_data is not None:
             note.release_uploads = checks_mod.pending_cited(self.store, note) if release_data else []
-        note = self._commit(note, user.name, "schedule", note.status,
+        # a time already past is published by the scheduler's next run, not here
+        return self._commit(note, user.name, "schedule", note.status,
                             extra={"publish_at": note.publish_at, "release_uploads": note.release_uploads})
-        self.due_publications()
-        return self.repo.get(note_id)
 
     def override(self, user: User | None, note_id: str, check: str, reason: str) -> Note:
         note = self.repo.get(note_id)
