@@ -55,8 +55,8 @@ def trend(df: pd.DataFrame, *, title: str, unit: str, labels: dict[str, str],
           show_ma: bool = True, show_last_year: bool = True) -> go.Figure:
     """One commodity over time.
 
-    ``df``: period_start, price (the commodity price), and optionally ``ma`` (moving
-    average) and ``last_year`` (the price in the same period a year earlier). With
+    ``df``: period_start, price (the commodity price), and optionally ``ma4`` (moving
+    average) and ``yoy_price`` (the price in the same period a year earlier). With
     ``markets`` (period_start, market, price) one line per market replaces the average.
     ``labels`` names the traces: avg, ma, last_year, notes.
     Note markers sit on the commodity price of their period (at the bottom of the plot when
@@ -65,7 +65,7 @@ def trend(df: pd.DataFrame, *, title: str, unit: str, labels: dict[str, str],
     fig = go.Figure()
     hover = "%{y:.2f} " + unit
     df = df.assign(**{c: pd.to_numeric(df[c], errors="coerce")
-                      for c in ("price", "ma", "last_year") if c in df})
+                      for c in ("price", "ma4", "yoy_price") if c in df})
     if markets is not None and not markets.empty:
         for i, (name, g) in enumerate(markets.groupby("market", sort=False)):
             fig.add_trace(go.Scatter(
@@ -77,14 +77,14 @@ def trend(df: pd.DataFrame, *, title: str, unit: str, labels: dict[str, str],
             x=df["period_start"], y=df["price"], mode="lines", name=labels.get("avg", "均价"),
             line={"color": LINE, "width": 2.2}, hovertemplate=hover,
         ))
-    if show_ma and "ma" in df and df["ma"].notna().any():
+    if show_ma and "ma4" in df and df["ma4"].notna().any():
         fig.add_trace(go.Scatter(
-            x=df["period_start"], y=df["ma"], mode="lines", name=labels.get("ma", "4期移动平均"),
+            x=df["period_start"], y=df["ma4"], mode="lines", name=labels.get("ma", "4期移动平均"),
             line={"color": MA, "width": 1.6, "dash": "dot"}, hovertemplate=hover,
         ))
-    if show_last_year and "last_year" in df and df["last_year"].notna().any():
+    if show_last_year and "yoy_price" in df and df["yoy_price"].notna().any():
         fig.add_trace(go.Scatter(
-            x=df["period_start"], y=df["last_year"], mode="lines",
+            x=df["period_start"], y=df["yoy_price"], mode="lines",
             name=labels.get("last_year", "去年同期"),
             line={"color": LAST_YEAR, "width": 1.4, "dash": "dash"}, hovertemplate=hover,
         ))

@@ -91,22 +91,20 @@ def _cut(frame: pd.DataFrame, rng: str, end: date | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def _trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
-    t = indicators.trend(get_store(), commodity, public=public)
-    return t.rename(columns={"start": "period_start", "ma4": "ma", "yoy_price": "last_year"})
+    return indicators.trend(get_store(), commodity, public=public)
 
 
 def trend(commodity: str, rng: str = "1y", *, end: date | None = None,
           public: bool = True) -> pd.DataFrame:
-    """One commodity per period (indicators.trend): period, period_start, price, ma (4-period
-    moving average), last_year (same period a year earlier), markets ...; cut to ``rng``.
+    """One commodity per period (indicators.trend): period, period_start, price, ma4 (4-period
+    moving average), yoy_price (same period a year earlier), markets ...; cut to ``rng``.
     A period without a price has price None (the line shows a gap)."""
     return _cut(_trend(*_key(), commodity, public), rng, end)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def _market_trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
-    return indicators.market_trend(get_store(), commodity, public=public).rename(
-        columns={"start": "period_start"})
+    return indicators.market_trend(get_store(), commodity, public=public)
 
 
 def market_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.DataFrame:
@@ -116,8 +114,7 @@ def market_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def _spread_trend(db: str, ver: int, commodity: str, public: bool) -> pd.DataFrame:
-    return indicators.spread_trend(get_store(), commodity, public=public).rename(
-        columns={"start": "period_start"})
+    return indicators.spread_trend(get_store(), commodity, public=public)
 
 
 def spread_trend(commodity: str, rng: str = "1y", *, public: bool = True) -> pd.DataFrame:
@@ -139,8 +136,7 @@ def market_comparison(commodity: str | None = None, public: bool = True) -> pd.D
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _category_indices(db: str, ver: int, public: bool) -> pd.DataFrame:
-    return indicators.category_index_series(get_store(), public=public).rename(
-        columns={"start": "period_start"})
+    return indicators.category_index_series(get_store(), public=public)
 
 
 def category_indices(rng: str = "all", public: bool = True) -> pd.DataFrame:

@@ -1,0 +1,139 @@
+"""The ALPS score (an Alert for Price Spikes, after WFP): trend plus month dummies fitted by
+least squares, the score is the residual over its sd. An analyst's indicator: staff see it;
+the public sees it only where the deployment says so (never the word 危机).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Freq
+
+if TYPE_CHECKING:
+    from .history import _History
+
+
+ALPS_BANDS = ((2.0, "crisis"), (1.0, "alert"), (0.25, "stress"))
+ALPS_LEVEL_ZH = {"normal": "正常", "stress": "关注", "alert": "预警", "crisis": "危机"}
+ALPS_YEARS = 3
+#: ALPS levels that become an alert line. With normal residuals about 16 % of periods score
+#: 1 or more (the "alert" band) and about 2 % score 2 or more, so listing only "crisis" keeps
+#: the weekly list to real exceptions; every item still carries its score and level.
+ALPS_ALERT_LEVELS = ("crisis",)
+
+
+def alps_band(score: float | None) -> str | None:
+    """normal (< 0.25) | stress (0.25-1) | alert (1-2) | crisis (>= 2); None for None."""
+    if score is None or pd.isna(score):
+        return None
+    for bound, name in ALPS_BANDS:
+        if score >= bound:
+            return name
+    return "normal"
+
+
+def _season_of(starts: pd.DatetimeIndex | pd.Series, freq: str) -> np.ndarray:
+    """Month (1-12) standing for each period's season: the month of a week's Thursday."""
+    s = pd.DatetimeIndex(pd.to_datetime(starts))
+    if freq == "week":
+        s = s + pd.Timedelta(days=3)
+    return np.asarray(s.month, dtype="int64")
+
+
+def _design(season: np.ndarray, t_years: np.ndarray) -> np.ndarray:
+    """[1, trend in years, dummies for months 2..12]."""
+    x = np.zeros((len(season), 13))
+    x[:, 0] = 1.0
+    x[:, 1] = t_years
+    for m in range(2, 13):
+        x[:, m] = season == m
+    return x
+
+
+def _alps_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares per column of ``y`` (T x C, NaN = missing) on design ``x`` (T x K).
+
+    Returns (residuals T x C with NaN where y is missing, residual sd per column with
+    n - rank degrees of freedom; NaN when fewer than rank + 2 observations). Batched normal
+    equations with a pseudo-inverse, so a month never observed (a rank-deficient design)
+    still gives the least-squares fit.
+    """
+    mask = ~np.isnan(y)
+    y0 = np.where(mask, y, 0.0)
+    m = mask.astype("float64")
+    t, k = x.shape
+    xx = (x[:, :, None] * x[:, None, :]).reshape(t, k * k)
+    g = (m.T @ xx).reshape(-1, k, k)
+    b = (m * y0).T @ x
+    # one symmetric eigendecomposition per column gives the pseudo-inverse and the rank
+    lam, vec = np.linalg.eigh(g)
+    tol = lam.max(axis=1, keepdims=True) * k * np.finfo("float64").eps
+    keep = lam > tol
+    inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
+    beta = np.einsum("ckl,cl->ck", vec, np.einsum("cml,cm->cl", vec, b) * inv)
+    fitted = x @ beta.T
+    resid = np.where(mask, y0 - fitted, np.nan)
+    n = m.sum(axis=0)
+    rank = keep.sum(axis=1)
+    dof = n - rank
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(np.nansum(resid**2, axis=0) / dof)
+    sd = np.where(dof >= 2, sd, np.nan)
+    return resid, sd
+
+
+def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
+    """ALPS score of every period of one series, from one fit over the whole series.
+
+    ``prices`` is indexed by period start (dates). The series must span 3 years (156 weeks
+    or 36 months from the first to the last price), else every score is NaN. The fit is
+    in-sample (the score of a period uses the whole series); :func:`report` scores period t
+    with the series up to t. A residual sd of 0 (a perfect fit) gives NaN.
+    """
+    s = prices.astype("float64")
+    out = pd.Series(np.nan, index=s.index)
+    ok = s.dropna()
+    if ok.empty:
+        return out
+    starts = pd.DatetimeIndex(pd.to_datetime(pd.Index(s.index)))
+    first = pd.Timestamp(pd.to_datetime(ok.index.min()))
+    last = pd.Timestamp(pd.to_datetime(ok.index.max()))
+    span = (last - first).days / 7 + 1 if freq == "week" else \
+        (last.year - first.year) * 12 + last.month - first.month + 1
+    if span < ALPS_YEARS * (52 if freq == "week" else 12):
+        return out
+    t_years = np.asarray((starts - first).days, dtype="float64") / 365.25
+    x = _design(_season_of(starts, freq), t_years)
+    resid, sd = _alps_fit(s.to_numpy()[:, None], x)
+    if not np.isfinite(sd[0]) or sd[0] == 0:
+        return out
+    return pd.Series(resid[:, 0] / sd[0], index=s.index)
+
+
+def _alps_at(h: _History, ti: int) -> np.ndarray:
+    """ALPS score of period ``ti`` for every commodity (NaN where not defined), each series
+    fitted on its prices up to and including ``ti``."""
+    c = len(h.ids)
+    out = np.full(c, np.nan)
+    if ti is None or c == 0:
+        return out
+    y = h.y[: ti + 1]
+    need = ALPS_YEARS * (52 if h.freq == "week" else 12)
+    have = ~np.isnan(y)
+    first = np.where(have.any(axis=0), have.argmax(axis=0), ti + 1)
+    eligible = (ti - first + 1 >= need) & have[ti]
+    if not eligible.any():
+        return out
+    cols = np.nonzero(eligible)[0]
+    starts = h.starts[: ti + 1]
+    t_years = np.asarray((starts - starts[0]).days, dtype="float64") / 365.25
+    x = _design(_season_of(starts, h.freq), t_years)
+    resid, sd = _alps_fit(y[:, cols], x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = resid[ti] / sd
+    score[~np.isfinite(score)] = np.nan
+    out[cols] = score
+    return out

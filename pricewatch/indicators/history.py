@@ -1,0 +1,289 @@
+"""The cached history grid: commodity price per period over the whole history, per data
+version, audience, frequency and price type; frequency detection; the 定基 base row and the
+category (Laspeyres) index read from it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, NotFound
+from ..periods import Freq, Period, parse_period, period_of, same_period_last_year
+from ..store import Store
+from ..store import indicator_queries as iq
+from ..store.queries import Scope
+from ..store.session import Session
+
+PRICE_TYPES = ("retail", "wholesale")
+
+
+# -- periods and the cached history -----------------------------------------------------
+def _scope(public: bool) -> Scope:
+    return "public" if public else "staff"
+
+
+def _check_price_type(price_type: str) -> None:
+    if price_type not in PRICE_TYPES:
+        raise InputError(f"未知的价格类型「{price_type}」", "只能是 retail(零售) 或 wholesale(批发)")
+
+
+_FREQ_CACHE: OrderedDict[tuple[str, str, str], Freq] = OrderedDict()
+
+
+def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) -> Freq:
+    """:func:`detect_freq` inside a session, remembered per snapshot file."""
+    key = (snap or iq.snapshot_id(s), scope, price_type)
+    with _CACHE_LOCK:
+        hit = _FREQ_CACHE.get(key)
+    if hit is not None:
+        return hit
+    latest = iq.latest_date(s, scope, price_type)
+    f: Freq = "week"
+    if latest is not None:
+        dates = iq.distinct_dates(s, scope, price_type, latest - timedelta(days=400))
+        n_weeks = len({d.isocalendar()[:2] for d in dates})
+        n_months = len({(d.year, d.month) for d in dates})
+        f = "month" if n_months >= 3 and n_weeks <= 1.25 * n_months else "week"
+    with _CACHE_LOCK:
+        _FREQ_CACHE[key] = f
+        while len(_FREQ_CACHE) > 64:
+            _FREQ_CACHE.popitem(last=False)
+    return f
+
+
+def detect_freq(store: Store, *, public: bool = True, price_type: str = "retail") -> Freq:
+    """'month' when the data are monthly, else 'week'.
+
+    Over the 400 days up to the newest date: monthly when the data fall in 3 or more months
+    and in about one ISO week per month (at most 1.25 weeks per month: a monthly survey dated
+    the 15th has exactly one); weekly otherwise, and when there are too few data to tell.
+    """
+    with store.read() as s:
+        return _detect(s, _scope(public), price_type)
+
+
+def resolve_period(store: Store, *, period: str | None = None, on: date | None = None,
+                   freq: Freq | None = None, public: bool = True,
+                   price_type: str = "retail") -> Period | None:
+    """The named period, the one containing ``on``, or the latest with data (None: no data).
+
+    ``freq=None`` detects the frequency from the data; a named period carries its own.
+    """
+    if period:
+        return parse_period(period)
+    with store.read() as s:
+        f = freq or _detect(s, _scope(public), price_type)
+        if on:
+            return period_of(on, f)
+        latest = iq.latest_date(s, _scope(public), price_type)
+    return period_of(latest, f) if latest else None
+
+
+@dataclass
+class _History:
+    """Commodity price per period over the whole history, on a complete period grid."""
+
+    freq: str
+    starts: pd.DatetimeIndex          # T period starts, consecutive
+    labels: list[str]                 # T period labels
+    ids: np.ndarray                   # C commodity ids (columns)
+    y: np.ndarray                     # T x C prices (NaN = no price)
+    n: np.ndarray                     # T x C markets that reported
+    catalog: pd.DataFrame             # indexed by commodity_id
+    #: ALPS scores per grid row, filled on demand (the history never changes once built)
+    alps: dict[int, np.ndarray] = field(default_factory=dict)
+    _yoy: np.ndarray | None = None
+    _cat: dict[str, np.ndarray] | None = None
+    start_dates: np.ndarray | None = None
+
+    def index_of(self, p: Period | None) -> int | None:
+        if p is None or len(self.starts) == 0:
+            return None
+        t0 = self.starts[0]
+        if self.freq == "week":
+            i = (pd.Timestamp(p.start) - t0).days // 7
+        else:
+            i = (p.start.year - t0.year) * 12 + p.start.month - t0.month
+        return int(i) if 0 <= i < len(self.starts) else None
+
+    def yoy_rows(self) -> np.ndarray:
+        """Grid row of the same period a year earlier for every row (-1: none / before the
+        grid; week 53 of a year after a 52-week year has none)."""
+        if self._yoy is None:
+            row = {lab: i for i, lab in enumerate(self.labels)}
+            out = []
+            for lab in self.labels:
+                yp = same_period_last_year(parse_period(lab))
+                out.append(row.get(yp.label, -1) if yp else -1)
+            self._yoy = np.array(out, dtype="int64")
+        return self._yoy
+
+    def catalog_arrays(self, commodity_ids: np.ndarray) -> dict[str, np.ndarray]:
+        """Catalog fields aligned with ``commodity_ids`` as plain numpy arrays (object arrays
+        for text): commodity, category (其他 when unset), unit, sort, jump_threshold_pct."""
+        if self._cat is None:
+            c = self.catalog
+            self._cat = {
+                "id": c.index.to_numpy(dtype="int64"),
+                "commodity": np.array(c["commodity"].tolist(), dtype=object),
+                "category": np.array([v if isinstance(v, str) else "其他" for v in c["category"].tolist()],
+                                     dtype=object),
+                "unit": np.array(c["unit"].tolist(), dtype=object),
+                "sort": c["sort"].to_numpy(dtype="float64"),
+                "jump_threshold_pct": c["jump_threshold_pct"].to_numpy(dtype="float64"),
+            }
+            order = np.argsort(self._cat["id"])
+            self._cat = {k: v[order] for k, v in self._cat.items()}
+        a = self._cat
+        ids = np.asarray(commodity_ids, dtype="int64")
+        pos = np.minimum(np.searchsorted(a["id"], ids), max(len(a["id"]) - 1, 0))
+        return {k: v[pos] for k, v in a.items() if k != "id"}
+
+    def cols(self, commodity_ids: np.ndarray) -> np.ndarray:
+        """Column of each commodity id (-1 where it has no price in the whole history)."""
+        ids = np.asarray(commodity_ids, dtype="int64")
+        if len(self.ids) == 0:
+            return np.full(len(ids), -1)
+        pos = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        return np.where(self.ids[pos] == ids, pos, -1)
+
+    def col(self, commodity_id: int) -> int | None:
+        hit = np.nonzero(self.ids == commodity_id)[0]
+        return int(hit[0]) if len(hit) else None
+
+
+_CACHE: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 12
+
+
+def clear_cache() -> None:
+    """Forget the in-process caches (tests and benchmarks use this)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _FREQ_CACHE.clear()
+
+
+def _grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
+    if freq == "week":
+        return pd.date_range(first, last, freq="7D")
+    return pd.date_range(first, last, freq="MS")
+
+
+def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
+             snap: str | None = None) -> _History:
+    key = (str(store.path), s.version, snap or iq.snapshot_id(s), scope, freq, price_type)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    cat = iq.catalog(s).set_index("commodity_id")
+    g = iq.commodity_periods(s, scope, freq, price_type)
+    if g.empty:
+        h = _History(freq, pd.DatetimeIndex([]), [], np.array([], dtype="int64"),
+                     np.empty((0, 0)), np.empty((0, 0)), cat)
+    else:
+        ps = pd.to_datetime(g["period_start"])
+        starts = _grid(ps.min(), ps.max(), freq)
+        ids = np.sort(g["commodity_id"].unique())
+        if freq == "week":
+            ti = ((ps - starts[0]).dt.days // 7).to_numpy()
+        else:
+            ti = ((ps.dt.year - starts[0].year) * 12 + ps.dt.month - starts[0].month).to_numpy()
+        ci = np.searchsorted(ids, g["commodity_id"].to_numpy())
+        y = np.full((len(starts), len(ids)), np.nan)
+        n = np.zeros((len(starts), len(ids)), dtype="int64")
+        y[ti, ci] = g["price"].to_numpy(dtype="float64")
+        n[ti, ci] = g["markets"].to_numpy()
+        labels = [period_of(d.date(), freq).label for d in starts]  # type: ignore[arg-type]
+        h = _History(freq, starts, labels, ids, y, n, cat)
+    with _CACHE_LOCK:
+        _CACHE[key] = h
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+    return h
+
+
+def _base_index(h: _History, base: str | Period | None) -> int | None:
+    """Grid row of the 定基 base period: the given one, else the first period with data."""
+    if base is None:
+        return 0 if len(h.starts) else None
+    p = parse_period(base) if isinstance(base, str) else base
+    if p.freq != h.freq:
+        raise InputError(f"基期 {p.label} 与报告频率不一致", "周报用 2024-W01 形式, 月报用 2024-01 形式")
+    row = h.index_of(p)
+    if row is None and len(h.labels):
+        raise InputError(f"基期 {p.label} 没有价格数据",
+                         f"基期应在 {h.labels[0]} 到 {h.labels[-1]} 之间")
+    return row
+
+
+def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFrame:
+    """Laspeyres category index for grid rows ``rows``: category, index, wow_pct, n (raw)."""
+    cat = h.catalog.reindex(h.ids)
+    cats = cat["category"].fillna("其他").to_numpy()
+    w = cat["weight"].astype("float64").fillna(1.0).to_numpy()
+    w = np.where(w > 0, w, np.nan)
+    order = (cat.assign(_c=cats).groupby("_c", sort=False)["category_sort"].min()
+             .sort_values(kind="stable").index.tolist())
+    out = []
+    if b is None or len(h.ids) == 0:
+        return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
+    rows = np.asarray(rows, dtype="int64")
+    if len(rows) == 0:
+        return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
+    # only the rows asked for and the one before the first (for its 环比)
+    lo, hi = max(0, int(rows.min()) - 1), int(rows.max()) + 1
+    base = h.y[b]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = h.y[lo:hi] / np.where(base > 0, base, np.nan)  # price relatives (NaN: not in basket)
+    for k in order:
+        sel = (cats == k) & ~np.isnan(w)
+        if not sel.any():
+            continue
+        wk, rk = w[sel], rel[:, sel]
+        ok = ~np.isnan(rk)                                   # T x n: in the basket at t
+        wr = np.where(ok, rk, 0.0) * wk
+        num = wr.sum(axis=1)
+        den = (ok * wk).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            index = np.where(den > 0, num / den * 100, np.nan)
+        # 环比 over the commodities priced at t, t-1 and the base
+        both = ok[1:] & ok[:-1]
+        cur_sum = (np.where(both, rk[1:], 0.0) * wk).sum(axis=1)
+        prv_sum = (np.where(both, rk[:-1], 0.0) * wk).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wow = np.concatenate([[np.nan], np.where(both.any(axis=1) & (prv_sum > 0),
+                                                     (cur_sum / prv_sum - 1) * 100, np.nan)])
+        n = ok.sum(axis=1)
+        for ti in rows:
+            j = ti - lo
+            out.append({"row": int(ti), "category": k,
+                        "index": None if np.isnan(index[j]) else float(index[j]),
+                        "wow_pct": None if np.isnan(wow[j]) else float(wow[j]),
+                        "n": int(n[j])})
+    return pd.DataFrame(out, columns=["row", "category", "index", "wow_pct", "n"])
+
+
+def _commodity_id(h: _History, commodity: str) -> int:
+    hit = h.catalog.index[h.catalog["commodity"] == commodity]
+    if len(hit) == 0:
+        raise NotFound(f"商品「{commodity}」不在目录中", "检查商品名称, 或先在目录中添加")
+    return int(hit[0])
+
+
+def _hist(store: Store, public: bool, freq: Freq | None, price_type: str) -> _History:
+    _check_price_type(price_type)
+    scope = _scope(public)
+    with store.read() as s:
+        snap = iq.snapshot_id(s)
+        f = freq or _detect(s, scope, price_type, snap)
+        return _history(s, store, scope, f, price_type, snap)

@@ -1,0 +1,305 @@
+"""One period's figures: :class:`Report` and :func:`report` / :func:`build_report`.
+
+(The module is ``reports``, not ``report``, so that ``pricewatch.indicators.report`` stays the
+function everyone calls.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import Settings, load_settings
+from ..periods import Freq, Period, parse_period, period_of, previous, same_period_last_year
+from ..store import Store
+from ..store import indicator_queries as iq
+from .alps import ALPS_ALERT_LEVELS, _alps_at, alps_band
+from .formulas import (
+    HIGH_LOW_WINDOW,
+    MA_WINDOW,
+    _nullable,
+    _num,
+    round_half_up,
+    round_half_up_array,
+)
+from .history import (
+    _base_index,
+    _category_index,
+    _check_price_type,
+    _detect,
+    _History,
+    _history,
+    _scope,
+)
+from .messages import alps_message, gap_message, jump_message
+
+
+def _threshold(row_threshold: Any, category: str | None, settings: Settings) -> float:
+    if row_threshold is not None and not pd.isna(row_threshold):
+        return float(row_threshold)
+    return float(settings.threshold_for(category))
+
+
+# -- the report ---------------------------------------------------------------------------
+ITEM_COLUMNS = [
+    "commodity", "category", "unit", "price", "prev_price", "wow_pct", "yoy_price", "yoy_pct",
+    "markets", "direction", "alert", "sort",
+    "prev_markets", "yoy_markets", "wow_markets", "yoy_matched", "min_price", "max_price",
+    "cv_pct", "ma4", "high52", "low52", "index", "alps", "alps_level", "threshold", "why",
+]
+_PRICE_COLS = ["price", "prev_price", "yoy_price", "min_price", "max_price", "ma4", "high52", "low52"]
+_PCT_COLS = ["wow_pct", "yoy_pct", "cv_pct", "index"]
+
+
+@dataclass
+class Report:
+    """One period's figures. ``items`` holds the published (rounded) values, one row per
+    commodity with a price this period, in catalog order; ``raw`` the unrounded ones."""
+
+    period: Period
+    public: bool
+    items: pd.DataFrame
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    categories: list[dict[str, Any]] = field(default_factory=list)
+    price_type: str = "retail"
+    base: Period | None = None
+    raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        d = self.items["direction"] if not self.items.empty else pd.Series(dtype=object)
+        return {"up": int((d == "up").sum()), "down": int((d == "down").sum()),
+                "flat": int((d == "flat").sum()), "n": len(self.items)}
+
+    def headline(self, prefix: str = "本期") -> str:
+        s = self.summary
+        return f"{prefix}监测{s['n']}种商品,{s['up']}种上涨、{s['down']}种下降、{s['flat']}种持平"
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data (the schema of ``python -m pricewatch report --json``)."""
+        items = []
+        for r in self.items.itertuples(index=False):
+            items.append({
+                "commodity": r.commodity, "category": r.category, "unit": r.unit,
+                "price": _num(r.price), "prev_price": _num(r.prev_price),
+                "wow_pct": _num(r.wow_pct), "yoy_price": _num(r.yoy_price),
+                "yoy_pct": _num(r.yoy_pct), "markets": int(r.markets),
+                "alert": r.alert if isinstance(r.alert, str) else None,
+                "direction": r.direction if isinstance(r.direction, str) else None,
+                "why": dict(r.why) if isinstance(r.why, dict) else {},
+            })
+        return {"period": self.period.label, "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(), "public": self.public,
+                "price_type": self.price_type,
+                "base": self.base.label if self.base else None,
+                "summary": self.summary, "items": items, "alerts": list(self.alerts),
+                "categories": list(self.categories)}
+
+
+def report(store: Store, *, period: str | None = None, on: date | None = None,
+           freq: Freq | None = None, public: bool = True, price_type: str = "retail",
+           base: str | Period | None = None, settings: Settings | None = None) -> Report | None:
+    """The report for one period (None when the audience has no data at all).
+
+    ``period`` ("2024-W05" / "2024-05") wins over ``on`` (the period containing that date);
+    without either, the latest period with data for this audience (released data with
+    ``public=True``). ``freq=None`` detects weekly or monthly data. ``base`` is the 定基
+    base period (default: the first period with data). A period without data gives a
+    report with no items.
+    """
+    _check_price_type(price_type)
+    scope = _scope(public)
+    settings = settings or load_settings(store.path)
+    with store.read() as s:
+        named = parse_period(period) if period else None
+        snap = iq.snapshot_id(s)
+        f = named.freq if named else (freq or _detect(s, scope, price_type, snap))
+        # the whole history of commodity prices (cached per data version): the long-window
+        # figures come from it, and so does the latest period with data
+        h = _history(s, store, scope, f, price_type, snap)
+        if named is not None:
+            p = named
+        elif on is not None:
+            p = period_of(on, f)
+        elif len(h.labels):
+            p = parse_period(h.labels[-1])
+        else:
+            return None
+        prev = previous(p)
+        yoy = same_period_last_year(p)
+        core = iq.report_core(s, scope, p, prev, yoy, price_type)
+        markets = iq.market_names(s) if int(core["gaps"].sum()) > 0 else None
+    return build_report(p, public, core, h, settings, price_type=price_type, base=base,
+                        markets=markets, yoy=yoy)
+
+
+def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: int,
+         yoy: Period | None) -> dict[str, str]:
+    """Why each null figure is null, in plain Chinese (the text view shows these)."""
+    why: dict[str, str] = {}
+    if prev_markets == 0:
+        why["prev_price"] = why["wow_pct"] = "上期无报价"
+    elif wow_n == 0:
+        why["wow_pct"] = "本期与上期没有共同报价的市场"
+    if yoy is None:
+        why["yoy_price"] = why["yoy_pct"] = "去年没有对应的第53周"
+    elif yoy_markets == 0:
+        why["yoy_price"] = why["yoy_pct"] = "去年同期无报价"
+    elif yoy_n == 0:
+        why["yoy_pct"] = "本期与去年同期没有共同报价的市场"
+    if markets < 2:
+        why["cv_pct"] = "仅一个市场报价"
+    if not (wow_n == markets == prev_markets):
+        why["alps"] = "报价市场与上期不同, 均价受市场构成影响, 不计算ALPS"
+    return why
+
+
+def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
+                 settings: Settings | None = None, *, price_type: str = "retail",
+                 base: str | Period | None = None, markets: pd.DataFrame | None = None,
+                 yoy: Period | None = None) -> Report:
+    """Assemble a :class:`Report` from :func:`indicator_queries.report_core` and the history.
+
+    Vectorised over commodities (numpy arrays, one DataFrame built at the end); the only
+    per-row Python work is the alert messages and the reasons for null figures.
+    """
+    settings = settings or Settings()
+    base_row = _base_index(h, base)
+    base_p = parse_period(h.labels[base_row]) if base_row is not None else None
+    ids_all = core["commodity_id"].to_numpy(dtype="int64")
+    cat = h.catalog_arrays(ids_all)
+    sort_all = cat["sort"]
+    names_all = cat["commodity"]
+    alerts: list[dict[str, Any]] = []
+
+    # gaps: markets that reported last period and not now (the whole market, or one commodity)
+    if markets is not None:
+        mname = dict(zip(markets["market_id"].tolist(), markets["market"].tolist(), strict=True))
+        msort = dict(zip(markets["market_id"].tolist(), markets["sort"].tolist(), strict=True))
+        silent = core["silent_markets"].iloc[0] if len(core) else None
+        silent = {int(m) for m in silent} if isinstance(silent, (list, np.ndarray)) else set()
+        gaps = core["gaps"].to_numpy()
+        gap_lists = core["gap_markets"].tolist()
+        rows = sorted(np.nonzero(gaps > 0)[0], key=lambda i: sort_all[i])
+        pairs = [(names_all[i], int(m)) for i in rows for m in gap_lists[i]]
+        whole = sorted({m for _, m in pairs if m in silent}, key=lambda m: (msort.get(m, 0), m))
+        for mid in whole:
+            m = mname.get(mid, str(mid))
+            alerts.append({"commodity": None, "market": m, "kind": "gap", "level": "notice",
+                           "message": gap_message(m)})
+        for commodity, mid in pairs:
+            if mid not in silent:
+                m = mname.get(mid, str(mid))
+                alerts.append({"commodity": commodity, "market": m, "kind": "gap",
+                               "level": "notice", "message": gap_message(m, commodity)})
+
+    n_all = core["markets"].to_numpy(dtype="int64")
+    sel = np.nonzero(n_all > 0)[0]
+    if len(sel) == 0:
+        return Report(p, public, pd.DataFrame(columns=ITEM_COLUMNS), alerts, [], price_type,
+                      base_p, pd.DataFrame(columns=ITEM_COLUMNS))
+    sel = sel[np.argsort(sort_all[sel], kind="stable")]   # catalog order
+
+    def col(name: str, dtype: str = "float64") -> np.ndarray:
+        return core[name].to_numpy(dtype=dtype)[sel]
+
+    ids = ids_all[sel]
+    names = names_all[sel].tolist()
+    category = cat["category"][sel]
+    unit = cat["unit"][sel]
+    jt = cat["jump_threshold_pct"][sel]
+    n = n_all[sel]
+    prev_n, yoy_n_all = col("prev_markets", "int64"), col("yoy_markets", "int64")
+    wow_n, yoy_n = col("wow_n", "int64"), col("yoy_n", "int64")
+    price, sd = col("price"), col("sd_pop")
+    wow_cur, wow_base, yoy_cur, yoy_base = col("wow_cur"), col("wow_base"), col("yoy_cur"), col("yoy_base")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wow = np.where((wow_n > 0) & (wow_base > 0), (wow_cur / wow_base - 1) * 100, np.nan)
+        yoyp = np.where((yoy_n > 0) & (yoy_base > 0), (yoy_cur / yoy_base - 1) * 100, np.nan)
+        cv = np.where((n >= 2) & (price != 0), sd / price * 100, np.nan)
+
+    # long-window figures from the history grid
+    k = len(sel)
+    ti = h.index_of(p)
+    cols = h.cols(ids)
+    ma4, hi, lo, idx, alps = (np.full(k, np.nan) for _ in range(5))
+    ok = cols >= 0
+    if ti is not None and ok.any():
+        c = cols[ok]
+        if ti >= MA_WINDOW - 1:
+            win = h.y[ti - MA_WINDOW + 1: ti + 1, c]
+            ma4[ok] = np.where(np.isnan(win).any(axis=0), np.nan, win.mean(axis=0))
+        win = h.y[max(0, ti - HIGH_LOW_WINDOW + 1): ti + 1, c]
+        hi[ok] = np.where(np.isnan(win), -np.inf, win).max(axis=0)
+        lo[ok] = np.where(np.isnan(win), np.inf, win).min(axis=0)
+        hi[~np.isfinite(hi)] = np.nan
+        lo[~np.isfinite(lo)] = np.nan
+        if base_row is not None and base_row <= ti:
+            b = h.y[base_row, c]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                idx[ok] = np.where(b > 0, h.y[ti, c] / b * 100, np.nan)
+        scores = h.alps.get(ti)
+        if scores is None:
+            scores = h.alps[ti] = _alps_at(h, ti)
+        alps[ok] = scores[c]
+    # when the reporting markets changed since last period, the commodity price moves with the
+    # market mix (a cheap market missing lifts the mean): the ALPS score would measure that
+    alps = np.where((wow_n == n) & (wow_n == prev_n), alps, np.nan)
+
+    rw = round_half_up_array(wow, 1)
+    direction_ = np.full(k, None, dtype=object)
+    direction_[rw > 0], direction_[rw < 0], direction_[rw == 0] = "up", "down", "flat"
+    alps_level = [alps_band(v) for v in alps]
+    thr = np.array([_threshold(t, g, settings) for t, g in zip(jt, category, strict=True)], dtype="float64")
+    why = [_why(*v, yoy) for v in zip(n.tolist(), prev_n.tolist(), wow_n.tolist(),
+                                      yoy_n_all.tolist(), yoy_n.tolist(), strict=True)]
+
+    item_alerts: dict[int, list[str]] = {}
+    for i in np.nonzero(np.abs(rw) >= thr)[0]:
+        msg = jump_message(names[i], float(wow[i]), float(thr[i]))
+        alerts.append({"commodity": names[i], "market": None, "kind": "jump", "level": "alert",
+                       "message": msg, "value": float(rw[i]), "threshold": float(thr[i])})
+        item_alerts.setdefault(int(i), []).append(msg)
+    for i, lvl in enumerate(alps_level):
+        if lvl in ALPS_ALERT_LEVELS:
+            msg = alps_message(names[i], float(alps[i]), lvl)
+            alerts.append({"commodity": names[i], "market": None, "kind": "alps", "level": lvl,
+                           "message": msg, "value": round_half_up(float(alps[i]), 2)})
+            item_alerts.setdefault(i, []).append(msg)
+    alert_text = np.full(k, None, dtype=object)
+    for i, msgs in item_alerts.items():
+        alert_text[i] = ";".join(msgs)
+    order = {"jump": 0, "alps": 1, "gap": 2}
+    sort_of = dict(zip(names, sort_all[sel].tolist(), strict=True))
+    alerts.sort(key=lambda a: (order[a["kind"]], sort_of.get(a["commodity"], -1)))
+
+    common = {
+        "commodity": pd.Series(names, dtype=object), "category": pd.Series(category, dtype=object),
+        "unit": pd.Series(unit, dtype=object), "markets": n,
+        # object columns keep None (pandas would turn a str/None array into strings with NaN)
+        "direction": pd.Series(direction_, dtype=object), "alert": pd.Series(alert_text, dtype=object),
+        "sort": sort_all[sel].astype("int64"),
+        "prev_markets": prev_n, "yoy_markets": yoy_n_all, "wow_markets": wow_n, "yoy_matched": yoy_n,
+        "alps_level": pd.Series(alps_level, dtype=object), "threshold": thr,
+        "why": pd.Series(why, dtype=object),
+    }
+    figures = {"price": price, "prev_price": col("prev_price"), "wow_pct": wow,
+               "yoy_price": col("yoy_price"), "yoy_pct": yoyp, "min_price": col("min_price"),
+               "max_price": col("max_price"), "cv_pct": cv, "ma4": ma4, "high52": hi, "low52": lo,
+               "index": idx, "alps": alps}
+    places = {**dict.fromkeys(_PRICE_COLS, 2), **dict.fromkeys(_PCT_COLS, 1), "alps": 2}
+    raw = pd.DataFrame({**common, **figures})[ITEM_COLUMNS]
+    items = pd.DataFrame({**common, **{c: _nullable(round_half_up_array(v, places[c]))
+                                       for c, v in figures.items()}})[ITEM_COLUMNS]
+    categories: list[dict[str, Any]] = []
+    if ti is not None:
+        ci = _category_index(h, np.array([ti]), base_row if base_row is not None and base_row <= ti else None)
+        for r in ci.itertuples(index=False):
+            categories.append({"category": r.category, "index": round_half_up(r.index, 1),
+                               "wow_pct": round_half_up(r.wow_pct, 1), "commodities": r.n,
+                               "base": base_p.label if base_p else None})
+    return Report(p, public, items, alerts, categories, price_type, base_p, raw)
