@@ -1,4 +1,4 @@
-"""Records -> one canonical frame and every problem at once (the report is data).
+"""Records -> one canonical table and every problem at once (the report is data).
 
 :func:`prepare` walks all records and never stops at the first problem: each one becomes
 an :class:`~ingest.issues.Issue` with a reason code, severity ``error`` (the file cannot be
@@ -23,17 +23,27 @@ Checks (code, severity):
   the same commodity, market and price type within 45 days, in the store or earlier in the
   file), market_not_reported W (a single-date file without a market that reported on the
   previous date and has nothing stored for this date either: a correction is not a gap).
+
+How it is computed (why it is fast). The records are turned into columns once; every cell
+text is cleaned and parsed once per *distinct* value of its column (a 50,000-row sheet has a
+few hundred names, units and dates), names are looked up in the catalog once per distinct
+name and units converted once per (commodity, unit). What is left per row is a pass of
+comparisons over those precomputed columns, which keeps the order of the issues and the
+first-failing-check rule of a row exactly as a row-by-row walk gives them. The result is
+kept as columns (:attr:`Prepared.columns`); :attr:`Prepared.frame` makes the pandas frame
+only when asked. No pandas and no numpy here: this module runs inside the parser child
+(:mod:`ingest.worker`), which stays small and starts fast without them.
+``tests/test_ingest_differential.py`` compares it with the former row-by-row code
+(``tests/reference_validate.py``) on generated files: same records, issues, messages, rows.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from pricewatch.catalog import parse_unit, split_unit
 
@@ -46,11 +56,19 @@ JUMP_WINDOW_DAYS = 45
 NEW_CATEGORY = "其他"
 FRAME_COLUMNS = ["sheet", "row", "column", "obs_date", "market", "commodity", "category", "unit",
                  "price", "price_type", "orig_price", "orig_unit", "spec"]
+_HOME_CURRENCY = ("CNY", "RMB", "元", "人民币")
+
+Columns = dict[str, list[Any]]
+
+
+def _empty_columns() -> Columns:
+    return {c: [] for c in FRAME_COLUMNS}
 
 
 @dataclass
 class Prepared:
-    frame: pd.DataFrame
+    #: the canonical rows as columns (FRAME_COLUMNS), in file order after de-duplication
+    columns: Columns = field(default_factory=_empty_columns)
     issues: list[Issue] = field(default_factory=list)
     layout: str | None = None
     rows_read: int = 0
@@ -59,6 +77,14 @@ class Prepared:
     new_markets: dict[str, str] = field(default_factory=dict)
     unknown: dict[str, list[str]] = field(default_factory=dict)
 
+    def __len__(self) -> int:
+        return len(self.columns["row"])
+
+    @property
+    def frame(self) -> Any:
+        """The rows as a pandas DataFrame (built on demand; pandas is imported here only)."""
+        return to_frame(self.columns)
+
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == ERROR]
@@ -66,6 +92,14 @@ class Prepared:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == WARNING]
+
+
+def to_frame(columns: Columns) -> Any:
+    import pandas as pd
+
+    if not columns["row"]:
+        return pd.DataFrame(columns=FRAME_COLUMNS)
+    return pd.DataFrame(columns, columns=FRAME_COLUMNS)
 
 
 class _Agg:
@@ -89,14 +123,52 @@ class _Agg:
         return out
 
 
-def _qualified_names(records: list[tuple]) -> set[str]:
+def _per_distinct(values: Iterable[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """``[fn(v) for v in values]`` with ``fn`` called once per distinct value.
+
+    Values of other types than str are keyed with their type: 1, 1.0 and True are equal
+    as dict keys but are not the same cell. NaN never equals itself, so each NaN cell is
+    computed on its own (correct, just not cached)."""
+    cache: dict[Any, Any] = {}
+    out = []
+    append = out.append
+    for v in values:
+        k = v if v.__class__ is str else (v.__class__, v)
+        try:
+            append(cache[k])
+        except KeyError:
+            r = cache[k] = fn(v)
+            append(r)
+    return out
+
+
+def _price_cell(v: Any) -> tuple[float | None, str | None, bool]:
+    # a float cell (the common case) is its own parse
+    if v.__class__ is float and v == v:
+        return v, None, True
+    return parse_number(v)
+
+
+def _bound(v: Any) -> float | None:
+    return None if v is None else parse_number(v)[0]
+
+
+def _qualified_names(names: list[str], markets: list[Any], dates: list[Any], specs: list[Any]) -> set[str]:
     """Names quoted with several specs for the same market and day: their spec becomes part
     of the name ("大白菜" 存储 / 新 -> 「大白菜(存储)」, 「大白菜(新)」), so both prices are kept."""
-    specs: dict[tuple, set] = defaultdict(set)
-    for r in records:
-        if not is_blank(r[6]):
-            specs[(clean_text(r[5]), str(r[4]), str(r[3]))].add(clean_text(r[6]))
-    return {k[0] for k, v in specs.items() if len(v) > 1}
+    seen: dict[tuple, set] = {}
+    for name, m, d, sp in zip(names, markets, dates, specs, strict=True):
+        if sp is None:
+            continue
+        sp_key = _spec_key(sp)
+        if sp_key is None:
+            continue
+        seen.setdefault((name, str(m), str(d)), set()).add(sp_key)
+    return {k[0] for k, v in seen.items() if len(v) > 1}
+
+
+def _spec_key(sp: Any) -> str | None:
+    return None if is_blank(sp) else clean_text(sp)
 
 
 def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept_new_names: Any = False,
@@ -112,36 +184,78 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
             layouts.append(sh.layout)
         records.extend(sh.records)
     layout = "+".join(dict.fromkeys(layouts)) or None
-    qualified = _qualified_names(records)
-    rows: list[dict[str, Any]] = []
-    currencies: set[str] = set()
-    units: dict[str, Any] = {}  # parse each distinct unit text once
-    names: dict[str, tuple[str, str | None]] = {}
-    pts: dict[str, str | None] = {}  # price type per distinct text
+    prep = Prepared(layout=layout, rows_read=len(records))
+    if records:
+        (c_sheet, c_row, c_col, c_date, c_mkt, c_com, c_spec, c_unit, c_price, c_low, c_high, c_pt,
+         c_cat, c_cur) = zip(*records, strict=True)
+    else:
+        c_sheet = c_row = c_col = c_date = c_mkt = c_com = c_spec = c_unit = c_price = ()
+        c_low = c_high = c_pt = c_cat = c_cur = ()
 
-    def _pt(value: Any) -> str | None:
-        pt = price_type_of(value)
-        if value.__class__ is str:
-            pts[value] = pt
-        return pt
+    # -- each column once per distinct value --------------------------------------------
+    names = _per_distinct(c_com, clean_text)
+    qualified = _qualified_names(names, c_mkt, c_date, c_spec)
+    prices = _per_distinct(c_price, _price_cell)
+    lows = _per_distinct(c_low, _bound)
+    highs = _per_distinct(c_high, _bound)
+    unit_cells = _per_distinct(c_unit, clean_text)
+    markets = _per_distinct(c_mkt, clean_text)
+    units: dict[str, Any] = {}  # unit text -> Unit | None
+    splits: dict[str, tuple[str, str | None]] = {}  # name -> (base, a unit written in it)
 
-    for rec in records:
-        sheet, rown, col, d_raw, m_raw, c_raw, spec, u_raw, p_raw, lo_raw, hi_raw, pt_raw, cat_raw, cur = rec
-        name = clean_text(c_raw)
-        # a float cell (the common case) and an empty one are their own parse: no call
-        if p_raw.__class__ is float and p_raw == p_raw:
-            price, p_unit, p_ok = p_raw, None, True
+    def unit_of(text: str) -> Any:
+        if text not in units:
+            units[text] = parse_unit(text)
+        return units[text]
+
+    def name_and_unit(name: str) -> tuple[str, str | None]:
+        if name not in splits:
+            base, name_unit = split_unit(name)
+            if name_unit and unit_of(name_unit):
+                splits[name] = (base, name_unit)
+            else:
+                splits[name] = (name, None)
+        return splits[name]
+
+    date_cache: dict[Any, tuple[date | None, str | None]] = {}
+
+    def date_of(v: Any) -> tuple[date | None, str | None]:
+        """(date, problem code) of a cell; problem None when the date is good."""
+        k = v if v.__class__ is str else (v.__class__, v)
+        if k in date_cache:
+            return date_cache[k]
+        if isinstance(v, date):
+            r: tuple[date | None, str | None] = (v if not hasattr(v, "date") else v.date(), None)
+        elif is_blank(v):
+            r = (ctx.date, None) if ctx.date is not None else (None, "date_missing")
         else:
-            price, p_unit, p_ok = parse_number(p_raw)
-        low = None if lo_raw is None else parse_number(lo_raw)[0]
-        high = None if hi_raw is None else parse_number(hi_raw)[0]
+            d, problem = parse_date(v, ctx.year)
+            r = (d, None) if d is not None else (None, "date_no_year" if problem == "no_year" else "date_unreadable")
+        date_cache[k] = r
+        return r
+
+    # -- the rows: comparisons over the columns above ---------------------------------
+    keep: list[int] = []
+    k_name: list[str] = []
+    k_unit: list[str] = []
+    k_date: list[date] = []
+    k_market: list[str] = []
+    k_price: list[float] = []
+    currencies: set[str] = set()
+    ctx_unit = ctx.unit or ""
+    ctx_market = ctx.market or ""
+    for i in range(len(records)):
+        name = names[i]
+        price, p_unit, p_ok = prices[i]
         if not name:
             if price is not None or not p_ok:
-                issues.append(Issue("commodity_missing", ERROR, sheet, rown, col))
+                issues.append(Issue("commodity_missing", ERROR, c_sheet[i], c_row[i], c_col[i]))
             continue
+        sheet, rown, col = c_sheet[i], c_row[i], c_col[i]
         if not p_ok:
-            issues.append(Issue("not_a_number", ERROR, sheet, rown, col, {"value": clean_text(p_raw)}))
+            issues.append(Issue("not_a_number", ERROR, sheet, rown, col, {"value": clean_text(c_price[i])}))
             continue
+        low, high = lows[i], highs[i]
         if (price is None or price == 0) and low and high and 0 < low <= high:
             # the average is missing or 0 beside a real range: the midpoint, said so
             mid = round((low + high) / 2, 4)
@@ -161,67 +275,80 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
             continue
         if low is not None and high is not None and low > high:
             issues.append(Issue("low_gt_high", WARNING, sheet, rown, col, {"low": low, "high": high, "price": price}))
-        if name not in names:
-            names[name] = split_unit(name)
-        base, name_unit = names[name]
-        if name_unit and name_unit not in units:
-            units[name_unit] = parse_unit(name_unit)
-        if name_unit and units[name_unit]:
-            name = base
-        else:
-            name_unit = None
-        if name in qualified and not is_blank(spec):
-            name = f"{name}({clean_text(spec)})"
-        unit_text = p_unit or name_unit or clean_text(u_raw) or (ctx.unit or "")
+        name, name_unit = name_and_unit(name)
+        if name in qualified:
+            sp = _spec_key(c_spec[i])
+            if sp is not None:
+                name = f"{name}({sp})"
+        unit_text = p_unit or name_unit or unit_cells[i] or ctx_unit
         if not unit_text:
             agg.add(Issue("unit_missing", ERROR, sheet, rown, col))
             continue
-        if unit_text not in units:
-            units[unit_text] = parse_unit(unit_text)
-        unit = units[unit_text]
-        if unit is None:
+        if unit_of(unit_text) is None:
             issues.append(Issue("unit_unknown", ERROR, sheet, rown, col, {"value": unit_text}))
             continue
-        if isinstance(d_raw, date):
-            obs_date = d_raw if not hasattr(d_raw, "date") else d_raw.date()
-        elif is_blank(d_raw):
-            if ctx.date is None:
+        obs_date, problem = date_of(c_date[i])
+        if problem is not None:
+            if problem == "date_missing":
                 agg.add(Issue("date_missing", ERROR, sheet, rown, None))
-                continue
-            obs_date = ctx.date
-        else:
-            obs_date, problem = parse_date(d_raw, ctx.year)
-            if obs_date is None:
-                code = "date_no_year" if problem == "no_year" else "date_unreadable"
-                agg.add(Issue(code, ERROR, sheet, rown, None, {"value": clean_text(d_raw), "example": "2024-01-01"}),
-                        key=clean_text(d_raw))
-                continue
-        if obs_date > today:
-            issues.append(Issue("date_future", ERROR, sheet, rown, None, {"value": obs_date.isoformat()}))
+            else:
+                raw = clean_text(c_date[i])
+                agg.add(Issue(problem, ERROR, sheet, rown, None, {"value": raw, "example": "2024-01-01"}), key=raw)
             continue
-        market = clean_text(m_raw) or (ctx.market or "")
+        if obs_date > today:  # type: ignore[operator]
+            issues.append(Issue("date_future", ERROR, sheet, rown, None, {"value": obs_date.isoformat()}))  # type: ignore[union-attr]
+            continue
+        market = markets[i] or ctx_market
         if not market:
             agg.add(Issue("market_missing", ERROR, sheet, rown, None))
             continue
-        cur_text = clean_text(cur).upper() if cur is not None else ""
-        if cur_text and cur_text not in ("CNY", "RMB", "元", "人民币"):
-            currencies.add(cur_text)
-        rows.append({"sheet": sheet, "row": rown, "column": col, "obs_date": obs_date, "market": market,
-                     "commodity": name, "raw_category": clean_text(cat_raw) or None, "unit_obj": unit,
-                     "unit_text": unit_text, "orig_price": price, "spec": clean_text(spec) or None,
-                     "pt": None if pt_raw is None else pts[pt_raw] if pt_raw in pts else _pt(pt_raw)})
+        cur = c_cur[i]
+        if cur is not None:
+            cur_text = clean_text(cur).upper()
+            if cur_text and cur_text not in _HOME_CURRENCY:
+                currencies.add(cur_text)
+        keep.append(i)
+        k_name.append(name)
+        k_unit.append(unit_text)
+        k_date.append(obs_date)  # type: ignore[arg-type]
+        k_market.append(market)
+        k_price.append(price)
     for c in sorted(currencies):
         issues.append(Issue("currency", WARNING, params={"value": c}))
     issues.extend(agg.issues())
-    prep = Prepared(pd.DataFrame(columns=FRAME_COLUMNS), layout=layout, rows_read=len(records))
-    if not rows:
+    if not keep:
         if not any(i.severity == ERROR for i in issues):
             issues.append(Issue("no_data", ERROR))
         prep.issues = issues
         return prep
-    _resolve(rows, catalog, ctx, accept_new_names, strict, issues, prep)
+    rows = _Rows(
+        sheet=[c_sheet[i] for i in keep], row=[c_row[i] for i in keep], column=[c_col[i] for i in keep],
+        obs_date=k_date, market=k_market, commodity=k_name,
+        raw_category=[(clean_text(c_cat[i]) or None) for i in keep],
+        unit_text=k_unit, orig_price=k_price,
+        spec=[(clean_text(c_spec[i]) or None) for i in keep],
+        pt=[None if c_pt[i] is None else price_type_of(c_pt[i]) for i in keep],
+    )
+    _resolve(rows, units, catalog, ctx, accept_new_names, strict, issues, prep)
     prep.issues = issues
     return prep
+
+
+@dataclass
+class _Rows:
+    """The rows that passed the cell checks, as columns."""
+
+    sheet: list[Any]
+    row: list[Any]
+    column: list[Any]
+    obs_date: list[date]
+    market: list[str]
+    commodity: list[str]
+    raw_category: list[str | None]
+    unit_text: list[str]
+    orig_price: list[float]
+    spec: list[str | None]
+    pt: list[str | None]
 
 
 def _accepts(accept: Any, name: str) -> bool:
@@ -230,119 +357,146 @@ def _accepts(accept: Any, name: str) -> bool:
     return name in accept
 
 
-def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, strict: bool,
+def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context, accept: Any, strict: bool,
              issues: list[Issue], prep: Prepared) -> None:
     """Names -> catalog names (or confirmed new ones), prices -> canonical units, then
-    duplicates. Appends to ``issues``; fills ``prep.frame``."""
+    duplicates. Appends to ``issues``; fills ``prep.columns``."""
     sev_unknown = ERROR if strict else WARNING
+    n = len(rows.row)
+    # -- commodities: once per distinct name, in the order they first appear ----------
+    first: dict[str, int] = {}
+    count: Counter = Counter()
+    for i, name in enumerate(rows.commodity):
+        if name not in first:
+            first[name] = i
+        count[name] += 1
     com_map: dict[str, str | None] = {}
-    by_name: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_name[r["commodity"]].append(r)
-    for name, rs in by_name.items():
+    for name, i0 in first.items():
         known = catalog.commodity(name)
         if known:
             com_map[name] = known
             continue
         if _accepts(accept, name):
-            units = Counter(r["unit_obj"].canonical for r in rs)
-            canonical = units.most_common(1)[0][0]
-            cats = Counter(r["raw_category"] for r in rs if r["raw_category"])
+            idx = [i for i in range(n) if rows.commodity[i] == name] if count[name] > 1 else [i0]
+            canonical = Counter(units[rows.unit_text[i]].canonical for i in idx).most_common(1)[0][0]
+            cats = Counter(rows.raw_category[i] for i in idx if rows.raw_category[i])
             category = cats.most_common(1)[0][0] if cats else NEW_CATEGORY
             prep.new_commodities[name] = (canonical, category)
             com_map[name] = name
-            issues.append(Issue("new_commodity", WARNING, rs[0]["sheet"], rs[0]["row"], None,
-                                {"name": name, "unit": canonical, "category": category, "count": len(rs)}))
+            issues.append(Issue("new_commodity", WARNING, rows.sheet[i0], rows.row[i0], None,
+                                {"name": name, "unit": canonical, "category": category, "count": count[name]}))
         else:
             sug = catalog.suggest_commodity(name)
             prep.unknown.setdefault("commodity", []).append(name)
-            issues.append(Issue("unknown_commodity", sev_unknown, rs[0]["sheet"], rs[0]["row"], None, {
-                "name": name, "count": len(rs), "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
+            issues.append(Issue("unknown_commodity", sev_unknown, rows.sheet[i0], rows.row[i0], None, {
+                "name": name, "count": count[name], "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
                 "suggestions": sug}))
             com_map[name] = None
+    # -- markets: the same -------------------------------------------------------------
+    mfirst: dict[str, int] = {}
+    mcount: Counter = Counter()
+    for i, m in enumerate(rows.market):
+        if m not in mfirst:
+            mfirst[m] = i
+        mcount[m] += 1
     mkt_map: dict[str, str | None] = {}
-    for r in rows:
-        m = r["market"]
-        if m in mkt_map:
-            continue
+    for m, i0 in mfirst.items():
         known = catalog.market(m)
         if known:
             mkt_map[m] = known
         elif _accepts(accept, m):
             mkt_map[m] = m
             prep.new_markets[m] = "农贸市场"
-            issues.append(Issue("new_market", WARNING, r["sheet"], r["row"], None, {"name": m}))
+            issues.append(Issue("new_market", WARNING, rows.sheet[i0], rows.row[i0], None, {"name": m}))
         else:
             mkt_map[m] = None
             sug = catalog.suggest_market(m)
-            cnt = sum(1 for x in rows if x["market"] == m)
             prep.unknown.setdefault("market", []).append(m)
-            issues.append(Issue("unknown_market", sev_unknown, r["sheet"], r["row"], None, {
-                "name": m, "count": cnt, "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
+            issues.append(Issue("unknown_market", sev_unknown, rows.sheet[i0], rows.row[i0], None, {
+                "name": m, "count": mcount[m], "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
                 "suggestions": sug}))
-    out: list[tuple] = []  # rows in FRAME_COLUMNS order
-    targets: dict[str, Any] = {}
-    mixed: dict[str, list[dict]] = defaultdict(list)
-    # (commodity, unit text) -> (canonical unit, factor or None when unconvertible, category):
-    # the unit object is a function of its text, so each pair is worked out once
+    # -- units: once per (commodity, unit text) -----------------------------------------
+    # (commodity, unit text) -> (canonical unit, factor or None when unconvertible, category)
     conv: dict[tuple[str, str], tuple[str, float | None, str]] = {}
+    targets: dict[str, Any] = {}
+
+    def convert(cname: str, unit_text: str) -> tuple[str, float | None, str]:
+        if cname in prep.new_commodities:
+            canonical, category = prep.new_commodities[cname]
+        else:
+            canonical, category = catalog.commodity_info[cname]
+        if canonical not in targets:
+            targets[canonical] = parse_unit(canonical)
+        target = targets[canonical]
+        u = units[unit_text]
+        factor: float | None
+        if u.canonical == canonical or (u.is_weight and target is not None and target.is_weight):
+            factor = u.factor / (target.factor if target and target.is_weight else 1.0)
+        elif target is not None and u.canonical == target.canonical:
+            factor = u.factor / target.factor
+        else:
+            factor = None
+        return canonical, factor, category
+
     kinds: dict[str, str] = {}
-    for r in rows:
-        cname, mname = com_map[r["commodity"]], mkt_map[r["market"]]
+    out = _empty_columns()
+    o_sheet, o_row, o_col, o_date = out["sheet"], out["row"], out["column"], out["obs_date"]
+    o_mkt, o_com, o_cat, o_unit = out["market"], out["commodity"], out["category"], out["unit"]
+    o_price, o_pt, o_orig, o_ounit, o_spec = (out["price"], out["price_type"], out["orig_price"],
+                                              out["orig_unit"], out["spec"])
+    mixed: dict[str, list[int]] = {}
+    ctx_pt = ctx.price_type
+    for i in range(n):
+        cname, mname = com_map[rows.commodity[i]], mkt_map[rows.market[i]]
         if cname is None or mname is None:
             continue
-        ck = (cname, r["unit_text"])
+        unit_text = rows.unit_text[i]
+        ck = (cname, unit_text)
         if ck not in conv:
-            if cname in prep.new_commodities:
-                canonical = prep.new_commodities[cname][0]
-            else:
-                canonical = catalog.commodity_info[cname][0]
-            if canonical not in targets:
-                targets[canonical] = parse_unit(canonical)
-            target = targets[canonical]
-            u = r["unit_obj"]
-            factor: float | None
-            if u.canonical == canonical or (u.is_weight and target is not None and target.is_weight):
-                factor = u.factor / (target.factor if target and target.is_weight else 1.0)
-            elif target is not None and u.canonical == target.canonical:
-                factor = u.factor / target.factor
-            else:
-                factor = None
-            category = (prep.new_commodities[cname][1] if cname in prep.new_commodities
-                        else catalog.commodity_info[cname][1])
-            conv[ck] = (canonical, factor, category)
+            conv[ck] = convert(cname, unit_text)
         canonical, factor, category = conv[ck]
         if factor is None:
             if cname in prep.new_commodities:
-                mixed[cname].append(r)
+                mixed.setdefault(cname, []).append(i)
             else:
-                issues.append(Issue("unit_mismatch", WARNING, r["sheet"], r["row"], r["column"], {
-                    "name": cname, "unit": r["unit_text"], "canonical": canonical}))
+                issues.append(Issue("unit_mismatch", WARNING, rows.sheet[i], rows.row[i], rows.column[i], {
+                    "name": cname, "unit": unit_text, "canonical": canonical}))
             continue
-        price = r["orig_price"] * factor
+        orig = rows.orig_price[i]
+        price = orig * factor
         if price > ABSURD_PRICE:
-            issues.append(Issue("price_absurd", ERROR, r["sheet"], r["row"], r["column"],
-                                {"value": r["orig_price"], "limit": ABSURD_PRICE}))
+            issues.append(Issue("price_absurd", ERROR, rows.sheet[i], rows.row[i], rows.column[i],
+                                {"value": orig, "limit": ABSURD_PRICE}))
             continue
         if mname not in kinds:
             kinds[mname] = catalog.market_kind.get(mname, prep.new_markets.get(mname, ""))
-        pt = r["pt"] or ctx.price_type or ("wholesale" if kinds[mname] == "批发市场" else "retail")
-        out.append((r["sheet"], r["row"], r["column"], r["obs_date"], mname, cname, category, canonical,
-                    round(price, 6), pt, r["orig_price"], r["unit_text"], r["spec"]))
-    for cname, rs in mixed.items():
-        units = sorted({r["unit_text"] for r in rs} | {prep.new_commodities[cname][0]})
-        issues.append(Issue("mixed_units", WARNING, rs[0]["sheet"], rs[0]["row"], rs[0]["column"], {
-            "name": cname, "units": "、".join(units), "canonical": prep.new_commodities[cname][0],
-            "count": len(rs)}))
-    frame = pd.DataFrame(out, columns=FRAME_COLUMNS)
-    frame = _dedupe(frame, issues)
+        o_sheet.append(rows.sheet[i])
+        o_row.append(rows.row[i])
+        o_col.append(rows.column[i])
+        o_date.append(rows.obs_date[i])
+        o_mkt.append(mname)
+        o_com.append(cname)
+        o_cat.append(category)
+        o_unit.append(canonical)
+        o_price.append(round(price, 6))
+        o_pt.append(rows.pt[i] or ctx_pt or ("wholesale" if kinds[mname] == "批发市场" else "retail"))
+        o_orig.append(orig)
+        o_ounit.append(unit_text)
+        o_spec.append(rows.spec[i])
+    for cname, idx in mixed.items():
+        i0 = idx[0]
+        used_units = sorted({rows.unit_text[i] for i in idx} | {prep.new_commodities[cname][0]})
+        issues.append(Issue("mixed_units", WARNING, rows.sheet[i0], rows.row[i0], rows.column[i0], {
+            "name": cname, "units": "、".join(used_units), "canonical": prep.new_commodities[cname][0],
+            "count": len(idx)}))
+    out = _dedupe(out, issues)
     # a confirmed new name whose rows were all skipped is not added to the catalog
-    used = set(frame["commodity"].unique())  # unique() first: iterating Arrow strings is slow
+    used = set(out["commodity"])
     prep.new_commodities = {k: v for k, v in prep.new_commodities.items() if k in used}
-    used_m = set(frame["market"].unique())
+    used_m = set(out["market"])
     prep.new_markets = {k: v for k, v in prep.new_markets.items() if k in used_m}
-    prep.frame = frame
-    if frame.empty and not any(i.severity == ERROR for i in issues):
+    prep.columns = out
+    if not out["row"] and not any(i.severity == ERROR for i in issues):
         issues.append(Issue("no_data", ERROR))
 
 
@@ -354,70 +508,102 @@ def _sug_en(sug: list[str]) -> str:
     return f" (did you mean \"{sug[0]}\"?)" if sug else ""
 
 
-def _dedupe(frame: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
-    key = ["commodity", "market", "obs_date", "price_type"]
-    dup = frame.duplicated(key, keep=False)
-    if not dup.any():
-        return frame
-    drop = []
-    for _k, g in frame[dup].groupby(key, sort=False):
-        idx = list(g.index)
+def _dedupe(cols: Columns, issues: list[Issue]) -> Columns:
+    """One row per (commodity, market, date, price type): the last one of the file wins.
+
+    Groups in the order their first row appears, the rows of a group in file order."""
+    groups: dict[tuple, list[int]] = {}
+    for i, k in enumerate(zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"],
+                              strict=True)):
+        g = groups.get(k)
+        if g is None:
+            groups[k] = [i]
+        else:
+            g.append(i)
+    if len(groups) == len(cols["row"]):
+        return cols
+    drop: set[int] = set()
+    price, row, sheet, col, orig = cols["price"], cols["row"], cols["sheet"], cols["column"], cols["orig_price"]
+    for idx in groups.values():
+        if len(idx) == 1:
+            continue
         last = idx[-1]
         for i in idx[:-1]:
-            a, b = frame.loc[i], frame.loc[last]
-            if abs(a["price"] - b["price"]) < 1e-9:
-                issues.append(Issue("duplicate", WARNING, b["sheet"], int(b["row"]), b["column"],
-                                    {"other": int(a["row"])}))
+            if abs(price[i] - price[last]) < 1e-9:
+                issues.append(Issue("duplicate", WARNING, sheet[last], int(row[last]), col[last],
+                                    {"other": int(row[i])}))
             else:
-                issues.append(Issue("duplicate_conflict", WARNING, b["sheet"], int(b["row"]), b["column"], {
-                    "other": int(a["row"]), "old": a["orig_price"], "new": b["orig_price"], "row": int(b["row"])}))
-            drop.append(i)
-    return frame.drop(index=drop).reset_index(drop=True)
+                issues.append(Issue("duplicate_conflict", WARNING, sheet[last], int(row[last]), col[last], {
+                    "other": int(row[i]), "old": orig[i], "new": orig[last], "row": int(row[last])}))
+            drop.add(i)
+    keep = [i for i in range(len(row)) if i not in drop]
+    return {c: [v[i] for i in keep] for c, v in cols.items()}
 
 
-def history_checks(frame: pd.DataFrame, recent: pd.DataFrame, reported: tuple[date | None, list[str]],
+def _as_columns(frame: Any) -> Mapping[str, list[Any]]:
+    """Columns from a Prepared's columns or a pandas frame of the same names."""
+    if isinstance(frame, Mapping):
+        return frame
+    return {c: frame[c].tolist() for c in frame.columns}
+
+
+def _as_tuples(recent: Any) -> list[tuple]:
+    """Stored prices as (commodity, market, price_type, obs_date, price) tuples."""
+    if hasattr(recent, "columns"):  # a pandas frame (tests, older callers)
+        if recent.empty:
+            return []
+        import pandas as pd
+
+        days = pd.to_datetime(recent["obs_date"]).dt.date
+        return list(zip(recent["commodity"], recent["market"], recent["price_type"], days, recent["price"],
+                        strict=True))
+    return [tuple(r) for r in recent]
+
+
+def history_checks(frame: Any, recent: Any, reported: tuple[date | None, list[str]],
                    jump: float) -> list[Issue]:
     """Warnings against earlier prices: jumps and markets that stopped reporting.
 
-    ``recent`` holds stored current prices (commodity, market, price_type, obs_date, price)
-    from before and during the file's dates; a stored price on a date the file also has is
-    the value being corrected, not a previous one, so it is left out.
+    ``frame``: the prepared rows (:attr:`Prepared.columns`, or a frame of those columns).
+    ``recent``: stored current prices (commodity, market, price_type, obs_date, price) from
+    before and during the file's dates; a stored price on a date the file also has is the
+    value being corrected, not a previous one, so it is left out.
+
+    Each file row is compared with the row before it in its (commodity, market, price type)
+    series ordered by date, a stored row before a file row of the same date; the issues come
+    in that order.
     """
+    cols = _as_columns(frame)
     issues: list[Issue] = []
-    if frame.empty:
+    if not cols["row"]:
         return issues
-    key = ["commodity", "market", "price_type"]
-    f = frame[[*key, "obs_date", "price", "sheet", "row", "column"]].assign(src=1)
-    if not recent.empty:
-        r = recent.assign(obs_date=pd.to_datetime(recent["obs_date"]).dt.date, src=0)
-        r = r.merge(f[[*key, "obs_date"]], on=[*key, "obs_date"], how="left", indicator=True)
-        r = r[r["_merge"] == "left_only"].drop(columns="_merge")
-        allp = pd.concat([r, f], ignore_index=True)
-    else:
-        allp = f
-    allp = allp.sort_values([*key, "obs_date", "src"], kind="stable")
-    g = allp.groupby(key, sort=False)
-    allp["prev_price"] = g["price"].shift(1)
-    allp["prev_date"] = g["obs_date"].shift(1)
-    cand = allp[(allp["src"] == 1) & allp["prev_price"].notna()]
-    # a first cut on whole columns: only rows whose change passes the threshold are walked
-    # in Python, where the window and the change are computed exactly as before (a float
-    # quotient is the same in numpy and Python; a 0 previous price is left to Python)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = cand["price"].to_numpy(dtype=float) / cand["prev_price"].to_numpy(dtype=float)
-    keep = ~(np.abs(ratio - 1) <= jump)  # NaN and inf stay in: Python decides them
-    for row in cand[keep].itertuples(index=False):
-        if (row.obs_date - row.prev_date).days > JUMP_WINDOW_DAYS:
-            continue
-        change = row.price / row.prev_price - 1
-        if abs(change) > jump:
-            issues.append(Issue("price_jump", WARNING, row.sheet, int(row.row), row.column, {
-                "name": row.commodity, "market": row.market, "new": round(row.price, 2),
-                "old": round(row.prev_price, 2), "prev_date": row.prev_date.isoformat(),
-                "pct": change * 100}))
+    com, mkt, pt, day, price = cols["commodity"], cols["market"], cols["price_type"], cols["obs_date"], cols["price"]
+    file_keys = set(zip(com, mkt, pt, day, strict=True))
+    # (commodity, market, price type, date, source 0 stored / 1 file, position, price)
+    items: list[tuple] = []
+    for pos, r in enumerate(_as_tuples(recent)):
+        if (r[0], r[1], r[2], r[3]) not in file_keys:
+            items.append((r[0], r[1], r[2], r[3], 0, pos, r[4]))
+    for i in range(len(com)):
+        items.append((com[i], mkt[i], pt[i], day[i], 1, i, price[i]))
+    items.sort(key=lambda t: t[:6])  # = a stable sort on (key, date, source)
+    prev = None
+    for it in items:
+        if prev is not None and it[4] == 1 and prev[:3] == it[:3]:
+            p_price, p_date = prev[6], prev[3]
+            if (it[3] - p_date).days <= JUMP_WINDOW_DAYS:
+                change = it[6] / p_price - 1
+                if abs(change) > jump:
+                    i = it[5]
+                    issues.append(Issue("price_jump", WARNING, cols["sheet"][i], int(cols["row"][i]),
+                                        cols["column"][i], {
+                                            "name": it[0], "market": it[1], "new": round(it[6], 2),
+                                            "old": round(p_price, 2), "prev_date": p_date.isoformat(),
+                                            "pct": change * 100}))
+        prev = it
     prev_date, markets = reported
     if prev_date is not None:
-        present = set(frame["market"])
+        present = set(mkt)
         for m in markets:
             if m not in present:
                 issues.append(Issue("market_not_reported", WARNING, params={
@@ -425,5 +611,6 @@ def history_checks(frame: pd.DataFrame, recent: pd.DataFrame, reported: tuple[da
     return issues
 
 
-def window(frame: pd.DataFrame) -> tuple[date, date]:
-    return min(frame["obs_date"]) - timedelta(days=JUMP_WINDOW_DAYS), max(frame["obs_date"])
+def window(frame: Any) -> tuple[date, date]:
+    days = _as_columns(frame)["obs_date"]
+    return min(days) - timedelta(days=JUMP_WINDOW_DAYS), max(days)
