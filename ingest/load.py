@@ -243,7 +243,8 @@ def _check(s: Any, sheets: list, ctx: Context, opts: IngestOptions, cfg: Setting
         start, end = window(frame)
         recent = ingest_queries.recent_prices(s, start, end)
         reported: tuple = (None, [])
-        if frame["obs_date"].nunique() == 1:
+        # a file of one market is that market's form: the others file their own
+        if frame["obs_date"].nunique() == 1 and frame["market"].nunique() > 1:
             prev, markets = ingest_queries.markets_reporting_before(s, res.date_min)
             # a correction of a week already loaded is not a missing report
             done = set(ingest_queries.markets_on(s, res.date_min))

@@ -296,20 +296,19 @@ def price_type_of(value: Any) -> str | None:
 class Catalog:
     """Commodity and market names (with aliases) as the store holds them, for lookups.
 
-    Names compare after :func:`pricewatch.catalog.normalise_name` (full-width folded, spaces
-    and bracket styles ignored), so 「猪肉（五花）」 finds 「猪肉(五花)」.
+    Names match through :class:`pricewatch.catalog.NameIndex`: full-width folded, spaces and
+    bracket styles ignored (「猪肉（五花）」 finds 「猪肉(五花)」), and a qualifier with or
+    without its head noun (「猪肉(五花肉)」 and 「五花肉」 find 「猪肉(五花)」).
     """
 
     def __init__(self, commodities: list[tuple[str, str, str]], commodity_aliases: list[tuple[str, str]],
                  markets: list[tuple[str, str]], market_aliases: list[tuple[str, str]]) -> None:
-        from pricewatch.catalog import normalise_name
+        from pricewatch.catalog import NameIndex
 
         self.commodity_info = {n: (unit, cat) for n, cat, unit in commodities}
         self.market_kind = dict(markets)
-        self._com = {normalise_name(n): n for n, _c, _u in commodities}
-        self._com.update({normalise_name(a): n for a, n in commodity_aliases})
-        self._mkt = {normalise_name(n): n for n, _k in markets}
-        self._mkt.update({normalise_name(a): n for a, n in market_aliases})
+        self._com = NameIndex([n for n, _c, _u in commodities], commodity_aliases)
+        self._mkt = NameIndex([n for n, _k in markets], market_aliases)
 
     @classmethod
     def from_session(cls, s: Any) -> Catalog:
@@ -325,14 +324,10 @@ class Catalog:
                    list(zip(mali["alias"], mali["market"], strict=True)))
 
     def commodity(self, name: str) -> str | None:
-        from pricewatch.catalog import normalise_name
-
-        return self._com.get(normalise_name(name))
+        return self._com.match(name)
 
     def market(self, name: str) -> str | None:
-        from pricewatch.catalog import normalise_name
-
-        return self._mkt.get(normalise_name(name))
+        return self._mkt.match(name)
 
     def suggest_commodity(self, name: str) -> list[str]:
         from pricewatch.catalog import suggest

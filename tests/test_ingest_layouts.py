@@ -262,7 +262,11 @@ def test_hidden_and_non_price_sheets_are_skipped(store, tmp_path):
     wb.save(p)
     res = run(store, p)
     assert res.status == "loaded", res.errors
-    assert "sheet_skipped" in codes(res, "warning")
+    assert "sheet_skipped" not in codes(res, "warning")  # text alone: a cover page, quietly skipped
+    p = write_xlsx(tmp_path / "y.xlsx", {"说明": [["合计", 12, 30]], "价格": long_rows(大米__城关农贸市场=6.2)})
+    res = run(store, p)
+    assert res.status == "loaded", res.errors
+    assert "sheet_skipped" in codes(res, "warning")  # numbers that are no table: said so
 
 
 @pytest.mark.parametrize(("text", "year", "expected"), [

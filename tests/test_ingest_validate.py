@@ -134,9 +134,13 @@ def test_currency_warning(store, tmp_path):
 
 
 def test_jump_and_market_not_reported_against_previous_week(store, tmp_path):
-    week1 = [H, ["2024-04-29", "城关农贸市场", "大米", "元/公斤", 6.0], ["2024-04-29", "惠民超市", "大米", "元/公斤", 6.5]]
+    week1 = [H, ["2024-04-29", "城关农贸市场", "大米", "元/公斤", 6.0], ["2024-04-29", "惠民超市", "大米", "元/公斤", 6.5],
+             ["2024-04-29", "城南农贸市场", "大米", "元/公斤", 6.1]]
     assert run(store, write_xlsx(tmp_path / "1.xlsx", {"s": week1})).status == "loaded"
-    week2 = [H, ["2024-05-06", "城关农贸市场", "大米", "元/公斤", 9.5]]
+    one_market = [H, ["2024-05-06", "城南农贸市场", "大米", "元/公斤", 6.1]]
+    res = run(store, write_xlsx(tmp_path / "0.xlsx", {"s": one_market}), dry_run=True)
+    assert not by_code(res, "market_not_reported")  # one market's own form: the others file theirs
+    week2 = [H, ["2024-05-06", "城关农贸市场", "大米", "元/公斤", 9.5], ["2024-05-06", "城南农贸市场", "大米", "元/公斤", 6.1]]
     res = run(store, write_xlsx(tmp_path / "2.xlsx", {"s": week2}))
     assert res.status == "loaded"
     jump = by_code(res, "price_jump")[0]

@@ -106,9 +106,18 @@ def extract(sheets: list[tuple[str, list[list[Any]]]], ctx: Context) -> list[She
         if res is None:
             res = SheetResult(name, None, issues=[Issue("no_layout", ERROR, name)])
         results.append(res)
-    # a sheet that is not a price table (a cover page, notes) beside sheets that are is skipped
+    # a sheet that is not a price table (a cover page, notes) beside sheets that are is
+    # skipped: with a warning when it holds numbers (prices could be hiding there), quietly
+    # when it holds text alone (a list of names for drop-downs, a cover page)
     if any(r.records for r in results):
+        numbers = {name: _has_numbers(rows) for name, rows in sheets}
         for r in results:
             if r.layout is None:
-                r.issues = [Issue("sheet_skipped", WARNING, r.sheet)]
+                r.issues = [Issue("sheet_skipped", WARNING, r.sheet)] if numbers.get(r.sheet) else []
     return results
+
+
+def _has_numbers(rows: list[list[Any]]) -> bool:
+    from ..normalise import parse_number
+
+    return any(parse_number(c)[0] is not None for r in rows for c in r if c not in (None, ""))

@@ -19,7 +19,8 @@ def read_excel(path: Path) -> list[tuple[str, list[list[Any]]]]:
         out = []
         for meta in wb.sheets_metadata:
             # hidden sheets hold drop-down lists and lookups, not prices; chart sheets no cells
-            if "Visible" not in str(meta.visible) or "WorkSheet" not in str(meta.typ):
+            # (the enum's text is "SheetVisibleEnum.Hidden": compare its member name)
+            if str(meta.visible).rsplit(".", 1)[-1] != "Visible" or str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
             name = meta.name
             sheet = wb.get_sheet_by_name(name)
