@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from pricewatch.config import Settings, load_settings
-from pricewatch.errors import PricewatchError
+from pricewatch.errors import PricewatchError, PublishFailed
 from pricewatch.store import Store, ingest_queries, writes
 
 from . import guard, worker
@@ -188,6 +188,8 @@ def _ingest_file(store: Store, path: str | Path, options: IngestOptions | None) 
                 layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
     except _Abort as a:
         return _finish_rejected(res, a.issues, opts)
+    except PublishFailed:
+        raise  # committed: the file is in the store, only its publication is late
     except PricewatchError as e:
         return _reject(res, [*res.warnings, Issue("load_failed", ERROR, params={"detail": str(e)})])
     res.status = lr.status

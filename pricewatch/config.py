@@ -38,6 +38,7 @@ class Settings:
     parser_memory_mb: int = 2048
     public_base_url: str = "http://localhost:8501"
     interpretations_dir: Path = PROJECT_ROOT / "interpretations"
+    #: generated briefings; unless configured, ``archive/`` beside the database file
     archive_dir: Path = PROJECT_ROOT / "data" / "archive"
     sensitive_terms: tuple[str, ...] = DEFAULT_SENSITIVE_TERMS
     #: weekly deadlines: weekday (1 = Monday) and HH:MM
@@ -99,7 +100,8 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     else:
         db_path = DEFAULT_DB
 
-    kwargs: dict[str, Any] = {"db_path": db_path}
+    # the briefing archive belongs to its database: beside it, wherever --db points
+    kwargs: dict[str, Any] = {"db_path": db_path, "archive_dir": db_path.parent / "archive"}
     if "name" in bureau:
         kwargs["bureau_name"] = str(bureau["name"])
     if "county" in bureau:

@@ -36,6 +36,23 @@ class StoreBusy(StoreError):
     """Another process held the database for longer than we were willing to wait."""
 
 
+class StoreFull(StoreError):
+    """The disk cannot hold what a write needs: refused before anything changed."""
+
+
+class StoreUnavailable(StoreError):
+    """No readable copy of the data right now (the message is fit for the public)."""
+
+
+class PublishFailed(StoreError):
+    """A write was committed, but its public snapshot could not be made (yet)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"已写入，但公开数据未更新：{reason}，请联系管理员",
+                         "数据已保存；下一次读写时会自动补发，管理员也可运行 python -m pricewatch doctor")
+        self.reason = reason
+
+
 class NotFound(PricewatchError):
     """A named thing (user, upload, note, commodity) does not exist."""
 

@@ -90,3 +90,21 @@ def test_cli_json_and_out(store, tmp_path):
     assert main(["export", "--db", str(store.path), "--format", "xlsx", "--commodity", "鸡蛋",
                  "--out", str(tmp_path / "x.xlsx")]) == 0
     assert [c.value for c in load_workbook(tmp_path / "x.xlsx")["价格数据"]["C"]] == ["commodity", "鸡蛋"]
+
+
+def test_cli_exports_released_data_unless_a_staff_user_asks(store, tmp_path, capsys):
+    from pricewatch import accounts
+    from pricewatch.cli import main
+
+    _load(store)
+    accounts.add_user(store, "zhang", "editor", "a-long-password-1")
+    out = tmp_path / "x.json"
+    assert main(["export", "--db", str(store.path), "--format", "json", "--out", str(out)]) == 0
+    assert {r["released"] for r in json.loads(out.read_bytes())} == {True}  # no flag: public
+    assert main(["export", "--db", str(store.path), "--format", "json", "--out", str(out),
+                 "--as", "zhang"]) == 0
+    assert len(json.loads(out.read_bytes())) == 4
+    out.unlink()
+    assert main(["export", "--db", str(store.path), "--format", "json", "--out", str(out),
+                 "--as", "nobody"]) == 1
+    assert not out.exists() and "不存在" in capsys.readouterr().err

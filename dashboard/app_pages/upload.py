@@ -10,6 +10,7 @@ from dashboard.i18n import lang, tr
 from dashboard.state import get_store, require_user, settings
 from ingest import IngestOptions, upload
 from ingest.template import build_template
+from pricewatch.errors import PricewatchError
 from pricewatch.store import queries
 
 ss = st.session_state
@@ -93,7 +94,11 @@ if f is not None:
                              key="upload_ack")
     if st.button(tr("确认导入(待发布)", "Load (pending release)"), type="primary", key="upload_go",
                  disabled=not ticked):
-        done = upload.confirm(store, f.name, data, opts, confirmed)
+        try:
+            done = upload.confirm(store, f.name, data, opts, confirmed)
+        except PricewatchError as e:  # refused before writing (disk full), or written but not yet public
+            st.error(str(e))
+            st.stop()
         if done.status == "rejected":
             st.error(tr("导入失败: ", "Load failed: ") + "; ".join(i.message(lang()) for i in done.errors))
         else:

@@ -1,5 +1,9 @@
-"""``export [--public] [--from D] [--to D] [--commodity NAME]... [--market NAME]...
---format csv|xlsx|json [--out FILE]``: the canonical observations, one row each."""
+"""``export [--as USER | --public] [--from D] [--to D] [--commodity NAME]... [--market NAME]...
+--format csv|xlsx|json [--out FILE]``: the canonical observations, one row each.
+
+Released data only (what the public sees) unless ``--as`` names a staff user: the staff
+view (pending uploads too) is for someone the accounts know and allow to see it. ``--public``
+forces the public view, whoever runs it."""
 
 from __future__ import annotations
 
@@ -8,13 +12,16 @@ import sys
 from pathlib import Path
 
 from .. import export
+from ..accounts import require, resolve_actor
 from . import _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="导出价格数据(csv/xlsx/json)")
     _common.add_db(p)
-    p.add_argument("--public", action="store_true", help="只导出已发布数据(公众所见)")
+    p.add_argument("--public", action="store_true", help="只导出已发布数据（默认即如此）")
+    p.add_argument("--as", dest="actor", metavar="USER",
+                   help="以工作人员身份导出全部数据（含待发布），需要有查看内部数据权限的账号")
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="起始日期")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="结束日期")
     p.add_argument("--commodity", action="append", default=[], metavar="NAME", help="商品(可重复)")
@@ -25,12 +32,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    store = _common.store(args)
+    public = True
+    if args.actor and not args.public:
+        require(resolve_actor(store, args.actor), "view_staff")
+        public = False
     q = export.ExportQuery(
-        public=args.public,
+        public=public,
         start=_common.parse_date(args.start) if args.start else None,
         end=_common.parse_date(args.end) if args.end else None,
         commodities=tuple(args.commodity), markets=tuple(args.market))
-    data = export.export(_common.store(args), q, args.format)
+    data = export.export(store, q, args.format)
     if args.out:
         Path(args.out).write_bytes(data)
         print(f"已导出到 {args.out}", file=sys.stderr)

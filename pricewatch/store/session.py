@@ -7,6 +7,7 @@ whose methods bind parameters (never str.format) and turn DuckDB errors into
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ import duckdb
 import pandas as pd
 
 from ..errors import StoreError
+
+log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any] | None
 
@@ -33,17 +36,25 @@ class Session:
         """This write only appends bookkeeping (audit, login state): page caches stay valid."""
         self.data_changed = False
 
+    def _failed(self, e: duckdb.Error, sql: str) -> StoreError:
+        """The error to raise for a failed statement. A reader's may reach the public, so it
+        says no more than "数据暂时无法读取"; DuckDB's own words (paths included) go to the log."""
+        if not self.writable:
+            log.error("query failed on a snapshot: %s; sql: %.200s", e, sql)
+            return StoreError("数据暂时无法读取", "请稍后再试")
+        return StoreError(f"数据库操作失败：{e}", "这是程序错误或数据库损坏；请把这段信息发给管理员")
+
     def execute(self, sql: str, params: Params = None) -> None:
         try:
             self._con.execute(sql, params)
         except duckdb.Error as e:
-            raise StoreError(f"数据库操作失败: {e}", "这是程序错误或数据库损坏; 请把这段信息发给管理员") from e
+            raise self._failed(e, sql) from e
 
     def all(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         try:
             return self._con.execute(sql, params).fetchall()
         except duckdb.Error as e:
-            raise StoreError(f"数据库查询失败: {e}", "请把这段信息发给管理员") from e
+            raise self._failed(e, sql) from e
 
     def one(self, sql: str, params: Params = None) -> tuple[Any, ...] | None:
         rows = self.all(sql, params)
@@ -57,7 +68,7 @@ class Session:
         try:
             return self._con.execute(sql, params).df()
         except duckdb.Error as e:
-            raise StoreError(f"数据库查询失败: {e}", "请把这段信息发给管理员") from e
+            raise self._failed(e, sql) from e
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Expose a DataFrame to SQL as ``name`` for the life of this session."""
