@@ -15,6 +15,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from pricewatch import textfmt
+
 UP = "#c62828"  # prices up: red, as Chinese price bulletins colour a rise
 DOWN = "#2e7d32"
 FLAT = "#616161"
@@ -159,13 +161,8 @@ def lines(df: pd.DataFrame, *, x: str, y: str, group: str, title: str, y_title: 
     return _layout(fig, height=400)
 
 
-def fmt_pct(v: float | None, flat: str = "持平") -> str:
-    """An already-rounded percentage as a bulletin shows it: ▲ 1.2% / ▼ 0.4% / 持平 / —."""
-    if v is None or pd.isna(v):
-        return "—"
-    if v == 0:
-        return flat
-    return f"{'▲' if v > 0 else '▼'} {abs(v):.1f}%"
+#: a percentage as a board shows it: ▲ 1.2% / ▼ 0.4% / 持平 / — (pricewatch.textfmt)
+fmt_pct = textfmt.arrow_pct
 
 
 def pct_colour(text: str) -> str:

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 
 class PricewatchError(Exception):
-    """Base class: ``message`` says what is wrong, ``hint`` how to fix it."""
+    """Base class: ``message`` says what is wrong, ``hint`` how to fix it, ``details`` (one
+    line each) what exactly was found, where a refusal has several findings to name."""
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details: list[str] = list(details or [])
 
     def __str__(self) -> str:
-        return f"{self.message}。{self.hint}" if self.hint else self.message
+        head = f"{self.message}。{self.hint}" if self.hint else self.message
+        return "\n".join([head, *(f"  · {d}" for d in self.details)])
 
 
 class ConfigError(PricewatchError):

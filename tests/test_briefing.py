@@ -22,9 +22,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from pricewatch import briefing, demo, indicators, publish
+from pricewatch import briefing, demo, indicators, publish, textfmt
 from pricewatch.accounts import User
-from pricewatch.briefing import fmt, notes, svg
+from pricewatch.briefing import notes, svg
+from pricewatch.briefing.model import SECRET_MARK, UNRELEASED
 from pricewatch.briefing.word import spark_text
 from pricewatch.catalog import convert, normalise_name
 from pricewatch.cli import main
@@ -201,11 +202,11 @@ def test_mixed_week_marks_each_unreleased_figure(public):
     mixed = replace(public, public=False, items=items, unreleased_commodities={"大米"})
     assert mixed.has_unreleased
     html = render_html.render(mixed)
-    tag = f'<span class="tag">{fmt.UNRELEASED}</span>'
+    tag = f'<span class="tag">{UNRELEASED}</span>'
     assert f"大米{tag}" in html and f"面粉{tag}" not in html
-    assert fmt.SECRET_MARK in html
+    assert SECRET_MARK in html
     docx_text = _docx_text(briefing.render(mixed, "docx"))
-    assert f"大米 [{fmt.UNRELEASED}]" in docx_text and f"面粉 [{fmt.UNRELEASED}]" not in docx_text
+    assert f"大米 [{UNRELEASED}]" in docx_text and f"面粉 [{UNRELEASED}]" not in docx_text
 
 
 def test_missing_markets(staff, public):
@@ -301,36 +302,36 @@ def test_pdf_figures_equal_the_report(staff, staff_pdf):
         m = re.search(re.escape(d["commodity"]) + r"(?:\s*未公开)?\s+" + re.escape(d["unit"])
                       + r"\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", text)
         assert m, d["commodity"]
-        want = [fmt.price(d["price"]), fmt.price(d["prev_price"]), fmt.pct(d["wow_pct"]),
-                fmt.price(d["yoy_price"]), fmt.pct(d["yoy_pct"])]
+        want = [textfmt.price(d["price"]), textfmt.price(d["prev_price"]), textfmt.pct(d["wow_pct"]),
+                textfmt.price(d["yoy_price"]), textfmt.pct(d["yoy_pct"])]
         assert list(m.groups()) == want, (m.group(0), want)
     for m in staff.movers_up + staff.movers_down:
         assert re.search(re.escape(m.item.commodity) + r"(?:\s*未公开)?\s+"
-                         + re.escape(fmt.price(m.item.price)) + r"\s*" + re.escape(m.item.unit)
-                         + r"\s+" + re.escape(fmt.pct(m.item.wow_pct)), text), m.item.commodity
+                         + re.escape(textfmt.price(m.item.price)) + r"\s*" + re.escape(m.item.unit)
+                         + r"\s+" + re.escape(textfmt.pct(m.item.wow_pct)), text), m.item.commodity
     assert f"上涨 {s['up']} 种" in text and f"下降 {s['down']} 种" in text
     flat = text.replace("\n", "")
     for c in staff.report_json["categories"]:
-        assert re.search(re.escape(c["category"]) + r"(?:\s*未公开)?\s+" + re.escape(fmt.index(c["index"]))
-                         + r"\s+" + re.escape(fmt.pct(c["wow_pct"])), text), c
+        assert re.search(re.escape(c["category"]) + r"(?:\s*未公开)?\s+" + re.escape(textfmt.index(c["index"]))
+                         + r"\s+" + re.escape(textfmt.pct(c["wow_pct"])), text), c
     for a in staff.report_json["alerts"]:
         assert a["message"] in flat
 
 
 def test_internal_mark_only_with_unreleased_data(staff_pdf, public_pdf, env):
     staff_text = _text(staff_pdf)
-    assert fmt.SECRET_MARK in staff_text
-    assert fmt.UNRELEASED in staff_text
+    assert SECRET_MARK in staff_text
+    assert UNRELEASED in staff_text
     pub_text = _text(public_pdf)
-    assert fmt.SECRET_MARK not in pub_text and fmt.UNRELEASED not in pub_text
+    assert SECRET_MARK not in pub_text and UNRELEASED not in pub_text
     # on every page of the internal document, not only the first
     reader = PdfReader(io.BytesIO(staff_pdf))
-    assert all(fmt.SECRET_MARK in p.extract_text() for p in reader.pages)
+    assert all(SECRET_MARK in p.extract_text() for p in reader.pages)
     store, settings, _ = env
     from pricewatch.briefing import render_html
 
     released = render_html.render(briefing.build(store, settings, "2026-W46", public=False))
-    assert fmt.SECRET_MARK not in released and fmt.UNRELEASED not in released
+    assert SECRET_MARK not in released and UNRELEASED not in released
 
 
 def test_pdf_has_page_numbers_title_and_notes(staff_pdf):
@@ -382,11 +383,11 @@ def test_css_strings_cannot_break_out():
 
 
 def test_formats():
-    assert fmt.price(3.5) == "3.50" and fmt.price(None) == "—"
-    assert fmt.pct(3.0) == "+3.0%" and fmt.pct(-1.25) == "-1.2%" or fmt.pct(-1.25) == "-1.3%"
-    assert fmt.pct(0.0) == "0.0%" and fmt.pct(None) == "—"
-    assert fmt.index(100.0) == "100.0" and fmt.index(103.25) == "103.25"
-    assert fmt.change_words(-2.0) == "下降2.0%" and fmt.change_words(0.0) == "持平"
+    assert textfmt.price(3.5) == "3.50" and textfmt.price(None) == "—"
+    assert textfmt.pct(3.0) == "+3.0%" and textfmt.pct(-1.25) == "-1.3%"
+    assert textfmt.pct(0.0) == "0.0%" and textfmt.pct(None) == "—"
+    assert textfmt.index(100.0) == "100.0" and textfmt.index(103.25) == "103.25"
+    assert textfmt.change(-2.0) == "下降2.0%" and textfmt.change(0.0) == "持平"
     assert spark_text([1, 2, 3]) == "▁▄▇" and spark_text([2, 2]) == "▄▄" and spark_text([]) == ""
 
 
@@ -400,12 +401,12 @@ def test_docx_same_content_and_east_asian_fonts(staff):
         footer = "".join(z.read(n).decode("utf-8") for n in z.namelist() if "footer" in n)
     assert 'w:eastAsia="宋体"' in styles  # the Normal style
     assert 'w:eastAsia="黑体"' in doc  # headings
-    assert fmt.SECRET_MARK in header
+    assert SECRET_MARK in header
     text = _docx_text(content)
     assert staff.headline in text
     for d in staff.report_json["items"]:
         assert d["commodity"] in text
-        assert fmt.price(d["price"]) in text and fmt.pct(d["wow_pct"]) in text
+        assert textfmt.price(d["price"]) in text and textfmt.pct(d["wow_pct"]) in text
     assert "第48周价格监测分析" in text and "草稿不应出现" not in text
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
 
@@ -415,7 +416,7 @@ def test_public_docx_has_no_mark(public):
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         everything = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
                              if n.endswith(".xml"))
-    assert fmt.SECRET_MARK not in everything and fmt.UNRELEASED not in everything
+    assert SECRET_MARK not in everything and UNRELEASED not in everything
 
 
 def test_unknown_format_is_refused(staff):
@@ -544,10 +545,10 @@ def test_page_shows_the_staff_briefing_with_its_marks(page_env, staff):
     text = _page_text(at)
     assert at.title[0].value == "领导简报"
     assert at.selectbox(key="period").value == "2026-W48"
-    assert fmt.SECRET_MARK in text and staff.headline in text
+    assert SECRET_MARK in text and staff.headline in text
     assert "城南农贸市场" in text and "第48周价格监测分析" in text and "草稿不应出现" not in text
     table = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
-    assert fmt.UNRELEASED in table.to_string()
+    assert UNRELEASED in table.to_string()
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_pdf", "dl_docx"} <= keys
 
@@ -560,7 +561,7 @@ def test_page_public_variant_has_no_mark(page_env, public):
     assert not at.exception
     text = _page_text(at)
     assert public.headline in text
-    assert fmt.SECRET_MARK not in text and fmt.UNRELEASED not in text
+    assert SECRET_MARK not in text and UNRELEASED not in text
 
 
 def test_page_monthly_briefing(page_env):
@@ -589,4 +590,4 @@ def test_no_public_page_offers_the_briefing():
     assert all(p.file != "briefing.py" for p in PUBLIC_PAGES)
     for p in PUBLIC_PAGES:
         src = (ROOT / "dashboard" / "app_pages" / p.file).read_text(encoding="utf-8")
-        assert "briefing" not in src and fmt.SECRET_MARK not in src, p.file
+        assert "briefing" not in src and SECRET_MARK not in src, p.file

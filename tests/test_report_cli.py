@@ -77,7 +77,7 @@ def test_text_table(db, capsys):
     code, out, _ = run(capsys, "--db", db, "--period", "2024-W11")
     assert code == 0
     lines = out.splitlines()
-    assert lines[1] == "本期监测7种商品,3种上涨、1种下降、1种持平"
+    assert lines[1] == "本期监测7种商品，3种上涨、1种下降、1种持平"
     assert "2024年第11周" in lines[0] and "内部口径" in lines[0]
     jia = next(line for line in lines if "甲菜" in line and "元/公斤" in line)
     assert "14.33" in jia and "+4.5%" in jia and "+4.8%" in jia
@@ -87,7 +87,7 @@ def test_text_table(db, capsys):
     ding = next(line for line in lines if line.split()[1:2] == ["丁菜"])
     assert "—(本期与上期没有共同报价的市场)" in ding
     assert "持平" in next(line for line in lines if line.split()[1:2] == ["庚菜"])
-    assert "  · 乙菜环比上涨5.0%,达到5%预警线" in lines
+    assert "  · 乙菜环比上涨5.0%，达到5%预警线" in lines
     assert "  · 丁市场本期未报送价格(上期有报价)" in lines
 
 

@@ -11,7 +11,8 @@ import streamlit as st
 from dashboard.i18n import tr
 from dashboard.state import get_store, require_user, settings
 from pricewatch import briefing, indicators
-from pricewatch.briefing import fmt
+from pricewatch import textfmt as tf
+from pricewatch.briefing.model import SECRET_MARK, UNRELEASED
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import shift
 
@@ -40,8 +41,8 @@ options = [shift(latest, -k).label for k in range(N_PERIODS)]
 labels = {shift(latest, -k).label: shift(latest, -k).label_zh for k in range(N_PERIODS)}
 c1, c2 = st.columns([2, 1])
 period = c1.selectbox(tr("期间", "Period"), options, format_func=labels.get, key="period")
-public = c2.toggle(tr("公开版(仅已发布数据)", "Public variant (released data only)"),
-                   key="public", help=tr("公开版可作为已发布解读的附件;内部版可含未发布数据。",
+public = c2.toggle(tr("公开版（仅已发布数据）", "Public variant (released data only)"),
+                   key="public", help=tr("公开版可作为已发布解读的附件；内部版可含未发布数据。",
                                          "The public variant can be attached to a published note."))
 
 try:
@@ -51,15 +52,18 @@ except PricewatchError as e:
     st.stop()
 
 if b.has_unreleased:
-    st.error(f"**{fmt.SECRET_MARK}** — " + tr(
-        f"本简报含尚未发布的数据(标“{fmt.UNRELEASED}”),仅供内部参考,不得对外引用。",
+    st.error(f"**{SECRET_MARK}** — " + tr(
+        f"本简报含尚未发布的数据（标“{UNRELEASED}”），仅供内部参考，不得对外引用。",
         "This briefing includes unreleased data (marked 未公开); internal use only."))
-st.caption(f"{b.bureau_name} · {b.period_text} · {b.variant_text} · "
-           + tr(f"数据版本 {b.data_version}", f"data version {b.data_version}"))
+issue = b.issue.text + ("" if b.issue.assigned else tr("（生成文件时编号）", " (numbered when a file is made)"))
+st.caption(f"{b.title}　{issue}　" + tr(
+    f"监测单位：{b.bureau_name}　监测日期：{b.monitoring_dates}　{b.variant_text}",
+    f"{b.bureau_name} · {b.monitoring_dates} · {b.variant_text}"))
 
 
-def _mark(on: bool) -> str:
-    return fmt.UNRELEASED if on else ""
+def _named(name: str, unreleased: bool) -> str:
+    """A name with its 〔未公开〕 mark (no column of its own: it would be empty for most rows)."""
+    return f"{name}〔{UNRELEASED}〕" if unreleased else name
 
 
 # -- downloads: generated and archived on the click ---------------------------------------
@@ -72,7 +76,7 @@ def _make(kind: str):
 
 stem = f"{conf.bureau_name}价格监测简报_{period}_{'公开版' if public else '内部版'}"
 d1, d2, _ = st.columns([1, 1, 2])
-d1.download_button(tr("下载 PDF(A4)", "Download PDF (A4)"), data=_make("pdf"),
+d1.download_button(tr("下载 PDF（A4）", "Download PDF (A4)"), data=_make("pdf"),
                    file_name=f"{stem}.pdf", mime=briefing.archive.MIME["pdf"], type="primary",
                    icon=":material/picture_as_pdf:", on_click="ignore", key="dl_pdf")
 d2.download_button(tr("下载 Word", "Download Word"), data=_make("docx"),
@@ -81,7 +85,7 @@ d2.download_button(tr("下载 Word", "Download Word"), data=_make("docx"),
 
 # -- the screen ---------------------------------------------------------------------------
 s = b.summary
-st.subheader(b.headline + (f"  〔{fmt.UNRELEASED}〕" if b.has_unreleased else ""))
+st.subheader(b.headline + (f"  〔{UNRELEASED}〕" if b.has_unreleased else ""))
 m = st.columns(4)
 m[0].metric(tr("上涨", "Up"), s["up"])
 m[1].metric(tr("下降", "Down"), s["down"])
@@ -95,10 +99,9 @@ elif not b.categories:
     st.caption(tr("本期没有可计算的分类指数。", "No category index for this period."))
 else:
     st.dataframe(pd.DataFrame({
-        tr("类别", "Category"): [c.category for c in b.categories],
-        tr("指数", "Index"): [fmt.index(c.index) for c in b.categories],
-        tr("环比", "WoW"): [fmt.pct(c.wow_pct) for c in b.categories],
-        "": [_mark(c.unreleased) for c in b.categories],
+        tr("类别", "Category"): [_named(c.category, c.unreleased) for c in b.categories],
+        tr("指数", "Index"): [tf.index(c.index) for c in b.categories],
+        tr("环比", "WoW"): [tf.pct(c.wow_pct) for c in b.categories],
     }), hide_index=True, width="stretch")
 
 st.markdown("#### " + tr("涨跌幅居前的商品", "Largest movers"))
@@ -111,11 +114,10 @@ for col, movers, title in ((col_up, b.movers_up, tr("涨幅居前", "Largest ris
             st.caption(tr("无", "None"))
             continue
         st.dataframe(pd.DataFrame({
-            tr("商品", "Item"): [x.item.commodity for x in movers],
-            tr("均价", "Price"): [f"{fmt.price(x.item.price)} {x.item.unit}" for x in movers],
-            tr("环比", "WoW"): [fmt.pct(x.item.wow_pct) for x in movers],
+            tr("商品", "Item"): [_named(x.item.commodity, x.item.unreleased) for x in movers],
+            tr("均价", "Price"): [f"{tf.price(x.item.price)} {x.item.unit}" for x in movers],
+            tr("环比", "WoW"): [tf.pct(x.item.wow_pct) for x in movers],
             tr("走势", "Trend"): [[v for _, v in x.spark] for x in movers],
-            "": [_mark(x.item.unreleased) for x in movers],
         }), hide_index=True, width="stretch",
             column_config={tr("走势", "Trend"): st.column_config.LineChartColumn(width="small")})
 
@@ -127,7 +129,7 @@ elif not b.alerts:
 else:
     for a in b.alerts:
         # st.text: an alert message is shown as text, never as markdown or HTML
-        st.text(f"• {a.message}" + (f"  〔{fmt.UNRELEASED}〕" if a.unreleased else ""))
+        st.text(f"• {a.message}" + (f"  〔{UNRELEASED}〕" if a.unreleased else ""))
 
 st.markdown("#### " + tr("未报送市场", "Markets that did not report"))
 st.text("、".join(b.missing_markets) if b.missing_markets
@@ -136,16 +138,15 @@ st.text("、".join(b.missing_markets) if b.missing_markets
 st.markdown("#### " + tr("与上期、去年同期比较", "Against last period and last year"))
 st.dataframe(pd.DataFrame({
     tr("类别", "Category"): [i.category for i in b.items],
-    tr("商品", "Item"): [i.commodity for i in b.items],
+    tr("商品", "Item"): [_named(i.commodity, i.unreleased) for i in b.items],
     tr("单位", "Unit"): [i.unit for i in b.items],
-    tr("本期", "Price"): [fmt.price(i.price) for i in b.items],
-    tr("上期", "Previous"): [fmt.price(i.prev_price) for i in b.items],
-    tr("环比", "WoW"): [fmt.pct(i.wow_pct) for i in b.items],
-    tr("去年同期", "Last year"): [fmt.price(i.yoy_price) for i in b.items],
-    tr("同比", "YoY"): [fmt.pct(i.yoy_pct) for i in b.items],
-    "": [_mark(i.unreleased) for i in b.items],
+    tr("本期", "Price"): [tf.price(i.price) for i in b.items],
+    tr("上期", "Previous"): [tf.price(i.prev_price) for i in b.items],
+    tr("环比", "WoW"): [tf.pct(i.wow_pct) for i in b.items],
+    tr("去年同期", "Last year"): [tf.price(i.yoy_price) for i in b.items],
+    tr("同比", "YoY"): [tf.pct(i.yoy_pct) for i in b.items],
 }), hide_index=True, width="stretch", height=420)
-st.caption(tr("环比、同比按两期都有报价的市场计算;价格为各市场均价。",
+st.caption(tr("环比、同比按两期都有报价的市场计算；价格为各市场均价。",
               "Changes use markets that reported in both periods; prices are market averages."))
 
 st.markdown("#### " + tr("本期价格解读", "Notes of the period"))
@@ -167,7 +168,6 @@ else:
         tr("编号", "ID"): arch["id"],
         tr("版本", "Variant"): arch["public"].map(lambda p: tr("公开版", "public") if p else tr("内部版", "internal")),
         tr("格式", "Format"): arch["format"],
-        tr("数据版本", "Data version"): arch["data_version"],
         tr("生成时间", "Made"): arch["created_at"],
         tr("生成人", "By"): arch["created_by"],
     }), hide_index=True, width="stretch")

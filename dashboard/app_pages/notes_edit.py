@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import tr
+from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.indicators import report, resolve_period
@@ -26,10 +27,6 @@ user = require_user("write_note", "只有编辑可以撰写解读。", "Only edi
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)
-
-
-def _show_error(e: PricewatchError) -> None:
-    st.error(e.message + (f" — {e.hint}" if e.hint else ""))
 
 
 def _draft_for(period: str) -> tuple[str, str]:
@@ -85,7 +82,7 @@ if pick == NEW:
             n = book.create(user, title=title.strip(), kind=kind, period=period.strip() or None,
                             body=body, corrects=corrects)
         except PricewatchError as e:
-            _show_error(e)
+            show_error(e)
         else:
             ss["_edit_next"] = n.id
             ss["_flash"] = tr(f"已新建 {n.id}", f"Created {n.id}")
@@ -95,7 +92,7 @@ if pick == NEW:
 try:
     note = book.repo.get(pick)
 except PricewatchError as e:
-    _show_error(e)
+    show_error(e)
     st.stop()
 
 st.caption(f"{note.kind} · {note.period or '—'} · {tr('状态', 'Status')}: {note.status_name} · "
@@ -136,7 +133,7 @@ with right:
     try:
         st.html(markdown_to_html(render_body(store, preview, public=False)))
     except PricewatchError as e:
-        _show_error(e)
+        show_error(e)
 
 changes = {"title": title.strip(), "body": body, "period": period.strip() or None,
            "commodities": commodities, "categories": categories}
@@ -145,7 +142,7 @@ if b1.button(tr("保存", "Save"), key="edit_save", type="primary"):
     try:
         book.edit(user, note.id, expected_version=note.version, **changes)
     except PricewatchError as e:
-        _show_error(e)
+        show_error(e)
     else:
         ss["_flash"] = tr("已保存", "Saved")
         st.rerun()
@@ -153,7 +150,7 @@ if b2.button(tr("生成本期分析初稿", "Generate first draft"), key="edit_g
     try:
         _, text = _draft_for(period.strip())
     except PricewatchError as e:
-        _show_error(e)
+        show_error(e)
     else:
         ss[f"_body_next_{key}"] = text
         st.rerun()
@@ -162,7 +159,7 @@ if b3.button(tr("提交审核", "Submit for review"), key="edit_submit"):
         book.edit(user, note.id, expected_version=note.version, **changes)
         book.submit(user, note.id)
     except PricewatchError as e:
-        _show_error(e)
+        show_error(e)
     else:
         ss["_flash"] = tr("已提交审核", "Submitted for review")
         st.rerun()
@@ -171,7 +168,7 @@ with st.expander(tr("检查(数据核对、保密审查、数据发布)", "Check
     try:
         results = book.checks(preview)
     except PricewatchError as e:
-        _show_error(e)
+        show_error(e)
         results = []
     for r in results:
         icon = ":green[✔]" if r.ok else ":red[✘]"
@@ -188,7 +185,7 @@ for a in note.attachments:
         try:
             book.remove_attachment(user, note.id, a["name"])
         except PricewatchError as e:
-            _show_error(e)
+            show_error(e)
         else:
             st.rerun()
 up = st.file_uploader(tr("添加附件(PDF、DOCX、PNG、JPEG)", "Add attachment (PDF, DOCX, PNG, JPEG)"),
@@ -197,7 +194,7 @@ if up is not None and st.button(tr("上传附件", "Upload"), key="attach"):
     try:
         book.add_attachment(user, note.id, up.name, up.getvalue())
     except PricewatchError as e:
-        _show_error(e)
+        show_error(e)
     else:
         ss["_flash"] = tr(f"已添加附件 {up.name}", f"Attached {up.name}")
         st.rerun()

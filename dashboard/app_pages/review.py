@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from dashboard.i18n import tr
+from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.checks import pending_cited, render_body
@@ -37,7 +38,7 @@ def _act(done: str, action: Callable[..., object], *args: object, **kwargs: obje
     try:
         action(*args, **kwargs)
     except PricewatchError as e:
-        st.error(e.message + (f" — {e.hint}" if e.hint else ""))
+        show_error(e)
     else:
         ss["_flash"] = done
         st.rerun()

@@ -10,7 +10,7 @@ see :mod:`.archive`). No streamlit here: the page and the command both call this
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Settings
 from ..errors import InputError
@@ -50,12 +50,18 @@ class Generated:
 
 def generate(store: Store, settings: Settings, period: str, *, public: bool, fmt: str,
              actor: str) -> Generated:
-    """Build, render and archive one briefing."""
+    """Build, render and archive one briefing; its 期号 is assigned in the archive's write."""
     if fmt not in FORMATS:
         raise InputError(f"不支持的简报格式「{fmt}」", "只能生成 .pdf 或 .docx")
     b = build(store, settings, period, public=public)
-    content = render(b, fmt)
-    rec = archive.archive(store, settings, content, period=b.period.label, public=public,
-                          fmt=fmt, data_version=b.data_version,
-                          has_unreleased=b.has_unreleased, actor=actor)
-    return Generated(b, content, rec, fmt)
+    for _ in range(3):
+        content = render(b, fmt)
+        try:
+            rec = archive.archive(store, settings, content, period=b.period.label, public=public,
+                                  fmt=fmt, data_version=b.data_version,
+                                  has_unreleased=b.has_unreleased, actor=actor, issue=b.issue)
+        except archive.IssueMoved as e:  # another period was numbered first: render again
+            b = replace(b, issue=e.issue)
+            continue
+        return Generated(b, content, rec, fmt)
+    raise archive.IssueMoved(b.issue)

@@ -18,14 +18,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import issues
 from ..config import Settings
 from ..errors import NotFound, PricewatchError
+from ..periods import parse_period
 from ..store import Store, writes
 from ..store import briefing_queries as bq
 
 SUBDIR = "briefings"
 MIME = {"pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+class IssueMoved(PricewatchError):
+    """The 期号 the file was rendered with was taken by another period meanwhile."""
+
+    def __init__(self, issue: issues.Issue) -> None:
+        super().__init__(f"期号已变为{issue.text}", "按新期号重新生成")
+        self.issue = issue
 
 
 @dataclass(frozen=True)
@@ -40,8 +50,14 @@ def _folder(settings: Settings) -> Path:
 
 
 def archive(store: Store, settings: Settings, content: bytes, *, period: str, public: bool,
-            fmt: str, data_version: int, has_unreleased: bool, actor: str) -> Archived:
-    """Record and keep one generated briefing; returns its id and path."""
+            fmt: str, data_version: int, has_unreleased: bool, actor: str,
+            issue: issues.Issue | None = None) -> Archived:
+    """Record and keep one generated briefing; returns its id and path.
+
+    With ``issue`` (the 期号 the file shows) the period's number is assigned in the same
+    transaction; when the period got a different number meanwhile (another period was
+    numbered first), nothing is written and :class:`IssueMoved` says which number to use.
+    """
     folder = _folder(settings)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -53,15 +69,20 @@ def archive(store: Store, settings: Settings, content: bytes, *, period: str, pu
     try:
         with store.write() as s:
             s.keep_data_version()  # archiving changes no figure: page caches stay valid
+            if issue is not None:
+                got = issues.assign(s, parse_period(period), actor)
+                if (got.number, got.total) != (issue.number, issue.total):
+                    raise IssueMoved(got)
             bid = bq.add_briefing(
                 s, period=period, public=public, fmt=fmt, data_version=data_version,
                 has_unreleased=has_unreleased, file_name="", sha256=sha, size_bytes=len(content),
                 created_by=actor)
             name = f"{period}_{'公开版' if public else '内部版'}_v{data_version}_{bid}.{fmt}"
-            s.execute("UPDATE briefings SET file_name = ? WHERE id = ?", [name, bid])
+            bq.set_file_name(s, bid, name)
             writes.audit(s, actor, "briefing.generate", period, {
                 "id": bid, "public": public, "format": fmt, "data_version": data_version,
-                "has_unreleased": has_unreleased, "sha256": sha})
+                "has_unreleased": has_unreleased, "sha256": sha,
+                "issue": issue.text if issue is not None else None})
             tmp = folder / f".tmp-{name}"
             tmp.write_bytes(content)
             final = folder / name

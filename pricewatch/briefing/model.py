@@ -21,18 +21,25 @@ for the last ``spark_periods`` periods up to the briefing's period (the sparklin
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .. import indicators
+from .. import indicators, issues
+from .. import textfmt as tf
 from ..config import Settings
 from ..errors import InputError, NotFound
 from ..periods import Period, parse_period, previous, same_period_last_year
 from ..store import Store
 from ..store import briefing_queries as bq
 from .notes import NoteLine, notes_for_period
+
+#: the mark on every figure that rests on unreleased data, and on the whole document
+UNRELEASED = "未公开"
+SECRET_MARK = "内部资料 注意保密"
+#: under the price table, in every format
+PRICE_NOTE = ("价格为各市场均价；环比、同比按两期都有报价的市场计算，市场数变化时可能与两期均价之比"
+              "略有出入。“—”表示无可比数据。")
 
 N_MOVERS = 5
 SPARK_PERIODS = 12
@@ -86,6 +93,8 @@ class Briefing:
     public: bool
     generated_at: datetime
     data_version: int
+    #: 第X期 / 总第Y期 (assigned when the file is generated; a read shows what it would get)
+    issue: issues.Issue
     summary: dict[str, int]
     headline: str
     items: list[Item]
@@ -119,18 +128,30 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return f"{'价格监测周报' if self.period.freq == 'week' else '价格监测月报'}"
+        return issues.series_name(self.period)
 
     @property
     def period_text(self) -> str:
+        """2026年第48周（11月23日—11月29日）"""
         p = self.period
-        return f"{p.label_zh}({p.start.month}月{p.start.day}日—{p.end.month}月{p.end.day}日)"
+        return f"{p.label_zh}（{p.start.month}月{p.start.day}日—{p.end.month}月{p.end.day}日）"
+
+    @property
+    def monitoring_dates(self) -> str:
+        """监测日期: 2026年11月23日—29日"""
+        return issues.monitoring_dates(self.period)
 
     @property
     def variant_text(self) -> str:
         if self.public:
-            return "公开版(仅含已发布数据和已发布解读)"
-        return "内部版(含未发布数据)" if self.has_unreleased else "内部版"
+            return "公开版（仅含已发布数据和已发布解读）"
+        return "内部版（含未发布数据）" if self.has_unreleased else "内部版"
+
+
+def headline(summary: dict[str, int], prefix: str = "本期") -> str:
+    """本周监测47种商品，上涨34种，占72.3%；持平5种，占10.6%；下降8种，占17.0%."""
+    s = summary
+    return f"{prefix}监测{s['n']}种商品，" + tf.breadth(s["n"], s["up"], s["flat"], s["down"])
 
 
 def _item(d: dict[str, Any], unreleased: set[str]) -> Item:
@@ -173,14 +194,11 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
     """The briefing for ``period`` ("2026-W48" or "2026-11"); NotFound when it has no data."""
     p = period if isinstance(period, Period) else parse_period(period)
     version = store.version()
-    kwargs: dict[str, Any] = {}
-    if "settings" in inspect.signature(indicators.report).parameters:
-        kwargs["settings"] = settings  # the alert thresholds of this configuration
-    rep = indicators.report(store, period=p.label, freq=p.freq, public=public, **kwargs)
+    rep = indicators.report(store, period=p.label, freq=p.freq, public=public, settings=settings)
     if rep is None or rep.items.empty:
         scope = "已发布的" if public else ""
         raise NotFound(f"{p.label_zh}没有{scope}价格数据",
-                       "换一个有数据的期间" + ("; 数据发布后才能生成公开版" if public else ""))
+                       "换一个有数据的期间" + ("；数据发布后才能生成公开版" if public else ""))
     j = rep.to_json()
     prev = previous(p)
     yoy = same_period_last_year(p)
@@ -217,11 +235,12 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
     up = _movers(items, True, n_movers)
     down = _movers(items, False, n_movers)
     sparks = _sparks(store, [i.commodity for i in up + down], p, public, spark_periods)
-    prefix = "本周" if p.freq == "week" else "本月"
+    prefix = issues.period_word(p)
     return Briefing(
         bureau_name=settings.bureau_name, county_name=settings.county_name, period=p,
         public=public, generated_at=(now or datetime.now()).replace(microsecond=0),
-        data_version=version, summary=dict(j["summary"]), headline=rep.headline(prefix=prefix),
+        data_version=version, issue=issues.peek(store, p), summary=dict(j["summary"]),
+        headline=headline(j["summary"], prefix),
         items=items, categories=categories,
         movers_up=[Mover(i, sparks[i.commodity]) for i in up],
         movers_down=[Mover(i, sparks[i.commodity]) for i in down],

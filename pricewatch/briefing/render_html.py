@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from . import fmt, svg
-from .model import Briefing, Item, Mover
+from .. import textfmt as tf
+from . import svg
+from .model import PRICE_NOTE, SECRET_MARK, UNRELEASED, Briefing, Item, Mover
 
 CSS = """
 @page {
@@ -26,6 +27,7 @@ body { margin: 0; }
 .org { font-family: "Noto Serif CJK SC", serif; font-weight: 700;
        color: #c00; font-size: 24pt; text-align: center; letter-spacing: 3pt; margin: 2mm 0 1mm; }
 .doctitle { text-align: center; font-size: 15pt; font-weight: 700; letter-spacing: 2pt; margin: 0; }
+.issue { text-align: center; font-size: 10.5pt; margin: 1.5mm 0 0; letter-spacing: 1pt; }
 .meta { text-align: center; color: #424242; margin: 1.5mm 0 0; font-size: 9pt; }
 .rule { border: 0; border-top: 1.6pt solid #c00; margin: 2.5mm 0 0; }
 .rule2 { border: 0; border-top: .5pt solid #c00; margin: .6mm 0 3mm; }
@@ -59,7 +61,7 @@ svg.spark { vertical-align: middle; }
 
 # on every page after the first (the first shows the boxed mark under the margin)
 SECRET_CSS = f"""
-@page {{ @top-right {{ content: "{fmt.SECRET_MARK}"; font: 700 9pt "Noto Sans CJK SC";
+@page {{ @top-right {{ content: "{SECRET_MARK}"; font: 700 9pt "Noto Sans CJK SC";
                       color: #c00; }} }}
 @page :first {{ @top-right {{ content: none; }} }}
 """
@@ -86,11 +88,11 @@ def _page_css(b: Briefing) -> str:
 
 
 def _tag(on: bool) -> str:
-    return f'<span class="tag">{fmt.UNRELEASED}</span>' if on else ""
+    return f'<span class="tag">{UNRELEASED}</span>' if on else ""
 
 
 def _pct(v: float | None) -> str:
-    return f'<span class="{fmt.direction_class(v)}">{escape(fmt.pct(v))}</span>'
+    return f'<span class="{tf.direction(v)}">{escape(tf.pct(v))}</span>'
 
 
 def _mover_rows(movers: list[Mover], up: bool, per_row_tags: bool) -> str:
@@ -103,7 +105,7 @@ def _mover_rows(movers: list[Mover], up: bool, per_row_tags: bool) -> str:
         spark = svg.sparkline([v for _, v in m.spark], colour=colour)
         rows.append(
             f'<tr><td class="l">{escape(i.commodity)}{_tag(per_row_tags and i.unreleased)}</td>'
-            f'<td>{fmt.price(i.price)}<span class="small"> {escape(i.unit)}</span></td>'
+            f'<td>{tf.price(i.price)}<span class="small"> {escape(i.unit)}</span></td>'
             f"<td>{_pct(i.wow_pct)}</td><td>{spark}</td></tr>")
     return "".join(rows)
 
@@ -116,9 +118,9 @@ def _price_table(items: list[Item], per_row_tags: bool) -> str:
     for i in items:
         rows.append(
             f'<tr><td class="l">{escape(i.commodity)}{_tag(per_row_tags and i.unreleased)}</td>'
-            f'<td class="l">{escape(i.unit)}</td><td>{fmt.price(i.price)}</td>'
-            f"<td>{fmt.price(i.prev_price)}</td><td>{_pct(i.wow_pct)}</td>"
-            f"<td>{fmt.price(i.yoy_price)}</td><td>{_pct(i.yoy_pct)}</td></tr>")
+            f'<td class="l">{escape(i.unit)}</td><td>{tf.price(i.price)}</td>'
+            f"<td>{tf.price(i.prev_price)}</td><td>{_pct(i.wow_pct)}</td>"
+            f"<td>{tf.price(i.yoy_price)}</td><td>{_pct(i.yoy_pct)}</td></tr>")
     return f'<table class="prices">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -133,11 +135,13 @@ def render(b: Briefing) -> str:
                       f"<style>{CSS}{_page_css(b)}{SECRET_CSS if b.has_unreleased else ''}</style>"
                       "</head><body>"]
     if b.has_unreleased:
-        out.append(f'<div class="secret">{fmt.SECRET_MARK}</div>')
+        out.append(f'<div class="secret">{SECRET_MARK}</div>')
     out.append(f'<div class="org">{escape(b.bureau_name)}</div>')
     out.append(f'<div class="doctitle">{escape(b.title)}</div>')
-    out.append(f'<div class="meta">{escape(b.period_text)} · {fmt.date_zh(b.generated_at)}印发 · '
-               f"{escape(b.variant_text)} · 数据版本 {b.data_version}</div>")
+    out.append(f'<div class="issue">{escape(b.issue.text)}</div>')
+    out.append(f'<div class="meta">监测单位：{escape(b.bureau_name)}　'
+               f"监测日期：{escape(b.monitoring_dates)}　{tf.date_zh(b.generated_at)}印发</div>")
+    out.append(f'<div class="meta small">{escape(b.period_text)} · {escape(b.variant_text)}</div>')
     out.append('<hr class="rule"><hr class="rule2">')
 
     s = b.summary
@@ -157,12 +161,12 @@ def render(b: Briefing) -> str:
     else:
         rows = "".join(
             f'<tr><td class="l">{escape(c.category)}{_tag(per_row and c.unreleased)}</td>'
-            f"<td>{fmt.index(c.index)}</td><td>{_pct(c.wow_pct)}</td></tr>" for c in b.categories)
+            f"<td>{tf.index(c.index)}</td><td>{_pct(c.wow_pct)}</td></tr>" for c in b.categories)
         chart = svg.bars([(c.category, c.wow_pct) for c in b.categories], width=290)
-        base = f"指数以{escape(b.index_base_zh)}为基期(=100);" if b.index_base_zh else ""
+        base = f"指数以{escape(b.index_base_zh)}为基期（=100）；" if b.index_base_zh else ""
         out.append(f'<div class="cat"><table><tr><th class="l">类别</th><th>指数</th>'
                    f"<th>环比</th></tr>{rows}</table><div>{chart}"
-                   f'<div class="small">各类别指数环比(%)。{base}篮子权重取自商品目录。</div>'
+                   f'<div class="small">各类别指数环比（%）。{base}篮子权重取自商品目录。</div>'
                    '</div></div><div class="clear"></div>')
 
     out.append(f"<h2>三、涨跌幅居前的商品{sec_tag}</h2>")
@@ -187,7 +191,7 @@ def render(b: Briefing) -> str:
 
     out.append("<h2>五、未报送市场</h2>")
     if b.missing_markets:
-        out.append(f"<p>{escape('、'.join(b.missing_markets))} 本期未报送价格(上期有报送)。</p>")
+        out.append(f"<p>{escape('、'.join(b.missing_markets))} 本期未报送价格（上期有报送）。</p>")
     else:
         out.append("<p>上期报送的市场本期均已报送。</p>")
 
@@ -195,8 +199,7 @@ def render(b: Briefing) -> str:
     half = (len(b.items) + 1) // 2
     out.append('<div class="two"><div>' + _price_table(b.items[:half], per_row) + "</div><div>"
                + _price_table(b.items[half:], per_row) + '</div></div><div class="clear"></div>')
-    out.append('<p class="small">价格为各市场均价;环比、同比按两期都有报价的市场计算,'
-               "市场数变化时可能与两期均价之比略有出入。“—”表示无可比数据。</p>")
+    out.append(f'<p class="small">{PRICE_NOTE}</p>')
 
     out.append("<h2>七、本期价格解读</h2>")
     if not b.notes:
@@ -207,9 +210,9 @@ def render(b: Briefing) -> str:
         out.append(f'<div class="note"><div class="t">{kind}{escape(n.title)}{status}</div>'
                    f'<div class="x">{escape(n.excerpt)}</div></div>')
 
-    foot = (f"说明:标有“{fmt.UNRELEASED}”的数字含尚未发布的数据,仅供内部参考,不得对外引用。"
+    foot = (f"说明：标有“{UNRELEASED}”的数字含尚未发布的数据，仅供内部参考，不得对外引用。"
             if b.has_unreleased else "本简报数据均已发布。" if b.public else "")
-    out.append(f'<div class="foot">{escape(b.bureau_name)} 编制 · 数据来源:{escape(b.county_name)}'
+    out.append(f'<div class="foot">{escape(b.bureau_name)} 编制 · 数据来源：{escape(b.county_name)}'
                f"重点市场价格监测 · {foot}</div>")
     out.append("</body></html>")
     return "".join(out)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from .. import textfmt as tf
+
 UP = "#c62828"
 DOWN = "#2e7d32"
 FLAT = "#757575"
@@ -87,6 +89,6 @@ def bars(rows: list[tuple[str, float | None]], *, width: int = 300, row_h: int =
         out.append(f'<rect x="{_f(x)}" y="{_f(y + 3)}" width="{_f(max(w, 0.8))}" '
                    f'height="{row_h - 6}" fill="{colour}"/>')
         out.append(f'<text x="{plot_r + 4}" y="{_f(mid + 3.5)}" fill="{colour}">'
-                   f'{escape(f"{v:+.1f}{unit}" if v else f"{v:.1f}{unit}")}</text>')
+                   f'{escape(tf.pct(v) if unit == "%" else f"{v:.1f}{unit}")}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -22,8 +22,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from . import fmt
-from .model import Briefing, Item, Mover
+from .. import textfmt as tf
+from .model import PRICE_NOTE, SECRET_MARK, UNRELEASED, Briefing, Item, Mover
 
 BODY_FONT = "宋体"
 HEAD_FONT = "黑体"
@@ -60,12 +60,12 @@ def _run(p: Paragraph, text: str, *, bold: bool = False, size: float | None = No
 
 def _tag(p: Paragraph, on: bool) -> None:
     if on:
-        _run(p, f" [{fmt.UNRELEASED}]", size=7, colour=RED)
+        _run(p, f" [{UNRELEASED}]", size=7, colour=RED)
 
 
 def _pct_run(p: Paragraph, v: float | None, size: float = 8) -> None:
     colour = UP if v is not None and v > 0 else DOWN if v is not None and v < 0 else None
-    _run(p, fmt.pct(v), size=size, colour=colour)
+    _run(p, tf.pct(v), size=size, colour=colour)
 
 
 def spark_text(values: list[float]) -> str:
@@ -122,14 +122,14 @@ def _movers(doc, title: str, movers: list[Mover], per_row: bool) -> None:
     p.paragraph_format.space_after = Pt(2)
     _run(p, title, bold=True, size=9.5)
     if not movers:
-        _run(p, ":无", size=9.5)
+        _run(p, "：无", size=9.5)
         return
     n = max(len(m.spark) for m in movers)
     t = _table(doc, ["商品", "本期均价", "环比", f"近{n}期走势" if n > 1 else "走势"], len(movers))
     for row, m in zip(t.rows[1:], movers, strict=True):
         i = m.item
         _tag(_cell(row.cells[0], i.commodity, align_right=False), per_row and i.unreleased)
-        _cell(row.cells[1], f"{fmt.price(i.price)} {i.unit}")
+        _cell(row.cells[1], f"{tf.price(i.price)} {i.unit}")
         _pct_run(_cell(row.cells[2], ""), i.wow_pct)
         _cell(row.cells[3], spark_text([v for _, v in m.spark]), align_right=False,
               colour=UP if (i.wow_pct or 0) > 0 else DOWN)
@@ -140,10 +140,10 @@ def _prices(doc, items: list[Item], per_row: bool) -> None:
     for row, i in zip(t.rows[1:], items, strict=True):
         _tag(_cell(row.cells[0], i.commodity, align_right=False), per_row and i.unreleased)
         _cell(row.cells[1], i.unit, align_right=False)
-        _cell(row.cells[2], fmt.price(i.price))
-        _cell(row.cells[3], fmt.price(i.prev_price))
+        _cell(row.cells[2], tf.price(i.price))
+        _cell(row.cells[3], tf.price(i.prev_price))
         _pct_run(_cell(row.cells[4], ""), i.wow_pct)
-        _cell(row.cells[5], fmt.price(i.yoy_price))
+        _cell(row.cells[5], tf.price(i.yoy_price))
         _pct_run(_cell(row.cells[6], ""), i.yoy_pct)
 
 
@@ -166,7 +166,7 @@ def render(b: Briefing) -> bytes:
     if b.has_unreleased:
         hp = sec.header.paragraphs[0]
         hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(hp, fmt.SECRET_MARK, bold=True, size=10, colour=RED, font=HEAD_FONT)
+        _run(hp, SECRET_MARK, bold=True, size=10, colour=RED, font=HEAD_FONT)
     fp = sec.footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(fp, "第 ", size=8)
@@ -183,8 +183,14 @@ def render(b: Briefing) -> bytes:
     _run(p, b.title, bold=True, size=15, font=HEAD_FONT)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(p, f"{b.period_text} · {fmt.date_zh(b.generated_at)}印发 · {b.variant_text} · "
-            f"数据版本 {b.data_version}", size=9)
+    _run(p, b.issue.text, size=10.5)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, f"监测单位：{b.bureau_name}　监测日期：{b.monitoring_dates}　"
+            f"{tf.date_zh(b.generated_at)}印发", size=9)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, f"{b.period_text} · {b.variant_text}", size=8)
     _rule(p)
 
     s = b.summary
@@ -206,11 +212,11 @@ def render(b: Briefing) -> bytes:
         t = _table(doc, ["类别", "指数", "环比"], len(b.categories))
         for row, c in zip(t.rows[1:], b.categories, strict=True):
             _tag(_cell(row.cells[0], c.category, align_right=False), per_row and c.unreleased)
-            _cell(row.cells[1], fmt.index(c.index))
+            _cell(row.cells[1], tf.index(c.index))
             _pct_run(_cell(row.cells[2], ""), c.wow_pct)
         if b.index_base_zh:
             p = doc.add_paragraph()
-            _run(p, f"指数以{b.index_base_zh}为基期(=100);篮子权重取自商品目录。", size=8)
+            _run(p, f"指数以{b.index_base_zh}为基期（=100）；篮子权重取自商品目录。", size=8)
 
     _heading(doc, "三、涨跌幅居前的商品", all_unrel)
     _movers(doc, "涨幅居前", b.movers_up, per_row)
@@ -227,14 +233,13 @@ def render(b: Briefing) -> bytes:
         _tag(p, per_row and a.unreleased)
 
     _heading(doc, "五、未报送市场")
-    doc.add_paragraph(f"{'、'.join(b.missing_markets)} 本期未报送价格(上期有报送)。"
+    doc.add_paragraph(f"{'、'.join(b.missing_markets)} 本期未报送价格（上期有报送）。"
                       if b.missing_markets else "上期报送的市场本期均已报送。")
 
     _heading(doc, "六、主要商品价格及与上期、去年同期比较", all_unrel)
     _prices(doc, b.items, per_row)
     p = doc.add_paragraph()
-    _run(p, "价格为各市场均价;环比、同比按两期都有报价的市场计算,市场数变化时可能与两期均价之比"
-            "略有出入。“—”表示无可比数据。", size=8)
+    _run(p, PRICE_NOTE, size=8)
 
     _heading(doc, "七、本期价格解读")
     if not b.notes:
@@ -247,9 +252,9 @@ def render(b: Briefing) -> bytes:
         doc.add_paragraph(n.excerpt)
 
     p = doc.add_paragraph()
-    note = (f"说明:标有“{fmt.UNRELEASED}”的数字含尚未发布的数据,仅供内部参考,不得对外引用。"
+    note = (f"说明：标有“{UNRELEASED}”的数字含尚未发布的数据，仅供内部参考，不得对外引用。"
             if b.has_unreleased else "本简报数据均已发布。" if b.public else "")
-    _run(p, f"{b.bureau_name} 编制 · 数据来源:{b.county_name}重点市场价格监测 · {note}", size=8)
+    _run(p, f"{b.bureau_name} 编制 · 数据来源：{b.county_name}重点市场价格监测 · {note}", size=8)
 
     buf = io.BytesIO()
     doc.save(buf)

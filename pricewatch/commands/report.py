@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from .. import indicators
+from .. import indicators, textfmt
 from ..errors import InputError, NotFound
 from ..periods import parse_period
 from . import _common
@@ -83,13 +83,13 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def _price(v: Any, why: dict[str, str], key: str) -> str:
     if v is None:
         return f"—({why[key]})" if key in why else "—"
-    return f"{v:.2f}"
+    return textfmt.price(v)
 
 
 def _pct(v: Any, why: dict[str, str], key: str) -> str:
     if v is None:
         return f"—({why[key]})" if key in why else "—"
-    return "持平" if v == 0 else f"{v:+.1f}%"
+    return "持平" if v == 0 else textfmt.pct(v)
 
 
 def render_text(rep: indicators.Report) -> str:
@@ -138,10 +138,9 @@ def render_text(rep: indicators.Report) -> str:
         lines.append(f"分类价格指数(定基, {base}=100; 固定权重篮子):")
         for c in j["categories"]:
             idx = "—(基期无报价)" if c["index"] is None else f"{c['index']:.1f}"
-            wow = "—(上期无可比报价)" if c["wow_pct"] is None else (
-                "持平" if c["wow_pct"] == 0 else f"{c['wow_pct']:+.1f}%")
+            wow = "—(上期无可比报价)" if c["wow_pct"] is None else _pct(c["wow_pct"], {}, "")
             lines.append(f"  {c['category']}: {idx}, 环比 {wow}")
     lines.append("")
     lines.append("注: 环比、同比只比较两期都有报价的市场; 上期价格、去年同期价格是该期全部报价市场的"
                  "平均, 报价市场有变动时, 二者相除不一定等于环比、同比。")
-    return "\n".join(lines)
+    return textfmt.zh_punct("\n".join(lines))

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..catalog import normalise_name
 from ..config import Settings
+from ..errors import InputError
 from ..indicators import Report, report
 from ..periods import parse_period, previous, same_period_last_year
 from ..store import Store, notes_queries, queries
@@ -48,10 +49,43 @@ class CheckResult:
     def blocking(self) -> bool:
         return not self.ok and self.override is None
 
+    def finding_lines(self) -> list[str]:
+        """Each finding in one line a refusal can show: what was found, and where."""
+        return [finding_line(self.name, f) for f in self.findings]
+
     def to_json(self) -> dict[str, Any]:
         return {"check": self.name, "title": self.title, "ok": self.ok, "blocking": self.blocking,
                 "summary": self.summary, "checked": self.checked, "findings": self.findings,
                 "override": self.override}
+
+
+def finding_line(check: str, f: dict[str, Any]) -> str:
+    """One finding in plain words.
+
+    保密审查: 敏感词「内部资料」（正文）：“本文件为内部资料，不得外传。”
+    数据核对: “猪肉(五花)均价31.41元/公斤。”写的是31.41元/公斤，数据为29.13元/公斤
+    """
+    if check == "confidentiality":
+        return f"{f.get('kind_name', '')}「{f.get('text', '')}」（{f.get('where', '正文')}）：“{f.get('sentence') or f.get('context', '')}”"
+    if check == "figures" and f.get("found"):
+        where = f"“{f.get('sentence') or f.get('context', '')}”"
+        if f.get("expected"):
+            return f"{where}写的是{f['found']}，数据为{f['expected']}"
+        return f"{where}写的是{f['found']}，{f.get('message') or '数据中没有可核对的值'}"
+    return str(f.get("message") or f.get("context") or "")
+
+
+class ChecksFailed(InputError):
+    """A transition refused because checks fail: the message names every finding.
+
+    ``message`` says which checks failed; ``details`` holds one line per finding (the
+    term and its sentence; the sentence, the written figure and the data's figure).
+    """
+
+    def __init__(self, blocking: list[CheckResult], hint: str) -> None:
+        super().__init__("检查未通过：" + "；".join(f"{c.title}{c.summary}" for c in blocking), hint)
+        self.details = [f"{c.title}：{line}" for c in blocking for line in c.finding_lines()]
+        self.results = blocking
 
 
 class ReportCache:
@@ -93,18 +127,18 @@ def _figures_result(store: Store, note: Note) -> CheckResult:
     ok = not findings
     n = len(fr.figures)
     if ok:
-        summary = f"核对了 {n} 个数字, 全部与数据一致" if n else "正文中没有可核对的价格或涨跌幅"
+        summary = f"核对了{n}个数字，全部与数据一致" if n else "正文中没有可核对的价格或涨跌幅"
     else:
-        summary = f"{len(findings)} 处与数据不符(共核对 {n} 个)"
+        summary = f"{len(findings)}处与数据不符（共核对{n}个）"
     if fr.unchecked:
-        summary += f"; 另有 {fr.unchecked} 个数字无法对应到商品, 未核对"
+        summary += f"；另有{fr.unchecked}个数字无法对应到商品，未核对"
     return CheckResult("figures", ok, summary, findings, note.override_for("figures"), n)
 
 
 def _scan_result(settings: Settings, note: Note) -> CheckResult:
     hits = scan_note(note.title, note.body, settings.sensitive_terms)
     ok = not hits
-    summary = "未发现敏感词或个人信息" if ok else f"发现 {len(hits)} 处: " + "、".join(
+    summary = "未发现敏感词或个人信息" if ok else f"发现{len(hits)}处：" + "、".join(
         sorted({h.kind_name for h in hits}))
     return CheckResult("confidentiality", ok, summary, [h.to_json() for h in hits],
                        note.override_for("confidentiality"))
@@ -146,13 +180,13 @@ def _released_result(store: Store, note: Note, with_release: bool) -> CheckResul
     blocking = [u for u in pending if int(u["id"]) not in together]
     findings = [{"upload_id": int(u["id"]), "file_name": u["file_name"],
                  "dates": f"{str(u['date_min'])[:10]} — {str(u['date_max'])[:10]}",
-                 "message": f"上传 #{u['id']}({u['file_name']})尚未发布"} for u in blocking]
+                 "message": f"上传#{u['id']}（{u['file_name']}）尚未发布"} for u in blocking]
     if not note.period:
-        summary = "未指定期间, 不引用数据"
+        summary = "未指定期间，不引用数据"
     elif blocking:
-        summary = f"引用的数据中有 {len(blocking)} 个上传尚未发布(可选择随解读一并发布)"
+        summary = f"引用的数据中有{len(blocking)}个上传尚未发布（可选择随解读一并发布）"
     elif pending:
-        summary = f"{len(pending)} 个待发布上传将随解读一并发布"
+        summary = f"{len(pending)}个待发布上传将随解读一并发布"
     else:
         summary = "引用的数据均已发布"
     return CheckResult("data_released", not blocking, summary, findings,

@@ -22,7 +22,7 @@ from typing import Any
 from ..config import Settings
 from ..indicators import Report
 from ..periods import parse_period
-from .figures import fmt_change
+from ..textfmt import change as fmt_change
 
 TOP_N = 3
 

@@ -34,7 +34,8 @@ from typing import Any
 import pandas as pd
 
 from ..catalog import convert
-from ..indicators import Report, round_half_up
+from ..indicators import Report
+from ..textfmt import change, round_half_up
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(price|wow|yoy)\s+([^{}]+?)(?:\s+(\d{4}-(?:W|w)?\d{1,2}))?\s*\}\}")
 _UP = "上涨|上升|增长|回升|涨幅|涨"
@@ -63,13 +64,6 @@ def normalise_text(text: str) -> str:
     return "".join(out)
 
 
-def fmt_change(pct: float | None, places: int = 1) -> str:
-    r = round_half_up(pct, places)
-    if r is None:
-        return "无可比数据"
-    if r == 0:
-        return "持平"
-    return f"{'上涨' if r > 0 else '下降'}{abs(r):.{places}f}%"
 
 
 def _frame(report: Report) -> pd.DataFrame:
@@ -116,7 +110,7 @@ def render_placeholders(text: str, period: str | None,
         if what == "price":
             v = round_half_up(row["price"], 2)
             return f"{v:.2f}{row['unit']}"
-        return fmt_change(row["wow_pct"] if what == "wow" else row["yoy_pct"])
+        return change(row["wow_pct"] if what == "wow" else row["yoy_pct"])
 
     return _PLACEHOLDER.sub(sub, text), problems
 
@@ -134,11 +128,13 @@ class Figure:
     ok: bool
     context: str
     message: str = ""
+    #: the whole sentence the figure stands in (what a refusal quotes)
+    sentence: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"commodity": self.commodity, "field": self.field, "found": self.found,
                 "expected": self.expected, "ok": self.ok, "context": self.context,
-                "message": self.message}
+                "message": self.message, "sentence": self.sentence}
 
 
 @dataclass
@@ -155,6 +151,24 @@ def context(text: str, start: int, end: int, width: int = 14) -> str:
     a, b = max(0, start - width), min(len(text), end + width)
     return (("…" if a > 0 else "") + text[a:start] + "【" + text[start:end] + "】" + text[end:b]
             + ("…" if b < len(text) else "")).replace("\n", " ")
+
+
+_SENTENCE_END = "。！？!?\n"
+
+
+def sentence(text: str, start: int, end: int, limit: int = 120) -> str:
+    """The sentence of ``text`` holding ``text[start:end]`` (cut to ``limit`` characters
+    around it when longer), without its line breaks: what a refusal quotes."""
+    a = max((text.rfind(c, 0, start) for c in _SENTENCE_END), default=-1) + 1
+    ends = [i for c in _SENTENCE_END if (i := text.find(c, end)) >= 0]
+    b = min(ends) + 1 if ends else len(text)
+    if text[b - 1:b] == "\n":
+        b -= 1
+    s = text[a:b].strip()
+    if len(s) > limit:
+        lo = max(a, start - limit // 2)
+        s = ("…" if lo > a else "") + text[lo:min(b, lo + limit)].strip() + "…"
+    return s.replace("\n", " ")
 
 
 def _decimals(num: str) -> int:
@@ -190,7 +204,9 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
 
     def add(commodity: str | None, fld: str, found: str, expected: str | None, ok: bool,
             s: int, e: int, message: str = "") -> None:
-        out.figures.append(Figure(commodity, fld, found, expected, ok, context(t, s, e), message))
+        # t folds full-width characters one for one: positions in t are positions in text
+        out.figures.append(Figure(commodity, fld, found, expected, ok, context(text, s, e), message,
+                                  sentence(text, s, e)))
 
     if report is None:
         # nothing to compare against: every attributable figure is a finding
@@ -230,7 +246,7 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
             signed = -abs(float(num)) if m.group(3) and re.fullmatch(_DOWN, m.group(3)) else float(num)
             d = _decimals(num)
             ok = abs(signed - (round_half_up(value, d) or 0.0)) < 10 ** (-d) / 2
-        add(f"{cat}类", "wow", m.group(0), f"环比{fmt_change(value)}", ok, m.start(), m.end(),
+        add(f"{cat}类", "wow", m.group(0), f"环比{change(value)}", ok, m.start(), m.end(),
             "" if ok else f"{cat}类涨跌幅与数据不符")
         return True
     for m in _CAT_BREADTH.finditer(t):
@@ -287,7 +303,7 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
             continue
         if m.group(2):  # 持平
             ok = round_half_up(value, 1) == 0
-            add(name, which, m.group(0), f"{m.group(1)}{fmt_change(value)}", ok, m.start(), m.end(),
+            add(name, which, m.group(0), f"{m.group(1)}{change(value)}", ok, m.start(), m.end(),
                 "" if ok else "涨跌幅与数据不符")
             continue
         num = m.group(4).replace("−", "-")
@@ -298,6 +314,6 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
         d = max(_decimals(num), 0)
         expected = round_half_up(value, d)
         ok = abs(signed - expected) < 10 ** (-d) / 2 and not (expected == 0 and word)
-        add(name, which, m.group(0), f"{m.group(1)}{fmt_change(value, max(d, 1))}", ok,
+        add(name, which, m.group(0), f"{m.group(1)}{change(value, max(d, 1))}", ok,
             m.start(), m.end(), "" if ok else "涨跌幅与数据不符")
     return out

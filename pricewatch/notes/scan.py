@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .figures import context, normalise_text
+from .figures import context, normalise_text, sentence
 
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<![\d])(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?![\d])")
@@ -56,6 +56,8 @@ class Hit:
     text: str
     context: str
     where: str  # 标题 | 正文
+    #: the whole sentence it stands in (what a refusal quotes)
+    sentence: str = ""
 
     @property
     def kind_name(self) -> str:
@@ -64,27 +66,33 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "kind_name": self.kind_name, "text": self.text,
-                "context": self.context, "where": self.where}
+                "context": self.context, "where": self.where, "sentence": self.sentence}
 
 
 def scan_text(text: str, terms: tuple[str, ...] | list[str], where: str = "正文") -> list[Hit]:
+    """Hits in ``text``; matching runs on the NFKC-folded text, quotes come from the original
+    (the fold keeps every character's position)."""
     t = normalise_text(text)
     hits: list[Hit] = []
+
+    def hit(kind: str, found: str, s: int, e: int) -> Hit:
+        return Hit(kind, found, context(text, s, e), where, sentence(text, s, e))
+
     for term in terms:
         term = normalise_text(term.strip())
         if not term:
             continue
         start = 0
         while (i := t.find(term, start)) >= 0:
-            hits.append(Hit("term", term, context(t, i, i + len(term)), where))
+            hits.append(hit("term", term, i, i + len(term)))
             start = i + len(term)
     id_spans = []
     for m in _ID.finditer(t):
         if id_checksum_ok(m.group(1)):
             id_spans.append(m.span(1))
-            hits.append(Hit("id_number", m.group(1), context(t, *m.span(1)), where))
+            hits.append(hit("id_number", m.group(1), *m.span(1)))
     for m in _PHONE.finditer(t):
-        hits.append(Hit("phone", m.group(1), context(t, *m.span(1)), where))
+        hits.append(hit("phone", m.group(1), *m.span(1)))
     for m in _CARD.finditer(t):
         digits = re.sub(r"[ -]", "", m.group(1))
         if not 16 <= len(digits) <= 19 or not luhn_ok(digits):
@@ -92,7 +100,7 @@ def scan_text(text: str, terms: tuple[str, ...] | list[str], where: str = "正�
         s, e = m.span(1)
         if any(a < e and s < b for a, b in id_spans):
             continue
-        hits.append(Hit("bank_card", m.group(1), context(t, s, e), where))
+        hits.append(hit("bank_card", m.group(1), s, e))
     return hits
 
 

@@ -288,7 +288,7 @@ class Notebook:
             note.release_uploads = checks_mod.pending_cited(self.store, note)
         blocking = self._blocking(note, with_release=bool(note.release_uploads))
         if blocking:
-            raise InputError(_blocked_message(blocking), "改正正文后再审, 或退回编辑; 确需放行的, 写明理由后放行该项检查")
+            raise checks_mod.ChecksFailed(blocking, "改正正文后再审，或退回编辑；确需放行的，写明理由后放行该项检查")
         old, note.status, note.reviewer = note.status, new, user.name
         if publish_at is not None:
             note.publish_at = self._future(publish_at)
@@ -365,7 +365,7 @@ class Notebook:
                  comment: str | None = None) -> Note:
         blocking = self._blocking(note, with_release=bool(note.release_uploads))
         if blocking:
-            raise InputError(_blocked_message(blocking), "改正后再发布, 或写明理由放行该项检查")
+            raise checks_mod.ChecksFailed(blocking, "改正后再发布，或写明理由放行该项检查")
         release = checks_mod.pending_cited(self.store, note) if note.release_uploads else []
         release = [u for u in release if u in note.release_uploads]
         if release:
@@ -450,7 +450,7 @@ class Notebook:
                 if fresh.status != "approved" or fresh.version != note.version:
                     continue  # someone else (another process) got there first
                 old, fresh.status, fresh.publish_at = fresh.status, "returned", None
-                msg = f"定时发布时检查未通过: {e.message}"
+                msg = "定时发布时" + "\n".join([e.message, *e.details])
                 self._comment(fresh, "system", "return", msg)
                 with contextlib.suppress(PricewatchError):
                     self._commit(fresh, "system", "return", old, comment=msg,
@@ -458,11 +458,6 @@ class Notebook:
             except PricewatchError:
                 continue
         return done
-
-
-def _blocked_message(blocking: list[checks_mod.CheckResult]) -> str:
-    parts = [f"{c.title}: {c.summary}" for c in blocking]
-    return "检查未通过 — " + "; ".join(parts)
 
 
 def status_name(status: str) -> str:

@@ -80,6 +80,11 @@ def briefing(s: Session, briefing_id: int) -> dict[str, Any] | None:
     return out
 
 
+def set_file_name(s: Session, briefing_id: int, name: str) -> None:
+    """The file name, known once the row has its id."""
+    s.execute("UPDATE briefings SET file_name = ? WHERE id = ?", [name, briefing_id])
+
+
 def has_archive(s: Session) -> bool:
     """False on a snapshot made before migration 0004 (nothing archived there yet)."""
     return bool(s.scalar(

@@ -1,0 +1,176 @@
+"""Chinese text and numbers, formatted one way everywhere (drafts, briefings, pages, commands).
+
+Numbers (DESIGN.md "Display"): prices to 2 decimals, percentages to 1, rounded half away
+from zero (:func:`round_half_up`; a value that is already rounded stays as it is). A
+missing value is shown as "—" in tables and as "无可比数据" in sentences.
+
+* :func:`price` "31.23", :func:`pct` "+3.2%" / "-1.5%" / "0.0%" (signed, for tables),
+  :func:`arrow_pct` "▲ 3.2%" / "▼ 1.5%" / "持平" (for boards), :func:`change` "上涨3.2%" /
+  "下降1.5%" / "持平" (for sentences), :func:`index` "103.25" / "100.0", :func:`share`
+  "占58.6%".
+* :func:`zh_list` joins names the way bulletins do: "黄瓜、菠菜和生菜"; :func:`movers`
+  writes "黄瓜、菠菜和生菜分别上涨32.4%、17.9%和10.7%".
+* :func:`zh_punct` turns the half-width comma, colon and semicolon next to a Chinese
+  character into ，：； and leaves everything else alone: numbers and times ("12:00"),
+  English text, and parentheses (a catalog name such as 猪肉(五花) keeps its own spelling;
+  text written here uses （） itself).
+
+No pandas here: the command line imports this module cheaply.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+DASH = "—"
+NO_DATA = "无可比数据"
+FLAT = "持平"
+
+#: CJK ideographs (and the extension A block) plus full-width punctuation and brackets
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20「」『』【】《》"
+_HALF = {",": "，", ":": "：", ";": "；"}
+_BEFORE_CJK = re.compile(rf"([{_CJK}])[ \t]*([,:;])[ \t]*")
+_AFTER_CJK = re.compile(rf"([,:;])[ \t]*(?=[{_CJK}])")
+#: what a test looks for: a half-width , : ; with a Chinese character on one side
+HALF_WIDTH_IN_CHINESE = re.compile(rf"[{_CJK}][ \t]*[,:;]|[,:;][ \t]*[{_CJK}]")
+
+
+def _missing(v: float | None) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def round_half_up(x: float | None, places: int) -> float | None:
+    """``x`` rounded half away from zero to ``places`` decimals; None for None/NaN.
+
+    The value is first rounded to 9 decimals (drops float noise: 10.125 on paper is
+    10.124999999999998 as a double), then quantised with ROUND_HALF_UP; -0.0 becomes 0.0.
+    """
+    if _missing(x):
+        return None
+    q = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(round(float(x), 9))).quantize(q, rounding=ROUND_HALF_UP)) + 0.0  # type: ignore[arg-type]
+
+
+def price(v: float | None, unit: str = "") -> str:
+    """31.23 (with ``unit`` appended when given: "31.23元/公斤"); — when missing."""
+    r = round_half_up(v, 2)
+    return DASH if r is None else f"{r:.2f}{unit}"
+
+
+def pct(v: float | None, places: int = 1) -> str:
+    """+3.2% / -1.5% / 0.0% (持平 rounds to 0.0%) / — when it cannot be computed."""
+    r = round_half_up(v, places)
+    if r is None:
+        return DASH
+    return f"{r:+.{places}f}%" if r != 0 else f"{0:.{places}f}%"
+
+
+def arrow_pct(v: float | None, flat: str = FLAT) -> str:
+    """▲ 1.2% / ▼ 0.4% / 持平 / — (a board's cell: colour follows the arrow)."""
+    r = round_half_up(v, 1)
+    if r is None:
+        return DASH
+    if r == 0:
+        return flat
+    return f"{'▲' if r > 0 else '▼'} {abs(r):.1f}%"
+
+
+def change(v: float | None, places: int = 1) -> str:
+    """上涨3.2% / 下降1.5% / 持平 / 无可比数据: a change the way price bulletins write it."""
+    r = round_half_up(v, places)
+    if r is None:
+        return NO_DATA
+    if r == 0:
+        return FLAT
+    return f"{'上涨' if r > 0 else '下降'}{abs(r):.{places}f}%"
+
+
+def index(v: float | None) -> str:
+    """An index as given: up to 2 decimals, at least 1 (100.0, 103.25)."""
+    r = round_half_up(v, 2)
+    if r is None:
+        return DASH
+    s = f"{r:.2f}"
+    return s[:-1] if s.endswith("0") else s
+
+
+def share(part: int, total: int) -> str:
+    """占58.6%: ``part`` of ``total`` to one decimal (占0.0% when ``total`` is 0)."""
+    r = round_half_up(100.0 * part / total, 1) if total else 0.0
+    return f"占{r:.1f}%"
+
+
+def breadth(n: int, up: int, flat: int, down: int) -> str:
+    """上涨34种，占58.6%；持平5种，占8.6%；下降19种，占32.8% (shares of all ``n`` monitored)."""
+    return "；".join(f"{word}{k}种，{share(k, n)}" if k else f"{word}0种"
+                    for word, k in (("上涨", up), ("持平", flat), ("下降", down)))
+
+
+def zh_list(names: Sequence[str], last: str = "和") -> str:
+    """A、B和C (two: A和B; one: A; none: "")."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return "、".join(names[:-1]) + last + names[-1]
+
+
+def movers(names: Sequence[str], values: Sequence[float]) -> str:
+    """"黄瓜、菠菜和生菜分别上涨32.4%、17.9%和10.7%" (all rises or all falls, same order).
+
+    One name: "黄瓜上涨32.4%". The direction is taken from the first value; the figure check
+    (:mod:`pricewatch.notes.figures`) reads this sentence form back.
+    """
+    if not names:
+        return ""
+    words = [change(v) for v in values]
+    if len(names) == 1:
+        return f"{names[0]}{words[0]}"
+    verb = words[0][:2]
+    nums = [w[2:] if w.startswith(verb) else w for w in words]
+    return f"{zh_list(names)}分别{verb}{zh_list(nums)}"
+
+
+def date_zh(d: date | datetime) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def span_zh(start: date, end: date) -> str:
+    """2026年11月23日—29日 / 2026年11月23日—12月6日 / 2026年12月28日—2027年1月3日."""
+    if start == end:
+        return date_zh(start)
+    if start.year != end.year:
+        tail = date_zh(end)
+    elif start.month != end.month:
+        tail = f"{end.month}月{end.day}日"
+    else:
+        tail = f"{end.day}日"
+    return f"{date_zh(start)}—{tail}"
+
+
+def direction(v: float | None) -> str:
+    """up / down / flat (as rounded to one decimal; missing counts as flat)."""
+    r = round_half_up(v, 1)
+    if not r:
+        return "flat"
+    return "up" if r > 0 else "down"
+
+
+def zh_punct(text: str) -> str:
+    """Half-width , : ; beside a Chinese character -> ，：； (the spaces around them dropped).
+
+    Numbers, times, URLs and English stay as they are; parentheses are never touched (see
+    the module docstring). Idempotent.
+    """
+    if not text:
+        return text
+    text = _BEFORE_CJK.sub(lambda m: m.group(1) + _HALF[m.group(2)], text)
+    return _AFTER_CJK.sub(lambda m: _HALF[m.group(1)], text)
+
+
+def half_width_in_chinese(text: str) -> list[str]:
+    """Every half-width , : ; next to a Chinese character in ``text``, with its context."""
+    return [text[max(0, m.start() - 8):m.end() + 8] for m in HALF_WIDTH_IN_CHINESE.finditer(text)]
