@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, PricewatchError
+from .periods import normalise_freq
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = Path("data/pricewatch.duckdb")
@@ -50,6 +51,9 @@ class Settings:
     site_dir: Path = PROJECT_ROOT / "data" / "site"
     #: the scheduler wakes this often (seconds): publication within a minute of its time
     scheduler_interval_s: float = 20.0
+    #: ``[publication] frequency``: the period reports and pages use when none is named
+    #: ("day", "week", "xun", "month"; 日/周/旬/月 accepted); None detects it from the data
+    publication_frequency: str | None = None
 
     def threshold_for(self, category: str | None) -> float:
         if category and category in self.category_thresholds:
@@ -90,6 +94,7 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     review = data.get("review", {})
     schedule = data.get("schedule", {})
     site = data.get("site", {})
+    publication = data.get("publication", {})
 
     if db is not None:
         db_path = Path(db)
@@ -135,4 +140,10 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["site_dir"] = Path(os.environ["PRICEWATCH_SITE_DIR"])
     if "interval_s" in schedule:
         kwargs["scheduler_interval_s"] = float(schedule["interval_s"])
+    if publication.get("frequency"):
+        try:
+            kwargs["publication_frequency"] = normalise_freq(publication["frequency"])
+        except PricewatchError as e:
+            raise ConfigError(f"配置文件 {path} 中 [publication] frequency 无效：{e.message}",
+                              "写作 frequency = \"旬\"（或 日、周、月）") from e
     return Settings(**kwargs)

@@ -24,9 +24,10 @@ st.title(tr("领导简报", "Leadership briefing"))
 store = get_store()
 conf = settings()
 
-FREQS = {"week": tr("周报", "Weekly"), "month": tr("月报", "Monthly")}
+FREQS = {"day": tr("日报", "Daily"), "week": tr("周报", "Weekly"), "xun": tr("旬报", "Ten-day"),
+         "month": tr("月报", "Monthly")}
 try:
-    detected = indicators.detect_freq(store, public=False)
+    detected = indicators.default_freq(store, public=False)
     freq = st.segmented_control(tr("周期", "Frequency"), list(FREQS), format_func=FREQS.get,
                                 default=detected, key="freq") or detected
     latest = indicators.resolve_period(store, public=False, freq=freq)

@@ -46,7 +46,9 @@ except PricewatchError as e:
     st.error(str(e))
     st.stop()
 
-st.title(tr("本周价格", "This week's prices"))
+FREQ_EN = {"day": "day", "week": "week", "xun": "ten-day period", "month": "month"}
+freq = rep.period.freq if rep is not None else "week"
+st.title(tr(f"{rep.period.this_zh if rep is not None else '本周'}价格", f"This {FREQ_EN[freq]}'s prices"))
 if rep is None or rep.items.empty:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
     share_box("/")
@@ -56,9 +58,8 @@ j = rep.to_json()
 s = j["summary"]
 period_text = rep.period.label_zh if lang() == "zh" else rep.period.label
 st.caption(f"{period_text} · {rep.period.start:%Y-%m-%d} — {rep.period.end:%Y-%m-%d}")
-monthly = rep.period.freq == "month"  # monthly data: 本月 instead of 本周
-st.subheader(tr(rep.headline("本月" if monthly else "本周"),
-                f"{s['n']} items monitored this {'month' if monthly else 'week'}: "
+st.subheader(tr(rep.headline(rep.period.this_zh),
+                f"{s['n']} items monitored this {FREQ_EN[rep.period.freq]}: "
                 f"{s['up']} up, {s['down']} down, {s['flat']} flat"))
 
 
@@ -86,7 +87,7 @@ items = data.board(public=True)
 name_col, price_col = tr("商品", "Item"), tr("价格", "Price")
 lang_q = "" if lang() == "zh" else f"&lang={lang()}"  # the trend page opens in this language
 wow_col, yoy_col = tr("环比", "WoW"), tr("同比", "YoY")
-spark_col = tr("近12月", "12 months") if monthly else tr("近12周", "12 weeks")
+spark_col = tr(f"近12{rep.period.freq_zh}", f"12 {FREQ_EN[rep.period.freq]}s")
 flat_word = tr("持平", "flat")
 
 st.markdown(f"#### {tr('分类价格', 'Prices by category')}")

@@ -1,4 +1,4 @@
-"""``report [--date D | --period P] [--freq week|month] [--public] [--json]``: one period's figures.
+"""``report [--date D | --period P] [--freq day|week|xun|month] [--public] [--json]``: one period's figures.
 
 Every number comes from :func:`pricewatch.indicators.report` (the single source of published
 figures). Without a period: the latest period with data (the latest released one with
@@ -16,11 +16,18 @@ from typing import Any
 
 from .. import indicators, textfmt
 from ..errors import InputError, NotFound
-from ..periods import parse_period
+from ..periods import normalise_freq, parse_period
 from . import _common
 
 PRICE_TYPE_ZH = {"retail": "零售价格", "wholesale": "批发价格"}
 KIND_ZH = {"jump": "涨跌幅", "alps": "ALPS", "gap": "缺报"}
+
+
+def _freq(value: str) -> str:
+    try:
+        return normalise_freq(value)
+    except InputError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -28,9 +35,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     _common.add_db(p)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--date", metavar="YYYY-MM-DD", help="包含该日期的一期")
-    g.add_argument("--period", metavar="2024-W05|2024-05", help="指定一期: ISO 周或月份")
-    p.add_argument("--freq", choices=["week", "month"],
-                   help="按周或按月(默认: 按数据自动判断)")
+    g.add_argument("--period", metavar="2024年5月上旬|2024-05-D1|2024-W05|2024-05|2024-05-06",
+                   help="指定一期: 旬、ISO 周、月份或日期")
+    p.add_argument("--freq", type=_freq, metavar="日|周|旬|月",
+                   help="按日、周、旬或月(也可写 day/week/xun/month; 默认: pricewatch.toml 的"
+                        " [publication] frequency, 未设置时按数据自动判断)")
     p.add_argument("--public", action="store_true", help="只用已发布的数据(公开口径)")
     p.add_argument("--price-type", choices=list(indicators.PRICE_TYPES), default="retail",
                    help="零售(retail, 默认)或批发(wholesale)价格")
@@ -46,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if args.period and args.freq:
         named = parse_period(args.period)
         if named.freq != args.freq:
-            raise InputError(f"期间 {args.period} 与 --freq {args.freq} 不一致",
-                             "周写作 2024-W05, 月写作 2024-05; 或去掉 --freq")
+            raise InputError(f"期间 {args.period} 是{named.freq_zh}, 与 --freq {args.freq} 不一致",
+                             "去掉 --freq(指定的期间自带频率)")
     if not store.exists():
         raise NotFound(f"数据库 {store.path} 不存在",
                        "运行 `python -m pricewatch demo` 建立演示库, 或用 --db 指定数据库")
@@ -96,7 +105,7 @@ def render_text(rep: indicators.Report) -> str:
     """The report as a readable Chinese table (what ``report`` prints without --json)."""
     j = rep.to_json()
     p = rep.period
-    prefix = "本周" if p.freq == "week" else "本月"
+    prefix = p.this_zh
     lines = [
         f"{p.label_zh}({p.start:%Y-%m-%d} 至 {p.end:%Y-%m-%d})"
         f" {PRICE_TYPE_ZH.get(rep.price_type, rep.price_type)}"

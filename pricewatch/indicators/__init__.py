@@ -6,7 +6,7 @@ Definitions (DESIGN.md, "Indicator definitions"; keep them exact, the numbers ar
   commodity's canonical unit (the store holds canonical prices already);
 * commodity price P_t = mean over the markets that reported in period t;
 * 环比 % = (mean(P_t) / mean(P_t-1) - 1) x 100 over *matched* markets only (those with a
-  price in both periods); 同比 the same against the same ISO week (or month) a year earlier.
+  price in both periods); 同比 the same against the same ISO week (旬, month, date) a year earlier.
   A market joining or leaving therefore never moves the percentage; ``prev_price`` and
   ``yoy_price`` are those periods' own commodity prices (every market that reported then), so
   ``price / prev_price - 1`` can differ from ``wow_pct`` when the set of markets changed;
@@ -51,8 +51,8 @@ computing by hand would. ``Report.items`` and every frame below hold these publi
 ``Report.raw`` keeps the unrounded ones.
 
 Entry points (``store`` is a :class:`~pricewatch.store.Store`; ``public=True`` reads released
-data only, ``public=False`` the staff view; ``freq=None``, the default, detects weekly or
-monthly data with :func:`detect_freq`, and a named period carries its own frequency):
+data only, ``public=False`` the staff view; ``freq=None``, the default, takes
+:func:`default_freq`, and a named period carries its own frequency):
 
 * :func:`report` -> :class:`Report` for one period: ``items`` (one row per commodity),
   ``summary``, ``headline()``, ``alerts``, ``categories``, ``to_json()``;
@@ -66,7 +66,12 @@ monthly data with :func:`detect_freq`, and a named period carries its own freque
 * :func:`category_index_series` - category index per period and category;
 * :func:`board` - per commodity for a period: price, 环比, 同比, direction, alert and the last
   12 prices (sparkline), grouped by category in catalog order;
-* :func:`detect_freq` - "month" when the data are monthly, else "week".
+* :func:`detect_freq` - the frequency the data were collected at (日, 周, 旬 or 月);
+  :func:`default_freq` - ``[publication] frequency`` from pricewatch.toml, else that.
+
+Periods (:mod:`pricewatch.periods`): 日, 周 (ISO week), 旬 (days 1-10, 11-20, 21-end) and 月.
+Data collected daily and reported per 旬 or week follow the same formulas: a market's price
+for the period is the mean of its observations in it, whatever their own frequency.
 
 Speed: the report reads only the days of the period, the previous period and the year-earlier
 period (DuckDB does the matched-market sums); the long-window figures (MA4, high/low, 定基,
@@ -117,15 +122,22 @@ from .frames import (
     spread_trend,
     trend,
 )
-from .history import PRICE_TYPES, clear_cache, detect_freq, resolve_period
+from .history import (
+    PRICE_TYPES,
+    clear_cache,
+    default_freq,
+    detect_freq,
+    freq_from_dates,
+    resolve_period,
+)
 from .messages import alps_message, gap_message, jump_message
 from .reports import ITEM_COLUMNS, Report, build_report, report
 
 __all__ = [
     "ALPS_ALERT_LEVELS", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
     "MA_WINDOW", "PRICE_TYPES", "SPARK_PERIODS", "Report", "_window_stats", "alps_band", "alps_message",
-    "alps_scores", "board", "build_report", "category_index_series", "clear_cache", "detect_freq",
-    "direction", "display_width", "fixed_base_index", "gap_message", "jump_message", "laspeyres_index",
+    "alps_scores", "board", "build_report", "category_index_series", "clear_cache", "default_freq", "detect_freq",
+    "direction", "display_width", "fixed_base_index", "freq_from_dates", "gap_message", "jump_message", "laspeyres_index",
     "market_comparison", "market_trend", "matched_change", "moving_average", "pct_change", "report",
     "resolve_period", "rolling_high_low", "round_half_up", "round_half_up_array", "series", "spread",
     "spread_trend", "trend",

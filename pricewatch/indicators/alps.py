@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..periods import Freq
+from ..periods import PER_YEAR, Freq, ordinal, period_of
 
 if TYPE_CHECKING:
     from .history import _History
@@ -88,8 +88,8 @@ def _alps_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
     """ALPS score of every period of one series, from one fit over the whole series.
 
-    ``prices`` is indexed by period start (dates). The series must span 3 years (156 weeks
-    or 36 months from the first to the last price), else every score is NaN. The fit is
+    ``prices`` is indexed by period start (dates). The series must span 3 years (156 weeks,
+    108 旬, 36 months or 1095 days from the first to the last price), else every score is NaN. The fit is
     in-sample (the score of a period uses the whole series); :func:`report` scores period t
     with the series up to t. A residual sd of 0 (a perfect fit) gives NaN.
     """
@@ -101,9 +101,8 @@ def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
     starts = pd.DatetimeIndex(pd.to_datetime(pd.Index(s.index)))
     first = pd.Timestamp(pd.to_datetime(ok.index.min()))
     last = pd.Timestamp(pd.to_datetime(ok.index.max()))
-    span = (last - first).days / 7 + 1 if freq == "week" else \
-        (last.year - first.year) * 12 + last.month - first.month + 1
-    if span < ALPS_YEARS * (52 if freq == "week" else 12):
+    span = ordinal(period_of(last.date(), freq)) - ordinal(period_of(first.date(), freq)) + 1
+    if span < ALPS_YEARS * PER_YEAR[freq]:
         return out
     t_years = np.asarray((starts - first).days, dtype="float64") / 365.25
     x = _design(_season_of(starts, freq), t_years)
@@ -121,7 +120,7 @@ def _alps_at(h: _History, ti: int) -> np.ndarray:
     if ti is None or c == 0:
         return out
     y = h.y[: ti + 1]
-    need = ALPS_YEARS * (52 if h.freq == "week" else 12)
+    need = ALPS_YEARS * PER_YEAR[h.freq]
     have = ~np.isnan(y)
     first = np.where(have.any(axis=0), have.argmax(axis=0), ti + 1)
     eligible = (ti - first + 1 >= need) & have[ti]

@@ -14,8 +14,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..config import load_settings
 from ..errors import InputError, NotFound
-from ..periods import Freq, Period, parse_period, period_of, same_period_last_year
+from ..periods import (
+    FREQ_ZH,
+    Freq,
+    Period,
+    from_ordinal,
+    ordinal,
+    parse_period,
+    period_of,
+    same_period_last_year,
+    xun_of,
+)
 from ..store import Store
 from ..store import indicator_queries as iq
 from ..store.queries import Scope
@@ -37,8 +48,38 @@ def _check_price_type(price_type: str) -> None:
 _FREQ_CACHE: OrderedDict[tuple[str, str, str], Freq] = OrderedDict()
 
 
+def _configured_freq() -> Freq | None:
+    """``[publication] frequency`` from pricewatch.toml (None: not set, detect from the data)."""
+    return load_settings().publication_frequency
+
+
+def freq_from_dates(dates: list[date]) -> Freq:
+    """The frequency a set of observation dates was collected at (see :func:`detect_freq`)."""
+    if not dates:
+        return "week"
+    days = set(dates)
+    n_weeks = len({d.isocalendar()[:2] for d in days})
+    n_xun = len({(d.year, d.month, xun_of(d)) for d in days})
+    n_months = len({(d.year, d.month) for d in days})
+    if n_months >= 3 and n_weeks <= 1.25 * n_months:
+        return "month"
+    if len(days) >= 14 and len(days) >= 3 * n_weeks:
+        return "day"
+    if n_xun >= 6 and n_weeks <= 1.1 * n_xun and len(days) <= 1.25 * n_xun:
+        return "xun"
+    return "week"
+
+
 def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) -> Freq:
-    """:func:`detect_freq` inside a session, remembered per snapshot file."""
+    """The default frequency inside a session: pricewatch.toml's ``[publication] frequency``
+    when set, else :func:`detect_freq` (remembered per snapshot file)."""
+    configured = _configured_freq()
+    if configured is not None:
+        return configured
+    return _detect_data(s, scope, price_type, snap)
+
+
+def _detect_data(s: Session, scope: Scope, price_type: str, snap: str | None = None) -> Freq:
     key = (snap or iq.snapshot_id(s), scope, price_type)
     with _CACHE_LOCK:
         hit = _FREQ_CACHE.get(key)
@@ -47,10 +88,7 @@ def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) 
     latest = iq.latest_date(s, scope, price_type)
     f: Freq = "week"
     if latest is not None:
-        dates = iq.distinct_dates(s, scope, price_type, latest - timedelta(days=400))
-        n_weeks = len({d.isocalendar()[:2] for d in dates})
-        n_months = len({(d.year, d.month) for d in dates})
-        f = "month" if n_months >= 3 and n_weeks <= 1.25 * n_months else "week"
+        f = freq_from_dates(iq.distinct_dates(s, scope, price_type, latest - timedelta(days=400)))
     with _CACHE_LOCK:
         _FREQ_CACHE[key] = f
         while len(_FREQ_CACHE) > 64:
@@ -59,14 +97,31 @@ def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) 
 
 
 def detect_freq(store: Store, *, public: bool = True, price_type: str = "retail") -> Freq:
-    """'month' when the data are monthly, else 'week'.
+    """The frequency the data were collected at: 'month', 'day', 'xun' or 'week'.
 
-    Over the 400 days up to the newest date: monthly when the data fall in 3 or more months
-    and in about one ISO week per month (at most 1.25 weeks per month: a monthly survey dated
-    the 15th has exactly one); weekly otherwise, and when there are too few data to tell.
+    Over the 400 days up to the newest date:
+
+    * monthly when the data fall in 3 or more months and in about one ISO week per month (at
+      most 1.25 weeks per month: a monthly survey dated the 15th has exactly one);
+    * daily when there are 14 or more dates and at least 3 dates per ISO week on average
+      (a survey every working day has 5);
+    * 旬 when the data fall in 6 or more 旬, in about one ISO week per 旬 (at most 1.1) and one
+      date per 旬 (at most 1.25): weekly data have about 1.45 weeks and dates per 旬;
+    * weekly otherwise, and when there are too few data to tell.
+
+    This reads the data only; the reports' default is :func:`default_freq`.
     """
     with store.read() as s:
-        return _detect(s, _scope(public), price_type)
+        return _detect_data(s, _scope(public), price_type)
+
+
+def default_freq(store: Store, *, public: bool = True, price_type: str = "retail") -> Freq:
+    """The frequency reports and pages use when none is named: ``[publication] frequency`` in
+    pricewatch.toml when set, else :func:`detect_freq`."""
+    configured = _configured_freq()
+    if configured is not None:
+        return configured
+    return detect_freq(store, public=public, price_type=price_type)
 
 
 def resolve_period(store: Store, *, period: str | None = None, on: date | None = None,
@@ -74,7 +129,7 @@ def resolve_period(store: Store, *, period: str | None = None, on: date | None =
                    price_type: str = "retail") -> Period | None:
     """The named period, the one containing ``on``, or the latest with data (None: no data).
 
-    ``freq=None`` detects the frequency from the data; a named period carries its own.
+    ``freq=None`` uses :func:`default_freq`; a named period carries its own.
     """
     if period:
         return parse_period(period)
@@ -102,15 +157,14 @@ class _History:
     _yoy: np.ndarray | None = None
     _cat: dict[str, np.ndarray] | None = None
     start_dates: np.ndarray | None = None
+    first_ordinal: int = 0            # periods.ordinal of the first row
 
     def index_of(self, p: Period | None) -> int | None:
         if p is None or len(self.starts) == 0:
             return None
-        t0 = self.starts[0]
-        if self.freq == "week":
-            i = (pd.Timestamp(p.start) - t0).days // 7
-        else:
-            i = (p.start.year - t0.year) * 12 + p.start.month - t0.month
+        if p.freq != self.freq:
+            return None
+        i = ordinal(p) - self.first_ordinal
         return int(i) if 0 <= i < len(self.starts) else None
 
     def yoy_rows(self) -> np.ndarray:
@@ -171,10 +225,15 @@ def clear_cache() -> None:
         _FREQ_CACHE.clear()
 
 
-def _grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
-    if freq == "week":
-        return pd.date_range(first, last, freq="7D")
-    return pd.date_range(first, last, freq="MS")
+def _ordinals(starts: pd.Series, freq: str) -> np.ndarray:
+    """Vectorised :func:`periods.ordinal` of period starts (datetime64)."""
+    if freq in ("day", "week"):
+        days = (starts - pd.Timestamp("0001-01-01")).dt.days.to_numpy()
+        return days if freq == "day" else days // 7
+    months = (starts.dt.year * 12 + starts.dt.month - 1).to_numpy()
+    if freq == "month":
+        return months
+    return months * 3 + np.minimum((starts.dt.day.to_numpy() - 1) // 10, 2)
 
 
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
@@ -192,19 +251,18 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
                      np.empty((0, 0)), np.empty((0, 0)), cat)
     else:
         ps = pd.to_datetime(g["period_start"])
-        starts = _grid(ps.min(), ps.max(), freq)
+        o = _ordinals(ps, freq)
+        o0 = int(o.min())
+        grid = [from_ordinal(i, freq) for i in range(o0, int(o.max()) + 1)]  # type: ignore[arg-type]
+        starts = pd.DatetimeIndex([pd.Timestamp(q.start) for q in grid])
         ids = np.sort(g["commodity_id"].unique())
-        if freq == "week":
-            ti = ((ps - starts[0]).dt.days // 7).to_numpy()
-        else:
-            ti = ((ps.dt.year - starts[0].year) * 12 + ps.dt.month - starts[0].month).to_numpy()
+        ti = o - o0
         ci = np.searchsorted(ids, g["commodity_id"].to_numpy())
         y = np.full((len(starts), len(ids)), np.nan)
         n = np.zeros((len(starts), len(ids)), dtype="int64")
         y[ti, ci] = g["price"].to_numpy(dtype="float64")
         n[ti, ci] = g["markets"].to_numpy()
-        labels = [period_of(d.date(), freq).label for d in starts]  # type: ignore[arg-type]
-        h = _History(freq, starts, labels, ids, y, n, cat)
+        h = _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
     with _CACHE_LOCK:
         _CACHE[key] = h
         while len(_CACHE) > _CACHE_MAX:
@@ -218,7 +276,9 @@ def _base_index(h: _History, base: str | Period | None) -> int | None:
         return 0 if len(h.starts) else None
     p = parse_period(base) if isinstance(base, str) else base
     if p.freq != h.freq:
-        raise InputError(f"基期 {p.label} 与报告频率不一致", "周报用 2024-W01 形式, 月报用 2024-01 形式")
+        raise InputError(f"基期 {p.label} 与报告频率（{FREQ_ZH[h.freq]}）不一致",
+                         "基期与报告同频：日写作 2024-01-02，周写作 2024-W01，旬写作 2024-01-D1，"
+                         "月写作 2024-01")
     row = h.index_of(p)
     if row is None and len(h.labels):
         raise InputError(f"基期 {p.label} 没有价格数据",

@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ..config import Settings, load_settings
-from ..periods import Freq, Period, parse_period, period_of, previous, same_period_last_year
+from ..periods import (
+    Freq,
+    Period,
+    no_yoy_reason,
+    parse_period,
+    period_of,
+    previous,
+    same_period_last_year,
+)
 from ..store import Store
 from ..store import indicator_queries as iq
 from .alps import ALPS_ALERT_LEVELS, _alps_at, alps_band
@@ -105,9 +113,10 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
            base: str | Period | None = None, settings: Settings | None = None) -> Report | None:
     """The report for one period (None when the audience has no data at all).
 
-    ``period`` ("2024-W05" / "2024-05") wins over ``on`` (the period containing that date);
+    ``period`` (any spelling :func:`periods.parse_period` reads: "2024-W05", "2024-05-D1",
+    "2024年5月上旬", "2024-05", "2024-05-06") wins over ``on`` (the period containing that date);
     without either, the latest period with data for this audience (released data with
-    ``public=True``). ``freq=None`` detects weekly or monthly data. ``base`` is the 定基
+    ``public=True``). ``freq=None`` uses :func:`default_freq` (pricewatch.toml, else the data). ``base`` is the 定基
     base period (default: the first period with data). A period without data gives a
     report with no items.
     """
@@ -138,7 +147,7 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
 
 
 def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: int,
-         yoy: Period | None) -> dict[str, str]:
+         yoy: Period | None, no_yoy: str = "") -> dict[str, str]:
     """Why each null figure is null, in plain Chinese (the text view shows these)."""
     why: dict[str, str] = {}
     if prev_markets == 0:
@@ -146,7 +155,7 @@ def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: i
     elif wow_n == 0:
         why["wow_pct"] = "本期与上期没有共同报价的市场"
     if yoy is None:
-        why["yoy_price"] = why["yoy_pct"] = "去年没有对应的第53周"
+        why["yoy_price"] = why["yoy_pct"] = no_yoy
     elif yoy_markets == 0:
         why["yoy_price"] = why["yoy_pct"] = "去年同期无报价"
     elif yoy_n == 0:
@@ -255,7 +264,8 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     direction_[rw > 0], direction_[rw < 0], direction_[rw == 0] = "up", "down", "flat"
     alps_level = [alps_band(v) for v in alps]
     thr = np.array([_threshold(t, g, settings) for t, g in zip(jt, category, strict=True)], dtype="float64")
-    why = [_why(*v, yoy) for v in zip(n.tolist(), prev_n.tolist(), wow_n.tolist(),
+    no_yoy = no_yoy_reason(p)
+    why = [_why(*v, yoy, no_yoy) for v in zip(n.tolist(), prev_n.tolist(), wow_n.tolist(),
                                       yoy_n_all.tolist(), yoy_n.tolist(), strict=True)]
 
     item_alerts: dict[int, list[str]] = {}

@@ -71,7 +71,7 @@ def _alert_text(a: Any) -> str | None:
 def generate(report_json: dict[str, Any], settings: Settings) -> tuple[str, str]:
     """(title, markdown body) for the report's period."""
     p = parse_period(report_json["period"])
-    word = "本周" if p.freq == "week" else "本月"
+    word = p.this_zh
     county = settings.county_name
     title = f"{county}{p.label_zh}重要商品价格监测分析"
     items = [it for it in report_json.get("items", []) if it.get("price") is not None]

@@ -33,12 +33,22 @@ from ..periods import Period
 from .queries import Scope, filters, obs_view
 from .session import Session
 
-_TRUNC = {"week": "week", "month": "month"}
 
+def period_start_sql(freq: str, col: str = "obs_date") -> str:
+    """SQL for the first day of the period containing ``col``: the date itself (日), the ISO
+    week's Monday (周), day 1, 11 or 21 of the month (旬), the month's first day (月).
 
-def _unit(freq: str) -> str:
-    # a fixed set: the value is spliced into SQL as a literal date_trunc part
-    return _TRUNC[freq]
+    ``freq`` and ``col`` come from fixed sets in this module (never from input): the result is
+    spliced into SQL.
+    """
+    if freq == "day":
+        return f"{col}::DATE"
+    if freq in ("week", "month"):
+        return f"date_trunc('{freq}', {col})::DATE"
+    if freq == "xun":
+        return (f"make_date(year({col}), month({col}),"
+                f" CASE WHEN day({col}) <= 10 THEN 1 WHEN day({col}) <= 20 THEN 11 ELSE 21 END)")
+    raise ValueError(f"unknown frequency {freq!r}")
 
 
 def snapshot_id(s: Session) -> str:
@@ -149,11 +159,11 @@ def market_period_prices(s: Session, scope: Scope, freq: str, start: date | None
     """Each market's mean price per (commodity, period) for the periods from ``start`` to
     ``end`` (the first and last days of whole periods; None: no bound).
 
-    Columns: period_start (DATE: the Monday / the 1st), commodity_id, commodity, market_id,
-    market, price. Periods are ``date_trunc`` of the date, which is the ISO week's Monday or
-    the month's first day, so no table of periods is joined.
+    Columns: period_start (DATE: see :func:`period_start_sql`), commodity_id, commodity,
+    market_id, market, price. The period start is computed from the date, so no table of
+    periods is joined.
     """
-    unit = _unit(freq)
+    ps = period_start_sql(freq)
     where, params = filters(start=start, end=end)
     where.append("price_type = ?")
     params.append(price_type)
@@ -161,7 +171,7 @@ def market_period_prices(s: Session, scope: Scope, freq: str, start: date | None
         where.append("commodity = ?")
         params.append(commodity)
     return s.df(
-        f"SELECT date_trunc('{unit}', obs_date)::DATE AS period_start, commodity_id, commodity,"  # noqa: S608
+        f"SELECT {ps} AS period_start, commodity_id, commodity,"  # noqa: S608
         " market_id, market, avg(price) AS price"
         f" FROM {obs_view(scope)} WHERE {' AND '.join(where)} GROUP BY ALL", params)
 
@@ -170,10 +180,9 @@ def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "re
                       commodity: str | None = None) -> pd.DataFrame:
     """Commodity price per period over the whole history (see the module docstring).
 
-    Columns: commodity_id, period_start (DATE, the Monday or the 1st), price (mean over the
+    Columns: commodity_id, period_start (DATE, :func:`period_start_sql`), price (mean over the
     markets that reported of each market's mean), markets (how many reported).
     """
-    unit = _unit(freq)
     view = obs_view(scope)
     c_sql, params = ("", [price_type])
     if commodity is not None:
@@ -183,7 +192,7 @@ def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "re
     g = s.df(
         "WITH d AS (SELECT commodity_id, obs_date, sum(price) AS s, count(*) AS n"  # noqa: S608
         f" FROM {view} WHERE price_type = ?{c_sql} GROUP BY ALL)"
-        f" SELECT commodity_id, date_trunc('{unit}', obs_date)::DATE AS period_start,"
+        f" SELECT commodity_id, {period_start_sql(freq)} AS period_start,"
         " sum(s) / sum(n) AS price, sum(n) AS markets, count(*) = 1 AS one_date"
         " FROM d GROUP BY ALL", params)
     multi = g.loc[~g["one_date"].astype(bool), ["commodity_id", "period_start"]]
@@ -192,11 +201,11 @@ def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "re
         s.register("pw_multi", multi)
         try:
             exact = s.df(
-                "WITH mp AS (SELECT o.commodity_id, date_trunc("  # noqa: S608
-                f"'{unit}', o.obs_date)::DATE AS period_start, o.market_id, avg(o.price) AS price"
+                f"WITH mp AS (SELECT o.commodity_id, {period_start_sql(freq, 'o.obs_date')}"  # noqa: S608
+                " AS period_start, o.market_id, avg(o.price) AS price"
                 f" FROM {view} o SEMI JOIN pw_multi m"  # noqa: S608 - fixed names
                 " ON m.commodity_id = o.commodity_id"
-                f" AND m.period_start::DATE = date_trunc('{unit}', o.obs_date)::DATE"
+                f" AND m.period_start::DATE = {period_start_sql(freq, 'o.obs_date')}"
                 f" WHERE o.price_type = ?{c_sql.replace('commodity', 'o.commodity')}"
                 " GROUP BY ALL)"
                 " SELECT commodity_id, period_start, avg(price) AS price, count(*) AS markets"
