@@ -94,14 +94,6 @@ class Period:
         """The word for the period before: 前一日 / 上周 / 上旬 / 上月."""
         return _PREV_ZH[self.freq]
 
-    @property
-    def span_zh(self) -> str:
-        """5月6日—5月12日 (a day: 5月6日)."""
-        a, b = self.start, self.end
-        if a == b:
-            return f"{a.month}月{a.day}日"
-        return f"{a.month}月{a.day}日—{b.month}月{b.day}日"
-
     def contains(self, d: date) -> bool:
         return self.start <= d <= self.end
 
