@@ -85,7 +85,7 @@ class Scheduler:
         book = Notebook(self.store, self.settings, clock=lambda: now)
         done = book.due_publications(now)
         for note_id in done:
-            self.log(f"{now:%Y-%m-%d %H:%M:%S} 定时发布: {note_id}")
+            self.log(f"{now:%Y-%m-%d %H:%M:%S} 定时发布：{note_id}")
         return done
 
     def share_files(self, now: datetime) -> list[str]:
@@ -106,12 +106,12 @@ class Scheduler:
             if target in seen:
                 continue
             message = (f"{status.week.label_zh}「{item.label}」已逾期"
-                       f"(截止 {deadlines.fmt_due(item.due)}):{item.detail}")
+                       f"（截止 {deadlines.fmt_due(item.due)}）：{item.detail}")
             with self.store.write() as s:
                 s.keep_data_version()
                 writes.audit(s, "system", "deadline.reminder", target,
                              {"message": message, "due": item.due.isoformat(timespec="minutes")})
-            self.log(f"{now:%Y-%m-%d %H:%M:%S} 提醒: {message}")
+            self.log(f"{now:%Y-%m-%d %H:%M:%S} 提醒：{message}")
             sent.append(target)
         return sent
 
@@ -121,7 +121,7 @@ class Scheduler:
         built = site.build_if_changed(self.store, self.settings, self.site_dir,
                                       base_url=self.base_url, now=now)
         if built is not None:
-            self.log(f"{now:%Y-%m-%d %H:%M:%S} 公开网站已更新: {built}")
+            self.log(f"{now:%Y-%m-%d %H:%M:%S} 公开网站已更新：{built}")
             return str(built)
         return None
 
@@ -130,20 +130,23 @@ class Scheduler:
         now = self.now()
         result = TickResult(now)
         jobs: list[tuple[str, Callable[[datetime], Any]]] = [
-            ("published", self.publish_due), ("reminders", self.reminders)]
+            ("published", self.publish_due), ("share_files", self.share_files),
+            ("reminders", self.reminders)]
+        if self.site:
+            jobs.append(("site", self.rebuild_site))
         for name, job in jobs:
             try:
                 setattr(result, name, job(now))
             except PricewatchError as e:
                 result.errors.append(f"{name}: {e}")
-                self.log(f"{now:%Y-%m-%d %H:%M:%S} {name} 失败: {e}")
+                self.log(f"{now:%Y-%m-%d %H:%M:%S} {name} 失败：{e}")
         return result
 
     def run(self, interval: float | None = None, stop: threading.Event | None = None) -> None:
         """Tick until ``stop`` is set (SIGTERM and SIGINT set it when run from the CLI)."""
         interval = float(interval or self.settings.scheduler_interval_s)
         stop = stop or threading.Event()
-        self.log(f"调度器已启动: 每 {interval:g} 秒检查一次定时发布、截止提醒和公开网站")
+        self.log(f"调度器已启动：每 {interval:g} 秒检查一次定时发布、截止提醒和公开网站")
         while not stop.is_set():
             r = self.tick()
             if any((r.published, r.share_files, r.reminders, r.site, r.errors)):

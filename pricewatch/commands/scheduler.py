@@ -16,14 +16,14 @@ from . import _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("scheduler", help="调度器: 定时发布、截止提醒、公开网站更新")
+    p = sub.add_parser("scheduler", help="调度器：定时发布、截止提醒、公开网站更新")
     _common.add_db(p)
-    p.add_argument("--once", action="store_true", help="只运行一次(供 cron 调用)")
+    p.add_argument("--once", action="store_true", help="只运行一次（供 cron 调用）")
     p.add_argument("--interval", type=float, metavar="S",
-                   help="每隔多少秒检查一次(默认: [schedule] interval_s, 20)")
+                   help="每隔多少秒检查一次（默认：[schedule] interval_s, 20）")
     p.add_argument("--no-site", action="store_true", help="不更新静态公开网站")
-    p.add_argument("--site-dir", metavar="DIR", help="静态网站目录(默认: [site] out_dir)")
-    p.add_argument("--base-url", metavar="URL", help="网站的公开地址(默认: [public] base_url)")
+    p.add_argument("--site-dir", metavar="DIR", help="静态网站目录（默认：[site] out_dir）")
+    p.add_argument("--base-url", metavar="URL", help="网站的公开地址（默认：[public] base_url）")
     p.add_argument("--json", action="store_true")
     return p
 
@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     settings = _common.settings(args)
     if args.interval is not None and args.interval <= 0:
-        raise InputError(f"--interval {args.interval:g} 不对", "写一个大于 0 的秒数, 例如 --interval 20")
+        raise InputError(f"--interval {args.interval:g} 不对", "写一个大于 0 的秒数，例如 --interval 20")
     sched = Scheduler(_common.store(args), settings, site=not args.no_site,
                       site_dir=args.site_dir, base_url=args.base_url)
     if args.once:

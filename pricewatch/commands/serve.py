@@ -21,9 +21,9 @@ from . import _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("serve", help="同时运行网页应用和调度器(Ctrl-C 停止两者)")
+    p = sub.add_parser("serve", help="同时运行网页应用和调度器（Ctrl-C 停止两者）")
     _common.add_db(p)
-    p.add_argument("--port", type=int, help="网页端口(默认: STREAMLIT_SERVER_PORT, 8501)")
+    p.add_argument("--port", type=int, help="网页端口（默认：STREAMLIT_SERVER_PORT, 8501）")
     return p
 
 
@@ -66,5 +66,5 @@ def run(args: argparse.Namespace) -> int:
         print("已停止网页应用和调度器", file=sys.stderr)
         return 0
     dead = [name for name, p in zip(("调度器", "网页应用"), procs, strict=True) if p.returncode]
-    print(f"{'、'.join(dead) or '一个进程'}已退出, 另一个也已停止", file=sys.stderr)
+    print(f"{'、'.join(dead) or '一个进程'}已退出，另一个也已停止", file=sys.stderr)
     return 1

@@ -9,7 +9,7 @@ never receives markup the sanitiser did not allow.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from urllib.parse import quote
 
@@ -31,8 +31,12 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def atom_feed(notes: Iterable[Note], settings: Settings, *, now: datetime) -> bytes:
+def atom_feed(notes: Iterable[Note], settings: Settings, *, now: datetime,
+              url_for: Callable[[str], str] | None = None) -> bytes:
+    """``url_for(note_id)`` gives an entry's link (default: the app's ?note= page; the
+    static site passes its permalinks)."""
     ET.register_namespace("", ATOM)
+    link = url_for or (lambda nid: note_url(settings, nid))
     notes = [n for n in notes if n.status == "published"]
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "title", f"{settings.bureau_name} 价格监测与解读")
@@ -45,8 +49,8 @@ def atom_feed(notes: Iterable[Note], settings: Settings, *, now: datetime) -> by
     for n in notes:
         e = _sub(feed, "entry")
         _sub(e, "title", n.title)
-        _sub(e, "id", note_url(settings, n.id))
-        _sub(e, "link", href=note_url(settings, n.id), rel="alternate")
+        _sub(e, "id", link(n.id))
+        _sub(e, "link", href=link(n.id), rel="alternate")
         when = (n.published_at or now).isoformat(timespec="seconds")
         _sub(e, "published", when)
         _sub(e, "updated", when)
