@@ -192,9 +192,9 @@ class Site:
                    f'{pct(row["wow_pct"], lang)} · {t(lang, "同比", "YoY")} {pct(row["yoy_pct"], lang)}</p>')
         cited = [n for n in self.snap.notes if name in n.commodities]
         if not tr.empty:
-            last = pd.Timestamp(tr["start"].iloc[-1])
-            year = tr[pd.to_datetime(tr["start"]) > last - pd.Timedelta(days=365)]
-            x = [pd.Timestamp(d).date() for d in year["start"]]
+            last = pd.Timestamp(tr["period_start"].iloc[-1])
+            year = tr[pd.to_datetime(tr["period_start"]) > last - pd.Timedelta(days=365)]
+            x = [pd.Timestamp(d).date() for d in year["period_start"]]
             markers = []
             for n in cited:
                 try:
@@ -274,11 +274,11 @@ class Site:
         ix = self.snap.indices
         if ix.empty:
             return self.no_data(p, title)
-        starts = sorted(set(pd.to_datetime(ix["start"])))
+        starts = sorted(set(pd.to_datetime(ix["period_start"])))
         x = [s.date() for s in starts]
         lines = []
         for k, (category, g) in enumerate(ix.groupby("category", sort=False)):
-            by = dict(zip(pd.to_datetime(g["start"]), g["index"], strict=False))
+            by = dict(zip(pd.to_datetime(g["period_start"]), g["index"], strict=False))
             lines.append(svg.Line(str(category), [_num(by.get(s)) for s in starts], svg.COLOURS[k % len(svg.COLOURS)]))
         out = [f"<h1>{title}</h1>", self.period_line(lang),
                f'<p class="meta">{t(lang, "定基指数：首期为100，固定权重篮子。", "Fixed-base index: the first period is 100 (fixed-weight basket).")}</p>',
