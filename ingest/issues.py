@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "reading the file exceeded the {limit_mb} MB memory limit; split the file"),
     "encoding": ("文本文件编码无法识别(不是 UTF-8 或 GBK); 请用 Excel 另存为 \"CSV UTF-8\"",
                  "unknown text encoding (not UTF-8 or GBK); save as \"CSV UTF-8\""),
+    "text_too_long": ("{field}「{value}」太长（{length} 个字符），不能超过 {limit} 个字符；共 {count} 行，请缩短后重试",
+                      "{field_en} \"{value}\" is too long ({length} characters, at most {limit}); {count} rows; shorten it"),
     "no_data": ("文件中没有找到价格数据行; 请检查是否选错了文件, 或使用模板填报",
                 "no price rows found; check the file or use the template"),
     "no_layout": ("工作表无法识别为价格表(找不到「品名」和「价格」列); 请按模板填写表头",

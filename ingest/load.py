@@ -28,6 +28,7 @@ from pricewatch.store import Store, ingest_queries, writes
 from . import guard, worker
 from .issues import ERROR, Issue
 from .layouts import Context
+from .lengths import check_lengths
 from .normalise import Catalog
 from .validate import Prepared, history_checks, prepare, window
 
@@ -231,8 +232,12 @@ def _check(s: Any, sheets: list, ctx: Context, opts: IngestOptions, cfg: Setting
            res: FileResult) -> Prepared:
     """Prepare the frame and run every check against the store seen by session ``s``."""
     catalog = Catalog.from_session(s)
+    too_long = check_lengths(sheets)  # a step of its own, before any name is looked up
     prep = prepare(sheets, catalog, ctx, accept_new_names=opts.accept_new_names,
                    strict=opts.strict, today=opts.today or _today(cfg))
+    if too_long:
+        prep.issues[:0] = too_long
+        prep.issues = [i for i in prep.issues if i.code != "no_data"]
     res.layout, res.rows_read = prep.layout, prep.rows_read
     res.new_commodities = dict(prep.new_commodities)
     res.new_markets = list(prep.new_markets)

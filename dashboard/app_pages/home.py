@@ -11,6 +11,7 @@ from dashboard import charts, data
 from dashboard.i18n import lang, tr
 from dashboard.share import share_box
 from pricewatch.errors import PricewatchError
+from pricewatch.notes.render import escape_markdown
 
 DEFAULT_UNIT = "元/公斤"
 
@@ -127,7 +128,7 @@ if not notes:
     st.caption(tr("暂无已发布的解读。", "No published notes yet."))
 for n in notes[:3]:
     with st.container(border=True):
-        st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
+        st.page_link("app_pages/notes.py", label=escape_markdown(n.title), icon=":material/article:",
                      query_params={"note": n.id})
         st.caption(" · ".join(x for x in (n.kind, n.period or "", (n.published_at or "")[:10]) if x))
 if len(notes) > 3:

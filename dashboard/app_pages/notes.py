@@ -15,6 +15,7 @@ from dashboard.i18n import tr
 from dashboard.share import share_box
 from dashboard.state import settings
 from pricewatch.errors import PricewatchError
+from pricewatch.notes.render import escape_markdown
 from pricewatch.periods import parse_period
 
 # constant CSS (no note text in it): readable tables and wrapping on a phone
@@ -42,7 +43,7 @@ def _note_view(n: data.PublicNote) -> None:
     if st.button(tr("全部解读", "All notes"), icon=":material/arrow_back:", key="back"):
         st.query_params.clear()
         st.rerun()
-    st.title(n.title)
+    st.title(escape_markdown(n.title))
     st.caption(_meta_line(n))
     if n.commodities:
         st.caption(tr("涉及商品: ", "Items: ") + "、".join(n.commodities))
@@ -121,7 +122,7 @@ elif not shown:
     st.info(tr("没有符合条件的解读。", "No notes match these filters."))
 for n in shown:
     with st.container(border=True):
-        st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
+        st.page_link("app_pages/notes.py", label=escape_markdown(n.title), icon=":material/article:",
                      query_params={"note": n.id})
         st.caption(_meta_line(n))
         if n.summary:

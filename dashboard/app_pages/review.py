@@ -15,7 +15,7 @@ from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.checks import pending_cited, render_body
 from pricewatch.notes.model import CHECK_NAMES, MIME
-from pricewatch.notes.render import markdown_to_html
+from pricewatch.notes.render import escape_markdown, markdown_to_html
 from pricewatch.notes.workflow import Notebook
 
 ss = st.session_state
@@ -75,7 +75,7 @@ for c in note.review_comments:
 
 tab_text, tab_diff, tab_checks = st.tabs([tr("正文", "Text"), tr("修改对比", "Changes"), tr("检查", "Checks")])
 with tab_text:
-    st.subheader(note.title)
+    st.subheader(escape_markdown(note.title))
     st.html(markdown_to_html(render_body(store, note, public=False)))
     # staff download attachments before publication too: they are part of the 保密审查
     for i, a in enumerate(note.attachments):

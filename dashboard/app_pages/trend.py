@@ -11,6 +11,7 @@ from dashboard import charts, data
 from dashboard.i18n import tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
+from pricewatch.notes.render import escape_markdown
 from pricewatch.periods import parse_period
 
 VIEW_LABELS = {"avg": ("均价", "Average"), "markets": ("分市场", "By market")}
@@ -74,7 +75,7 @@ with notes_col:
     if not cited:
         st.caption(tr("暂无涉及该商品的解读。", "No notes on this item yet."))
     for n in cited[:8]:
-        st.page_link("app_pages/notes.py", label=n.title, icon=":material/article:",
+        st.page_link("app_pages/notes.py", label=escape_markdown(n.title), icon=":material/article:",
                      query_params={"note": n.id})
         st.caption(" · ".join(x for x in (n.period or "", (n.published_at or "")[:10]) if x))
 

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import limits
 from ..accounts import User, require
 from ..config import Settings
 from ..errors import InputError, NotFound, PermissionDenied, PricewatchError
@@ -48,6 +49,7 @@ from ..indicators import Report
 from ..store import Store, writes
 from . import checks as checks_mod
 from .model import CHECK_NAMES, KINDS, STATUS_NAMES, Note, NoteRepo, parse_dt
+from .render import IMAGE_TYPES, outside_images, title_problem
 
 #: (status, action) -> (new status, permission)
 TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
@@ -187,6 +189,7 @@ class Notebook:
         return note
 
     def _comment(self, note: Note, user: str, action: str, comment: str | None) -> None:
+        limits.check("意见", comment)
         if comment:
             note.review_comments.append({"at": self.now().isoformat(timespec="seconds"),
                                          "by": user, "action": action, "comment": comment})
@@ -234,6 +237,7 @@ class Notebook:
                     commodities=list(commodities or []), categories=list(categories or []),
                     markets=list(markets or []), author=user.name, status="draft",
                     corrects=corrects, created_at=now)
+        _check_text(note)
         return self._commit(note, user.name, "create", "new", expected_version=0)
 
     def edit(self, user: User | None, note_id: str, *, expected_version: int | None = None,
@@ -261,6 +265,7 @@ class Notebook:
         for k, v in changes.items():
             if v is not None:
                 setattr(note, k, list(v) if k in ("commodities", "categories", "markets") else v)
+        _check_text(note)
         if old == "returned":
             note.status = "draft"
             note.overrides = []  # a changed text must be checked again
@@ -339,6 +344,7 @@ class Notebook:
         if check not in CHECK_NAMES:
             raise InputError(f"未知的检查「{check}」", f"检查只能是 {', '.join(CHECK_NAMES)}")
         reason = (reason or "").strip()
+        limits.check("理由", reason)
         if len(reason) < MIN_REASON:
             raise InputError("放行检查必须写明理由", f"理由至少 {MIN_REASON} 个字")
         note.overrides = [o for o in note.overrides if o.get("check") != check]
@@ -458,6 +464,24 @@ class Notebook:
             except PricewatchError:
                 continue
         return done
+
+
+def _check_text(note: Note) -> None:
+    """Bounds and plain-text rules for what a person typed (see :mod:`pricewatch.limits`)."""
+    limits.check("标题", note.title)
+    bad = title_problem(note.title)
+    if bad:
+        raise InputError(f"标题只能是纯文本，不能含图片、链接或标签（{bad}）", "删去标题中的标记后重试")
+    limits.check("正文", note.body)
+    limits.check_all("商品名称", note.commodities)
+    limits.check_all("类别", note.categories)
+    limits.check_all("市场名称", note.markets)
+    own = [str(a.get("name")) for a in note.attachments if str(a.get("type")) in IMAGE_TYPES]
+    outside = outside_images(note.body, own)
+    if outside:
+        raise InputError(
+            f"正文中的图片只能引用本解读自己的附件，「{limits.shorten(outside[0], 60)}」不是本解读的附件",
+            "先把图片作为附件上传，再用 ![说明](文件名) 引用；不能引用外部网址")
 
 
 def status_name(status: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import limits
 from ..errors import InputError, NotFound
 from .session import Session
 
@@ -34,6 +35,11 @@ def add_commodity(
     s: Session, name: str, category: str, *, unit: str = "元/公斤", spec: str | None = None,
     weight: float = 1.0, actor: str = "system", aliases: tuple[str, ...] = (),
 ) -> int:
+    limits.check("商品名称", name)
+    limits.check("类别", category)
+    limits.check("计量单位", unit)
+    limits.check("规格", spec)
+    limits.check_all("别名", aliases)
     if s.scalar("SELECT 1 FROM categories WHERE name = ?", [category]) is None:
         s.execute("INSERT INTO categories (name, sort) VALUES (?, 50)", [category])
     cid = s.scalar(
@@ -48,6 +54,7 @@ def add_commodity(
 
 
 def add_commodity_alias(s: Session, alias: str, commodity: str, actor: str = "system") -> None:
+    limits.check("别名", alias)
     cid = s.scalar("SELECT id FROM commodities WHERE name = ?", [commodity])
     if cid is None:
         raise NotFound(f"商品「{commodity}」不在目录中", "先添加该商品")
@@ -56,6 +63,8 @@ def add_commodity_alias(s: Session, alias: str, commodity: str, actor: str = "sy
 
 
 def add_market(s: Session, name: str, kind: str = "农贸市场", *, actor: str = "system") -> int:
+    limits.check("市场名称", name)
+    limits.check("市场类型", kind)
     mid = s.scalar(
         "INSERT INTO markets (name, kind, sort, created_by)"
         " VALUES (?, ?, (SELECT coalesce(max(sort), 0) + 1 FROM markets), ?) RETURNING id",
