@@ -13,6 +13,8 @@ from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
+#: not a problem: what the reader decided and why (which date a sheet took), shown with the report
+INFO = "info"
 
 #: code -> (Chinese template, English template); fields come from Issue.params
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -46,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_no_year": ("日期「{value}」没有年份; 请指定一个该年的日期(命令行 --date {example}, 上传页「文件中没有写明的信息」)",
                      "date \"{value}\" has no year; pass --date to give the year"),
     "date_future": ("日期 {value} 晚于今天; 请检查日期是否写错", "date {value} is in the future; check it"),
+    "date_taken": ("观测日期取 {value}：{source}写明「{text}」，{rule}",
+                   "observation date {value}: the {source_en} says \"{text}\" ({rule_en})"),
     "date_from_footer": ("表中只有填报日期 {value}, 已用作观测日期; 如不对请在标题写明第几周",
                          "only a filing date {value} was found and used as the observation date"),
     # names and markets

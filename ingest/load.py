@@ -26,7 +26,7 @@ from pricewatch.errors import PricewatchError, PublishFailed
 from pricewatch.store import Store, ingest_queries, writes
 
 from . import guard, worker
-from .issues import ERROR, Issue
+from .issues import ERROR, INFO, Issue
 from .layouts import Context
 from .lengths import check_lengths
 from .normalise import Catalog
@@ -80,6 +80,8 @@ class FileResult:
     new_commodities: dict[str, tuple[str, str]] = field(default_factory=dict)
     new_markets: list[str] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
+    #: information lines: which date each sheet took and why (``date_taken``)
+    notes: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -98,6 +100,7 @@ class FileResult:
             "date_max": self.date_max.isoformat() if self.date_max else None,
             "errors": [i.to_dict(lang) for i in self.errors],
             "warnings": [i.to_dict(lang) for i in self.warnings],
+            "notes": [i.to_dict(lang) for i in self.notes],
             "changes": [
                 {"commodity": r.commodity, "market": r.market, "date": str(r.obs_date)[:10],
                  "price_type": r.price_type, "old": r.old_price, "new": r.new_price}
@@ -239,6 +242,9 @@ def _check(s: Any, sheets: list, ctx: Context, opts: IngestOptions, cfg: Setting
         prep.issues[:0] = too_long
         prep.issues = [i for i in prep.issues if i.code != "no_data"]
     res.layout, res.rows_read = prep.layout, prep.rows_read
+    # what the reader decided (which date a sheet took and why): told, never a warning
+    res.notes = [i for i in prep.issues if i.severity == INFO]
+    prep.issues = [i for i in prep.issues if i.severity != INFO]
     res.new_commodities = dict(prep.new_commodities)
     res.new_markets = list(prep.new_markets)
     res.unknown_names = [n for names in prep.unknown.values() for n in names]

@@ -112,6 +112,9 @@ def classify_header(text: Any) -> tuple[str | None, str | None]:
 
 
 # -- numbers -----------------------------------------------------------------------
+#: cells that say "not reported" (NFKC has already folded the full-width '－' to '-')
+NOT_REPORTED = frozenset(("", "-", "—", "/", "\\", "--", "——", "―", "─", "－", "无", "n/a", "NA", "na",
+                          "未采", "未采价", "未采集", "缺货", "无货", "暂无", "停售", "断货", "未报", "x", "X", "×"))
 _NUM = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(?:[（(]\s*([^()（）]*?)\s*[)）]|/?\s*([^\d\s()（）]+))?$")
 
 
@@ -142,7 +145,7 @@ def _parse_number(value: Any) -> tuple[float | None, str | None, bool]:
             return None, None, True
         return float(value), None, True
     s = clean_text(value)
-    if s in ("", "-", "—", "/", "--", "——", "无", "n/a", "NA", "na"):
+    if s in NOT_REPORTED:
         return None, None, True
     s = s.replace("¥", "").replace("￥", "").replace(" ", "")
     if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", s):
@@ -259,6 +262,60 @@ def _parse_date(value: Any, year: int | None = None) -> tuple[date | None, str |
             d = _mk(y, _MONTHS[m.group(mi)[:3].lower()], int(m.group(di)))
             return (d, None) if d else (None, "unreadable")
     return None, "unreadable"
+
+
+_XUN = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?\s*(上|中|下)\s*旬")
+_XUN_START = {"上": 1, "中": 11, "下": 21}
+_YMD_RANGE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*(?:-|~|～|—|至|到)\s*"
+                        r"(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
+_YM = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月(?:份)?|[-/.](\d{1,2}))(?![\d.\-/日号])")
+
+
+def title_period(text: Any, year: int | None = None) -> tuple[date | None, str | None, str | None]:
+    """The date a sheet's title (or name) dates its prices by, with what it read and the rule.
+
+    (date, matched text, rule) where rule is one of "week" (第N周 with its year: the Monday),
+    "xun" (2024年5月上旬/中旬/下旬: the 旬's first day, the 1st, 11th or 21st), "range"
+    (5月1日-10日: its first day), "day" (2024.05.06, 2024年5月6日), "month" (2024年5月: the
+    1st). A 旬, range or day without a year takes ``year``; without one: (None, text, "no_year").
+    Nothing found: (None, None, None).
+    """
+    s = clean_text(text)
+    if not s:
+        return None, None, None
+    m = _YW.search(s) or _YW_ZH.search(s)
+    if m:
+        return _monday(int(m.group(1)), int(m.group(2))), m.group(0), "week"
+    m = _W_ZH.search(s)
+    if m:
+        return (_monday(year, int(m.group(1))) if year else None), m.group(0), "week" if year else "no_year"
+    m = _XUN.search(s)
+    if m:
+        y = int(m.group(1)) if m.group(1) else year
+        if y is None:
+            return None, m.group(0), "no_year"
+        return _mk(y, int(m.group(2)), _XUN_START[m.group(3)]), m.group(0), "xun"
+    m = _YMD_RANGE.search(s)
+    if m:
+        y = int(m.group(1)) if m.group(1) else year
+        if y is None:
+            return None, m.group(0), "no_year"
+        return _mk(y, int(m.group(2)), int(m.group(3))), m.group(0), "range"
+    m = _YMD.search(s)
+    if m:
+        return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.group(0), "day"
+    m = _MD_ZH.search(s)
+    if m:
+        if year is None:
+            return None, m.group(0), "no_year"
+        return _mk(year, int(m.group(1)), int(m.group(2))), m.group(0), "day"
+    m = _YM.search(s)
+    if m:
+        return _mk(int(m.group(1)), int(m.group(2) or m.group(3)), 1), m.group(0), "month"
+    d, problem = parse_date(s, year)
+    if d is not None:
+        return d, s, "day"
+    return (None, s, "no_year") if problem == "no_year" else (None, None, None)
 
 
 def looks_like_date(value: Any) -> bool:

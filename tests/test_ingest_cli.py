@@ -17,7 +17,7 @@ from pricewatch import accounts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE_KEYS = {"file", "status", "layout", "upload_id", "rows_read", "rows_loaded", "commodities", "markets",
-             "date_min", "date_max", "errors", "warnings", "changes"}
+             "date_min", "date_max", "errors", "warnings", "notes", "changes"}
 ISSUE_KEYS = {"sheet", "row", "column", "code", "message"}
 
 

@@ -91,18 +91,18 @@ class SheetDates:
 
 
 def extract(sheets: list[tuple[str, list[list[Any]]]], ctx: Context) -> list[SheetResult]:
-    from . import headerless, hxl, table, wide
+    from . import grid, headerless, hxl, table, wide
 
     results = []
-    for name, rows in sheets:
+    filled = [(name, rows) for name, rows in sheets if any(any(c not in (None, "") for c in r) for r in rows)]
+    several = len(filled) > 1  # one sheet per market: a sheet's name may be its market
+    for name, rows in filled:
         rows = [r for r in rows]  # noqa: C416 - a list the layouts may index freely
-        if not any(any(c not in (None, "") for c in r) for r in rows):
-            continue
-        res = None
-        for mod in (hxl, table, wide, headerless):
-            res = mod.extract(name, rows, ctx)
+        res = hxl.extract(name, rows, ctx) or grid.extract(name, rows, ctx, sheet_is_market=several)
+        for mod in (table, wide, headerless):
             if res is not None:
                 break
+            res = mod.extract(name, rows, ctx)
         if res is None:
             res = SheetResult(name, None, issues=[Issue("no_layout", ERROR, name)])
         results.append(res)

@@ -1,0 +1,503 @@
+"""Forms as offices keep them: a header block of 1-3 rows read as one, in either orientation.
+
+The anchor is the first of the top 25 rows with a label header: 品名/商品/... (commodities
+as rows), else 市场/监测点/... or 日期 followed by names (markets or dates as rows,
+commodities across the columns). Around it, the header block:
+
+* rows above it whose cells lie only over the value columns are group rows (本周价格 merged
+  over the market names, or a market merged over 本周/上周/环比);
+* rows below it whose label cell is empty (a vertical merge) and that hold text alone over
+  the value columns are sub-header rows;
+
+three rows at most. A column's header is the path of its cells down the block: a blank cell
+of an upper row takes the group label to its left when that group has sub-headers (merged
+cells keep their value in the top-left cell only), never a vertically merged field's. Each
+term of the path is a field (品名, 规格, 单位 ...), a word that makes the column derived
+(上周/上期/上旬, 环比/同比/涨跌幅, 金额/合计/小计/数量, 序号, 备注: never the price), an
+average (本旬均价/平均/均价: derived beside market columns, the price of a long table), the
+current price (价格, 本周价格, 本期, 零售价 ...), a unit ("元/公斤", "价格(元/斤)"), a date,
+or a name: a market (commodities as rows) or a commodity (markets or dates as rows).
+
+The label header may appear several times in the anchor row: several blocks side by side,
+each read with the same header rows.
+
+Rows that are never data: category headings (一、粮油类: one text cell; it names the
+category of the rows below), 合计/平均/小计 rows, 注/说明/备注 lines and the filer footer
+(填报人/审核人/填报日期 ... ends the table), and a line with no label whose cells are empty
+or 0 (a formula copied down onto blank lines). A cell of blank, '/', '—', '-', '－', '未采',
+'缺货', '无' is "not reported" and gives no record.
+
+Sheet facts from the lines above the header: the period (第N周 with its year, 2024年5月上旬
+-> the 旬's first day, 5月1日-10日 -> its first day, 2024.05.06, a month -> its first day;
+the sheet name when the title has none; ``--date``; a filing date in the footer last, as a
+warning); the unit ("单位：元/公斤", "计价单位：元/500克"); the market ("监测点：城关农贸市场",
+or a title naming a 市场/超市); the price type. One sheet per market: a workbook of several
+sheets that name no market otherwise takes each sheet's name as its market. The report
+says which date each sheet took and why (``date_taken``, an information line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pricewatch.catalog import parse_unit, split_unit
+
+from ..issues import ERROR, INFO, WARNING, Issue, col_letter
+from ..normalise import (
+    NOT_REPORTED,
+    classify_header,
+    clean_text,
+    header_key,
+    is_blank,
+    looks_like_date,
+    parse_date,
+    parse_number,
+    price_type_of,
+    title_period,
+    year_in,
+)
+from . import Context, SheetResult
+from .table import _CATEGORY_HEAD, _is_footer
+
+SCAN_ROWS = 25
+MAX_HEADER_ROWS = 3
+#: words that make a column derived, never the price (compared inside the header key)
+DERIVED_WORDS = ("上周", "上期", "上旬", "上月", "上年", "去年", "环比", "同比", "涨跌", "涨幅", "跌幅",
+                 "增减", "变动", "幅度", "升降", "比上", "金额", "合计", "小计", "总计", "数量", "序号",
+                 "备注", "说明", "排名", "排序", "%", "latitude", "longitude", "usd")
+AVERAGE_WORDS = ("均价", "平均")
+CURRENT_WORDS = ("本周", "本期", "本旬", "本月", "当日", "今日", "当天", "现价")
+#: row labels that are a total or an average across rows, never a commodity
+TOTAL_LABELS = ("合计", "总计", "小计", "平均", "均价", "平均价", "平均值", "算术平均", "全县平均", "总平均")
+_UNIT_LINE = re.compile(r"(?:计价|计量|价格)?单位\s*[:：]\s*([^\s,，;；)）]+)")
+_MARKET_LINE = re.compile(r"(?:监测点|采价点|监测市场|市场名称|市场|超市|门店)\s*[:：]\s*([^\s,，;；]+)")
+_MARKET_IN_TITLE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,}?(?:农贸市场|批发市场|菜市场|市场|超市|商场|菜场))")
+_PT_LINE = re.compile(r"价格类型\s*[:：]?\s*(\S+)")
+_NOTE_LINE = re.compile(r"^(?:注|说明|备注|附注)\s*(?:[:：、.\d一二三四五六七八九十]|$)")
+_GENERIC_SHEET = re.compile(r"^(?:sheet\d*|工作表\d*|表\d*|价格\S*|\S*监测\S*|汇总\S*|数据\S*|目录|说明|封面|"
+                            r"附表\S*|\S*价格表|\S*周报\S*|\S*旬报\S*|\S*月报\S*|\S*期刊\S*)$", re.IGNORECASE)
+_DATE_RULES = {
+    "week": ("第N周取该周星期一", "a week is dated its Monday"),
+    "xun": ("旬取其第一天(上旬1日、中旬11日、下旬21日)", "a 旬 is dated its first day"),
+    "range": ("日期段取其第一天", "a span of days is dated its first day"),
+    "day": ("即该日", "that day"),
+    "month": ("月份取该月1日", "a month is dated its first day"),
+}
+_SOURCES = {"title": ("标题", "title"), "sheet_name": ("工作表名", "sheet name")}
+
+
+@dataclass
+class Term:
+    kind: str  # field | derived | average | current | unit | date | name
+    value: Any = None
+    unit: str | None = None
+    price_type: str | None = None
+
+
+@dataclass
+class Col:
+    col: int
+    name: str | None = None  # the market (commodities as rows) or the commodity (transposed)
+    unit: str | None = None
+    date: Any = None
+    price_type: str | None = None
+
+
+def term(text: Any) -> Term | None:
+    """What one header cell says (see the module docstring)."""
+    if looks_like_date(text) and not isinstance(text, str | int | float):
+        return Term("date", text)
+    t = clean_text(text)
+    if not t:
+        return None
+    key = header_key(t)
+    m = _UNIT_LINE.fullmatch(key)
+    if m and parse_unit(m.group(1)):
+        return Term("unit", unit=m.group(1))
+    if any(w in key for w in DERIVED_WORDS):
+        return Term("derived")
+    field, unit = classify_header(t)
+    if field == "ignore":
+        return Term("derived")
+    pt = price_type_of(t) if len(key) <= 8 else None
+    if field == "price" or (field is None and (key.endswith(("价格", "价")) or key in CURRENT_WORDS
+                                               or (pt and len(key) <= 4))):
+        if any(w in key for w in AVERAGE_WORDS):
+            return Term("average", unit=unit or _bracket_unit(t))
+        return Term("current", unit=unit or _bracket_unit(t), price_type=pt)
+    if field is not None:
+        return Term("field", field, unit)
+    if any(w in key for w in AVERAGE_WORDS):
+        return Term("average", unit=_bracket_unit(t))
+    if looks_like_date(t) and parse_number(t)[0] is None:
+        return Term("date", t)
+    if parse_unit(t) is not None and not re.search(r"[\u4e00-\u9fff]{2,}", t.replace("公斤", "").replace("千克", "")):
+        return Term("unit", unit=t)
+    name, unit = split_unit(t)
+    return Term("name", name, unit)
+
+
+def _bracket_unit(t: str) -> str | None:
+    return split_unit(t)[1]
+
+
+def _cell(r: list[Any], j: int) -> Any:
+    return r[j] if j < len(r) else None
+
+
+def _filled(r: list[Any], lo: int = 0, hi: int | None = None) -> list[int]:
+    hi = len(r) if hi is None else min(hi, len(r))
+    return [j for j in range(lo, hi) if not is_blank(r[j])]
+
+
+def _is_number(c: Any) -> bool:
+    if isinstance(c, bool) or is_blank(c):
+        return False
+    if isinstance(c, int | float):
+        return True
+    n, _u, _ok = parse_number(c)
+    return n is not None
+
+
+def _absent(c: Any) -> bool:
+    """Blank or a not-reported marker."""
+    if is_blank(c):
+        return True
+    return isinstance(c, str) and clean_text(c) in NOT_REPORTED
+
+
+def _info_line(text: str) -> bool:
+    key = header_key(text)
+    return bool(_UNIT_LINE.search(key) or _MARKET_LINE.search(key) or title_period(text, 2000)[0]
+                or key.startswith(("填报", "日期", "监测日期", "制表")))
+
+
+# -- the header block ----------------------------------------------------------------
+def _anchor(rows: list[list[Any]]) -> tuple[int, str, list[int]] | None:
+    """(row, label field, label columns) of the first row with a label header."""
+    for i in range(min(len(rows), SCAN_ROWS)):
+        r = rows[i]
+        filled = _filled(r)
+        if len(filled) < 2:
+            continue
+        terms = {j: term(r[j]) for j in filled}
+        com = [j for j, t in terms.items() if t and t.kind == "field" and t.value == "commodity"]
+        if com:
+            return i, "commodity", com
+        for field in ("market", "date"):
+            lab = [j for j, t in terms.items() if t and t.kind == "field" and t.value == field]
+            if not lab:
+                continue
+            names = [j for j, t in terms.items() if j > lab[0] and t and t.kind == "name"]
+            if len(names) >= 2 or (names and not any(t and t.kind in ("current", "average")
+                                                     for t in terms.values())):
+                if field == "market" or not any(t and t.kind == "field" and t.value == "market"
+                                                for t in terms.values()):
+                    return i, field, lab
+    return None
+
+
+def _block_rows(rows: list[list[Any]], a: int, lc: int) -> tuple[int, int]:
+    """The header block's first and last row around the anchor ``a`` (label column ``lc``)."""
+    bot = a
+    while bot + 1 < len(rows) and bot - a + 1 < MAX_HEADER_ROWS:
+        r = rows[bot + 1]
+        filled = _filled(r)
+        if not filled or not is_blank(_cell(r, lc)) or min(filled) <= lc:
+            break
+        if any(_is_number(r[j]) and not looks_like_date(r[j]) for j in filled):
+            break
+        if len(filled) == 1 and _info_line(clean_text(r[filled[0]])):
+            break
+        bot += 1
+    top = a
+    while top - 1 >= 0 and bot - top + 1 < MAX_HEADER_ROWS:
+        r = rows[top - 1]
+        filled = _filled(r)
+        if not filled or min(filled) <= lc:
+            break
+        if len(filled) == 1 and _info_line(clean_text(r[filled[0]])):
+            break
+        if any(_is_number(r[j]) for j in filled):
+            break
+        top -= 1
+    return top, bot
+
+
+def _paths(rows: list[list[Any]], top: int, bot: int, lo: int, hi: int) -> list[list[Any]]:
+    """Each column's header cells down the block, group labels carried to the right."""
+    width = hi - lo
+    paths: list[list[Any]] = [[] for _ in range(width)]
+    for i in range(top, bot + 1):
+        r = rows[i]
+        carry = None
+        for k in range(width):
+            j = lo + k
+            v = _cell(r, j)
+            below = any(not is_blank(_cell(rows[b], j)) for b in range(i + 1, bot + 1))
+            if not is_blank(v):
+                paths[k].append(v)
+                carry = v if below else None  # a group over sub-headers, not a vertical merge
+            elif i < bot and carry is not None and below:
+                paths[k].append(carry)
+            elif i == bot:
+                carry = None
+    return paths
+
+
+# -- sheet facts ---------------------------------------------------------------------
+@dataclass
+class Facts:
+    title: str = ""
+    unit: str | None = None
+    market: str | None = None
+    price_type: str | None = None
+
+
+def _facts(rows: list[list[Any]], top: int) -> Facts:
+    lines = [" ".join(clean_text(c) for c in rows[i] if not is_blank(c)) for i in range(top)]
+    f = Facts(title=" ".join(x for x in lines if x))
+    for line in lines:
+        key = line.replace(" ", "").replace("：", ":")
+        m = _UNIT_LINE.search(key)
+        if m and f.unit is None and parse_unit(m.group(1)):
+            f.unit = m.group(1)
+        m = _MARKET_LINE.search(line.replace("：", ":").replace(": ", ":"))
+        if m and f.market is None:
+            f.market = m.group(1)
+        m = _PT_LINE.search(line)
+        if m and f.price_type is None:
+            f.price_type = m.group(1)
+    if f.market is None:
+        head = re.split(r"\d{4}\s*年|\d{1,2}\s*月|第\s*\d", f.title, maxsplit=1)[0]
+        m = _MARKET_IN_TITLE.search(head.replace(" ", ""))
+        if m:
+            f.market = m.group(1)
+    if f.price_type is None:
+        for word in ("零售价", "批发价"):
+            if word in f.title:
+                f.price_type = word
+    return f
+
+
+def _sheet_date(sheet: str, facts: Facts, ctx: Context, rows: list[list[Any]], end: int,
+                res: SheetResult) -> tuple[date | None, bool]:
+    """The sheet's date and whether reading may go on (False: its date is an error)."""
+    year = year_in(facts.title) or ctx.year
+    for source, text in (("title", facts.title), ("sheet_name", sheet)):
+        d, found, rule = title_period(text, year)
+        if d is not None:
+            zh, en = _SOURCES[source]
+            res.issues.append(Issue("date_taken", INFO, sheet, params={
+                "value": d.isoformat(), "source": zh, "source_en": en, "text": found,
+                "rule": _DATE_RULES[rule][0], "rule_en": _DATE_RULES[rule][1]}))
+            res.date_source = source
+            return d, True
+        if rule == "no_year" and source == "sheet_name" and ctx.date is None:
+            res.issues.append(Issue("date_no_year", ERROR, sheet, None, None,
+                                    {"value": found, "example": "2024-01-01"}))
+            return None, False
+    if ctx.date is not None:
+        res.date_source = "option"
+        return ctx.date, True
+    for r in rows[end:]:
+        for c in r:
+            if isinstance(c, date):
+                res.issues.append(Issue("date_from_footer", WARNING, sheet, None, None,
+                                        {"value": parse_date(c)[0].isoformat()}))
+                res.date_source = "footer"
+                return parse_date(c)[0], True
+        text = " ".join(clean_text(c) for c in r if not is_blank(c))
+        if "日期" in text or "时间" in text:
+            d, _ = parse_date(text, year)
+            if d:
+                res.issues.append(Issue("date_from_footer", WARNING, sheet, None, None, {"value": d.isoformat()}))
+                res.date_source = "footer"
+                return d, True
+    return None, True
+
+
+def sheet_names_market(name: str) -> bool:
+    """True when a sheet's name can be a market's (not 'Sheet1', a date or a report name)."""
+    t = clean_text(name).replace(" ", "")
+    return bool(t) and not _GENERIC_SHEET.match(t) and title_period(t, 2000)[1] is None and not t.isdigit()
+
+
+# -- reading -------------------------------------------------------------------------
+def extract(sheet: str, rows: list[list[Any]], ctx: Context, *, sheet_is_market: bool = False) -> SheetResult | None:
+    found = _anchor(rows)
+    if found is None:
+        return None
+    a, label, label_cols = found
+    top, bot = _block_rows(rows, a, label_cols[0])
+    width = max(len(r) for r in rows[top:min(len(rows), bot + 60)])
+    bounds = [*label_cols, width]
+    blocks = []
+    for b, lc in enumerate(label_cols):
+        # the first block takes the columns left of its label (序号); a later one starts at
+        # its label (the 序号 before it falls into the block before, as a derived column)
+        plan = _plan(rows, top, bot, 0 if b == 0 else lc, bounds[b + 1], lc, label)
+        if plan is not None:
+            blocks.append(plan)
+    if not blocks:
+        return None
+    end = len(rows)
+    for k in range(bot + 1, len(rows)):
+        if _is_footer(rows[k]):
+            end = k
+            break
+    facts = _facts(rows, top)
+    kinds = {p.kind for p in blocks}
+    layout = "+".join(sorted(kinds))
+    if len(blocks) > 1:
+        layout += f"×{len(blocks)}"
+    res = SheetResult(sheet, layout)
+    has_row_dates = any(p.fields.get("date") is not None or any(c.date is not None for c in p.cols) for p in blocks)
+    sheet_date = None
+    if not has_row_dates:
+        sheet_date, ok = _sheet_date(sheet, facts, ctx, rows, end, res)
+        if not ok:
+            return res
+        if res.date_source == "sheet_name":
+            res.layout = f"sheet_per_date/{res.layout}"
+    market = facts.market
+    has_market = any(p.fields.get("market") is not None or any(c.name for c in p.cols if p.label == "commodity")
+                     or p.label == "market" for p in blocks)
+    if market is None and not has_market and sheet_is_market and ctx.market is None and sheet_names_market(sheet):
+        market = clean_text(sheet)
+        res.layout = f"sheet_per_market/{res.layout}"
+    title_year = year_in(facts.title)
+    for p in blocks:
+        _emit(res, rows, bot + 1, end, p, sheet_date, market, facts, title_year or ctx.year)
+    return res
+
+
+@dataclass
+class Plan:
+    label: str
+    lc: int
+    kind: str
+    fields: dict[str, int | None]
+    cols: list[Col]
+    blank_rows_count: bool  # a long table: a name without a price is reported
+
+
+def _plan(rows: list[list[Any]], top: int, bot: int, lo: int, hi: int, lc: int, label: str) -> Plan | None:
+    paths = _paths(rows, top, bot, lo, hi)
+    fields: dict[str, int | None] = {}
+    candidates: list[tuple[int, list[Term]]] = []
+    for k, path in enumerate(paths):
+        j = lo + k
+        if j == lc:
+            continue
+        terms = [t for t in (term(v) for v in path) if t is not None]
+        if not terms or any(t.kind == "derived" for t in terms):
+            continue
+        field = next((t for t in terms if t.kind == "field"), None)
+        if field is not None:
+            if field.value not in fields:
+                fields[field.value] = j
+            continue
+        if all(t.kind == "unit" for t in terms):
+            continue  # "单位：元/公斤" at the end of the header row: a sheet fact, read from the title
+        candidates.append((j, terms))
+    cols: list[Col] = []
+    named = [(j, ts) for j, ts in candidates if any(t.kind in ("name", "date") for t in ts)]
+    for j, ts in candidates:
+        names = [str(t.value) for t in ts if t.kind == "name"]
+        dates = [t.value for t in ts if t.kind == "date"]
+        unit = next((t.unit for t in reversed(ts) if t.unit), None)
+        pt = next((t.price_type for t in ts if t.price_type), None)
+        avg = any(t.kind == "average" for t in ts)
+        if avg and (named or any(t.kind == "current" for _j, tt in candidates for t in tt)):
+            continue  # a mean across markets beside them, or beside the price itself
+        if not names and not dates and not avg and not any(t.kind == "current" for t in ts):
+            continue
+        cols.append(Col(j, " ".join(names) or None, unit, dates[0] if dates else None, pt))
+    if label != "commodity":
+        cols = [c for c in cols if c.name]  # transposed: each value column names a commodity
+        kind = "markets_as_rows" if label == "market" else "dates_as_rows"
+        if not cols:
+            return None
+        return Plan(label, lc, kind, fields, cols, False)
+    if not cols:
+        return None
+    if any(c.name or c.date is not None for c in cols):
+        cols = [c for c in cols if c.name or c.date is not None]
+        kind = "wide_by_date" if all(c.date is not None for c in cols) else "wide_by_market"
+        if bot > top:
+            kind = "weekly_form" if kind == "wide_by_market" else kind
+        return Plan(label, lc, kind, fields, cols, False)
+    # unnamed price columns: one, or one per price type (零售价 | 批发价)
+    if len({c.price_type for c in cols}) == len(cols) and len(cols) > 1:
+        return Plan(label, lc, "long", fields, cols, False)
+    long_table = fields.get("date") is not None or fields.get("market") is not None
+    return Plan(label, lc, "long" if long_table else "weekly_form", fields, cols[:1], long_table)
+
+
+def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan, sheet_date: date | None,
+          market: str | None, facts: Facts, year: int | None) -> None:
+    f = p.fields
+    lc = p.lc
+    letters = [col_letter(c.col) for c in p.cols]
+    lo = min([lc, *(v for v in f.values() if v is not None)])
+    hi = max(c.col for c in p.cols) + 1
+    category = None
+    for k in range(start, end):
+        r = rows[k]
+        filled = _filled(r, lo, hi)
+        if not filled:
+            continue
+        label = _cell(r, lc)
+        text = clean_text(label).replace(" ", "")
+        values = [_cell(r, c.col) for c in p.cols]
+        present = [not _absent(v) for v in values]
+        if is_blank(label):
+            if all(not x or (_is_number(v) and parse_number(v)[0] == 0) for x, v in zip(present, values, strict=True)):
+                if len(filled) == 1 and isinstance(r[filled[0]], str) and not _is_number(r[filled[0]]):
+                    category = _CATEGORY_HEAD.sub("", clean_text(r[filled[0]])) or category
+                continue  # an empty line, or formulas giving 0 on it
+        elif text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均")) or _NOTE_LINE.match(text):
+            continue
+        elif not any(present):
+            others = [j for j in filled if j != lc]
+            if not others and (_CATEGORY_HEAD.match(clean_text(label)) or not p.blank_rows_count):
+                if p.label == "commodity" and not _is_number(label):
+                    category = _CATEGORY_HEAD.sub("", clean_text(label)) or category
+                continue
+            if not p.blank_rows_count:
+                continue
+        cat_col = f.get("category")
+        if cat_col is not None and not is_blank(_cell(r, cat_col)):
+            category = clean_text(_cell(r, cat_col))
+        row_date = _cell(r, f["date"]) if f.get("date") is not None else sheet_date
+        if isinstance(row_date, str) and year:
+            d, _ = parse_date(row_date, year)
+            row_date = d or row_date
+        row_market = _cell(r, f["market"]) if f.get("market") is not None else None
+        spec = _cell(r, f["spec"]) if f.get("spec") is not None else None
+        unit = _cell(r, f["unit"]) if f.get("unit") is not None else None
+        low = _cell(r, f["low"]) if f.get("low") is not None else None
+        high = _cell(r, f["high"]) if f.get("high") is not None else None
+        pt = _cell(r, f["price_type"]) if f.get("price_type") is not None else None
+        cur = _cell(r, f["currency"]) if f.get("currency") is not None else None
+        for c, letter, v, here in zip(p.cols, letters, values, present, strict=True):
+            if not here and not (p.blank_rows_count and is_blank(v)):
+                continue
+            if p.label == "commodity":
+                commodity, mkt, d = label, (row_market if not is_blank(row_market) else (c.name or market)), row_date
+            elif p.label == "market":
+                commodity, mkt, d = c.name, label, row_date
+            else:
+                commodity, mkt, d = c.name, (row_market if not is_blank(row_market) else market), label
+            if c.date is not None:
+                d = c.date
+                if not isinstance(d, date):
+                    d = parse_date(d, year)[0] or d
+            u = unit if not is_blank(unit) else (c.unit or facts.unit)
+            res.records.append((res.sheet, k + 1, letter, d, mkt, commodity, spec, u, v if here else None,
+                                low, high, pt if not is_blank(pt) else (c.price_type or facts.price_type),
+                                category, cur))
