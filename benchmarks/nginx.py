@@ -10,6 +10,7 @@ benchmarks/site_load.py.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -37,7 +38,9 @@ def site_conf(root: Path, port: int, app_port: int = 8501) -> str:
 
 def main_conf(work: Path, site: Path, workers: int = 1) -> str:
     temps = "".join(f"{k}_temp_path {work / k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return (f"daemon off;\nworker_processes {workers};\npid {work / 'nginx.pid'};\n"
+    # as root, nginx's workers would drop to nobody and could not read a private temp folder
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return (f"{user}daemon off;\nworker_processes {workers};\npid {work / 'nginx.pid'};\n"
             f"error_log {work / 'error.log'} warn;\n"
             "events { worker_connections 4096; }\n"
             "http {\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"

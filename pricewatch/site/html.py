@@ -147,6 +147,7 @@ def page(p: Page, *, title: str, body: str, base: str, bureau: str, description:
     return (
         f'<!doctype html><html lang="{"zh-CN" if p.lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f"<title>{escape(title)} · {escape(bureau)}</title>{og}"
         f'<link rel="canonical" href="{escape(url)}">'
         f'<link rel="alternate" hreflang="{"en" if other == "en" else "zh-CN"}" href="{escape(alt.url(base))}">'
