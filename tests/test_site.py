@@ -153,7 +153,7 @@ def test_every_link_resolves_and_every_page_fits_the_budget(env):
         parser.feed(html)
         for href in parser.links:
             u = urlsplit(href)
-            if u.scheme in ("http", "https", "mailto"):
+            if u.scheme in ("http", "https", "mailto", "data"):
                 continue  # absolute: the canonical URL, links inside note bodies
             target = (page.parent / unquote(u.path)).resolve()
             if unquote(u.path).endswith("/") or u.path in ("", "./"):
