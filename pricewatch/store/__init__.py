@@ -316,6 +316,50 @@ class Store:
                 self._publish_committed(version, generation)
             return names
 
+    # -- backup and restore ------------------------------------------------------------
+    def copy_to(self, dst: Path, timeout: float = LOCK_TIMEOUT_S) -> tuple[int, str]:
+        """A consistent copy of the primary as of now: (its data version, its generation).
+
+        Taken under the write lock, so it waits for a write in progress (an ingest) to end
+        and holds the lock only for the copy; readers are not disturbed at all."""
+        with self._flock(timeout):
+            if not self.path.exists():
+                raise StoreError("数据库还不存在，没有可备份的数据", "检查 --db 的路径")
+            if self.path.with_name(self.path.name + ".wal").exists():
+                con = self._open_rw(timeout)  # fold a log left by a failed checkpoint in
+                try:
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+            con = duckdb.connect(str(self.path), read_only=True)
+            try:
+                version, generation = _data_version(con), _generation(con)
+            finally:
+                con.close()
+            _copy(self.path, dst)
+        return version, generation
+
+    def install(self, src: Path, timeout: float = LOCK_TIMEOUT_S) -> tuple[int, str]:
+        """Make the database file ``src`` (a restored copy) this store's primary and publish it.
+
+        It gets a new generation id, so no page cache keyed by the old one serves its results,
+        and the schema is brought up to date. ``src`` is moved, not copied (same filesystem)."""
+        with self._flock(timeout):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, self.path)
+            with contextlib.suppress(FileNotFoundError):
+                self.path.with_name(self.path.name + ".wal").unlink()
+            con = self._open_rw(timeout)
+            try:
+                migrate(con)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'db_id'", [str(time.time_ns())])
+                version, generation = _data_version(con), _generation(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            self._publish_committed(version, generation)
+        return version, generation
+
     # -- recovery ------------------------------------------------------------------
     def pending_owner(self) -> int | None:
         """The process id in the PENDING marker (0 when unreadable), None without one."""
