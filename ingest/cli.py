@@ -18,13 +18,17 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pricewatch.catalog import parse_unit
 from pricewatch.config import load_settings
 from pricewatch.errors import ConfigError, PricewatchError
-from pricewatch.store import open_store
 
-from .load import FileResult, IngestOptions, ingest_file
+if TYPE_CHECKING:
+    from pricewatch.config import Settings
+
+    from .load import FileResult
+    from .worker import Begun
 
 MAX_LINES_PER_FILE = 60
 
@@ -103,6 +107,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     cfg = load_settings(args.db)
+    day = _day(args)
+    if args.unit and parse_unit(args.unit) is None:
+        raise ConfigError(f"--unit「{args.unit}」无法识别", "请写作 元/公斤、元/斤、元/个 等")
+    begun = None
+    if args.files and not args.template:
+        # the first file's child starts reading now, while this process imports pandas and
+        # DuckDB and opens the store (about a second of the run, on the other core)
+        from . import worker
+        from .layouts import Context
+
+        ctx = Context(date=day, market=args.market, unit=args.unit, price_type=args.price_type)
+        begun = worker.begin(args.files[0], ctx, worker.Limits.of(cfg), cfg.max_upload_mb)
+    try:
+        return _run_files(args, cfg, day, begun)
+    finally:
+        if begun is not None:
+            begun.close()
+
+
+def _day(args: argparse.Namespace) -> date | None:
+    if not args.date:
+        return None
+    try:
+        return date.fromisoformat(args.date)
+    except ValueError:
+        raise ConfigError(f"--date「{args.date}」格式不对", "请写作 YYYY-MM-DD, 例如 2024-05-06") from None
+
+
+def _run_files(args: argparse.Namespace, cfg: Settings, day: date | None, begun: Begun | None) -> int:
+    from pricewatch.store import open_store
+
+    from .load import IngestOptions, ingest_file
+
     store = open_store(cfg.db_path)
     if args.template:
         from .template import write_template
@@ -113,14 +150,6 @@ def _run(args: argparse.Namespace) -> int:
             return 0
     if not args.files:
         raise ConfigError("没有给出要导入的文件", "例如: python -m ingest 2024-W18.xlsx")
-    day = None
-    if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            raise ConfigError(f"--date「{args.date}」格式不对", "请写作 YYYY-MM-DD, 例如 2024-05-06") from None
-    if args.unit and parse_unit(args.unit) is None:
-        raise ConfigError(f"--unit「{args.unit}」无法识别", "请写作 元/公斤、元/斤、元/个 等")
     actor = None
     if args.actor:
         from pricewatch.accounts import require, resolve_actor
@@ -129,11 +158,11 @@ def _run(args: argparse.Namespace) -> int:
     results = []
     # each file is its own transaction; readers get one new snapshot when all are done
     with store.batch():
-        for f in args.files:
+        for n, f in enumerate(args.files):
             opts = IngestOptions(actor=actor, dry_run=args.dry_run, strict=args.strict,
                                  accept_new_names=args.accept_new_names, market=args.market,
                                  date=day, unit=args.unit, price_type=args.price_type, settings=cfg)
-            r = ingest_file(store, f, opts)
+            r = ingest_file(store, f, opts, begun=begun if n == 0 else None)
             results.append(r)
             if not args.json:
                 stream = sys.stdout if r.ok else sys.stderr

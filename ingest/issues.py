@@ -29,6 +29,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "cannot read the file: {detail}; open it in Excel/WPS and save as .xlsx"),
     "parse_memory": ("读取文件时超出内存上限 {limit_mb} MB; 文件过大或已损坏, 请拆分后重试",
                      "reading the file exceeded the {limit_mb} MB memory limit; split the file"),
+    "too_many_rows": ("文件有 {rows} 行，超过每个文件 {limit} 行的上限；请按月份或市场拆分成几个文件后分别上传"
+                      "（上限由 pricewatch.toml 的 [ingest] max_rows 设定）",
+                      "the file has {rows} rows, over the limit of {limit} per file; split it by month or market"
+                      " ([ingest] max_rows in pricewatch.toml)"),
+    "too_many_cells": ("文件有 {cells} 个单元格，超过每个文件 {limit} 个的上限；请删去多余的列或拆分文件后分别上传"
+                       "（上限由 pricewatch.toml 的 [ingest] max_cells 设定）",
+                       "the file has {cells} cells, over the limit of {limit} per file; remove unused columns or"
+                       " split it ([ingest] max_cells in pricewatch.toml)"),
     "encoding": ("文本文件编码无法识别(不是 UTF-8 或 GBK); 请用 Excel 另存为 \"CSV UTF-8\"",
                  "unknown text encoding (not UTF-8 or GBK); save as \"CSV UTF-8\""),
     "text_too_long": ("{field}「{value}」太长（{length} 个字符），不能超过 {limit} 个字符；共 {count} 行，请缩短后重试",
@@ -93,6 +101,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "\"{name}\" at {market}: {new} vs {old} on {prev_date} ({pct:+.0f}%); please check"),
     "market_not_reported": ("市场「{name}」上期({prev_date})有报价, 本文件没有; 请确认是否漏报",
                             "market \"{name}\" reported on {prev_date} but not in this file"),
+    "more_issues": ("另有 {count} 条同类问题未逐条列出（第一条：{example}）；请先改正上面列出的同类问题",
+                    "{count} more issues of this kind are not listed (the first: {example_en}); fix the ones above first"),
     "internal": ("程序内部错误({detail}), 文件未导入; 请把文件和这条信息发给管理员",
                  "internal error ({detail}); nothing was loaded; send the file and this message to the administrator"),
     "load_failed": ("写入数据库失败: {detail}", "writing to the database failed: {detail}"),

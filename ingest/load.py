@@ -1,6 +1,9 @@
-"""One file in: guard -> parse (child process) -> prepare + checks -> one transaction.
+"""One file in: guard -> child (read, layouts, every check, preview) -> one transaction.
 
-:func:`ingest_file` is the one code path of the CLI and the upload page. A file is loaded
+:func:`ingest_file` is the one code path of the CLI and the upload page. The file's cells
+never enter this process: its child (:mod:`ingest.worker`) reads and checks it and answers
+with a bounded summary (counts, issues, the first preview rows); only a real load brings
+the canonical rows over, in chunks, into the write. A file is loaded
 whole or not at all (invariant 2): every check runs before the write; the write is one
 :meth:`Store.write` transaction (names confirmed as new, the upload row and every
 observation), so a failure at any point leaves the store as it was. The same file again
@@ -10,12 +13,13 @@ lists each change old -> new; the old rows stay, see ``pricewatch.store.writes``
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +29,14 @@ from pricewatch.config import Settings, load_settings
 from pricewatch.errors import PricewatchError, PublishFailed
 from pricewatch.store import Store, ingest_queries, writes
 
-from . import guard, worker
-from .issues import ERROR, INFO, Issue
+from . import worker
+from .issues import ERROR, Issue
 from .layouts import Context
-from .lengths import check_lengths
 from .normalise import Catalog
-from .validate import Prepared, history_checks, prepare, window
+from .validate import JUMP_WINDOW_DAYS, stored_tuples
+
+PREVIEW_COLUMNS = ["commodity", "market", "obs_date", "price_type", "price", "old_price", "change"]
+CHANGE_COLUMNS = ["commodity", "market", "obs_date", "price_type", "old_price", "new_price"]
 
 log = logging.getLogger(__name__)
 
@@ -121,16 +127,20 @@ def _reject(res: FileResult, issues: list[Issue]) -> FileResult:
     return res
 
 
-def ingest_file(store: Store, path: str | Path, options: IngestOptions | None = None) -> FileResult:
+def ingest_file(store: Store, path: str | Path, options: IngestOptions | None = None, *,
+                begun: worker.Begun | None = None) -> FileResult:
     """Check, parse, validate and (unless a dry run) load one file. Never raises for a bad
     file: the problems are in the result (status "rejected").
+
+    ``begun``: the file's child already started by :func:`ingest.worker.begin` (the CLI
+    starts it before it imports and opens the store); otherwise it is started here.
 
     A fault of the program itself (an exception nobody foresaw) also ends as "rejected" with
     the code ``internal`` and nothing written, and its traceback goes to the log: a file must
     never take the dashboard down (invariant 5). Errors of the store (busy, unreadable) are
     raised as the PricewatchError they are."""
     try:
-        return _ingest_file(store, path, options)
+        return _ingest_file(store, path, options, begun)
     except PricewatchError:
         raise
     except Exception as e:  # noqa: BLE001 - see the docstring
@@ -138,57 +148,69 @@ def ingest_file(store: Store, path: str | Path, options: IngestOptions | None = 
         opts = options or IngestOptions()
         res = FileResult(file=opts.file_name or Path(path).name, status="rejected")
         return _reject(res, [Issue("internal", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:300]})])
+    finally:
+        if begun is not None:
+            begun.close()
 
 
-def _ingest_file(store: Store, path: str | Path, options: IngestOptions | None) -> FileResult:
+def _context(opts: IngestOptions) -> Context:
+    return Context(date=opts.date, market=opts.market, unit=opts.unit, price_type=opts.price_type)
+
+
+def _ingest_file(store: Store, path: str | Path, options: IngestOptions | None,
+                 begun: worker.Begun | None) -> FileResult:
     opts = options or IngestOptions()
     cfg = opts.settings or load_settings(store.path)
     p = Path(path)
     res = FileResult(file=opts.file_name or p.name, status="rejected")
-    if not p.is_file():
-        return _reject(res, [Issue("parse_failed", ERROR, params={"detail": f"文件 {p} 不存在"})])
-    verdict = guard.check(p, max_mb=cfg.max_upload_mb)
-    if verdict.kind is None:
-        return _reject(res, [verdict.issue] if verdict.issue else [])
-    ctx = Context(date=opts.date, market=opts.market, unit=opts.unit, price_type=opts.price_type)
-    if opts.isolate:
-        parsed = worker.parse_isolated(str(p), verdict.kind, ctx, cfg.parser_memory_mb)
-    else:
-        parsed = worker.parse(str(p), verdict.kind, ctx)
-    if parsed.issue is not None:
-        return _reject(res, [parsed.issue])
+    if begun is None or begun.path != str(p):
+        begun = worker.begin(p, _context(opts), worker.Limits.of(cfg), cfg.max_upload_mb, opts.isolate)
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.callback(begun.close)  # the child is gone when this file is done
+            return _checked_file(store, p, opts, cfg, res, begun)
+    except worker.ChildFailed as e:
+        return _reject(res, [e.issue])
+
+
+def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res: FileResult,
+                  begun: worker.Begun) -> FileResult:
+    if begun.issue is not None or begun.session is None:
+        return _reject(res, [begun.issue] if begun.issue else [])
+    w = begun.session
     if not store.exists():
         store.migrate()  # a new database: the schema and the catalog seeds, no data
+    read_issue = w.result()  # the read sent by begin()
+    if read_issue is not None:
+        return _reject(res, [read_issue])
+    ctx = _context(opts)
     if opts.dry_run:
         with store.read() as s:
-            prep = _check(s, parsed.sheets, ctx, opts, cfg, res)
-            if _blocking(prep.issues, opts):
-                return _finish_rejected(res, prep.issues, opts)
-            res.preview = _preview(s, prep.frame, prep)
+            issues, preview, _summary = _check(s, w, ctx, opts, cfg, res)
+        if _blocking(issues, opts):
+            return _finish_rejected(res, issues, opts)
         res.status = "dry-run"
         res.errors = []
-        res.warnings = _ordered(prep.issues)
-        if not res.preview.empty:
-            res.rows_new = int((res.preview["change"] == "new").sum())
-            res.rows_revised = int((res.preview["change"] == "revised").sum())
-            res.changes = res.preview[res.preview["change"] == "revised"][
-                ["commodity", "market", "obs_date", "price_type", "old_price", "price"]
-            ].rename(columns={"price": "new_price"})
+        res.warnings = _ordered(issues)
+        if preview is not None:
+            res.preview = pd.DataFrame(preview.head, columns=PREVIEW_COLUMNS)
+            res.rows_new, res.rows_revised = preview.new, preview.revised
+            res.changes = pd.DataFrame(preview.changes, columns=CHANGE_COLUMNS)
         res.rows_loaded = res.rows_new + res.rows_revised
         return res
     actor = opts.actor or _shell_user()
-    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    sha = _sha256(p)
     # everything from reading the catalog to the last row is one transaction: the names
     # and the previous prices the checks use are the ones the load writes against
     try:
         with store.write() as s:
-            prep = _check(s, parsed.sheets, ctx, opts, cfg, res)
-            if _blocking(prep.issues, opts):
-                raise _Abort(prep.issues)
-            res.errors, res.warnings = [], _ordered(prep.issues)
-            ids = _ids(s, prep, actor)
+            issues, _preview, summary = _check(s, w, ctx, opts, cfg, res)
+            if _blocking(issues, opts):
+                raise _Abort(issues)
+            res.errors, res.warnings = [], _ordered(issues)
+            ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
             lr = writes.load_observations(
-                s, _to_ids(prep.frame, ids), file_name=res.file, sha256=sha, actor=actor,
+                s, _rows(w, summary.rows, ids), file_name=res.file, sha256=sha, actor=actor,
                 layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
     except _Abort as a:
         return _finish_rejected(res, a.issues, opts)
@@ -231,45 +253,52 @@ def _finish_rejected(res: FileResult, issues: list[Issue], opts: IngestOptions) 
     return res
 
 
-def _check(s: Any, sheets: list, ctx: Context, opts: IngestOptions, cfg: Settings,
-           res: FileResult) -> Prepared:
-    """Prepare the frame and run every check against the store seen by session ``s``."""
+def _check(s: Any, w: Any, ctx: Context, opts: IngestOptions, cfg: Settings,
+           res: FileResult) -> tuple[list[Issue], worker.Preview | None, worker.Summary]:
+    """Every check, in the child, against the store seen by session ``s``: the catalog goes
+    to the child, the summary comes back; then the stored prices around the file's dates
+    go, and the history issues and the preview come back."""
     catalog = Catalog.from_session(s)
-    too_long = check_lengths(sheets)  # a step of its own, before any name is looked up
-    prep = prepare(sheets, catalog, ctx, accept_new_names=opts.accept_new_names,
-                   strict=opts.strict, today=opts.today or _today(cfg))
-    if too_long:
-        prep.issues[:0] = too_long
-        prep.issues = [i for i in prep.issues if i.code != "no_data"]
-    res.layout, res.rows_read = prep.layout, prep.rows_read
-    # what the reader decided (which date a sheet took and why): told, never a warning
-    res.notes = [i for i in prep.issues if i.severity == INFO]
-    prep.issues = [i for i in prep.issues if i.severity != INFO]
-    res.new_commodities = dict(prep.new_commodities)
-    res.new_markets = list(prep.new_markets)
-    res.unknown_names = [n for names in prep.unknown.values() for n in names]
-    frame = prep.frame
-    if not frame.empty:
-        res.commodities = int(frame["commodity"].nunique())
-        res.markets = int(frame["market"].nunique())
-        res.date_min, res.date_max = min(frame["obs_date"]), max(frame["obs_date"])
-        start, end = window(frame)
-        recent = ingest_queries.recent_prices(s, start, end)
-        reported: tuple = (None, [])
-        # a file of one market is that market's form: the others file their own
-        if frame["obs_date"].nunique() == 1 and frame["market"].nunique() > 1:
-            prev, markets = ingest_queries.markets_reporting_before(s, res.date_min)
-            # a correction of a week already loaded is not a missing report
-            done = set(ingest_queries.markets_on(s, res.date_min))
-            reported = (prev, [m for m in markets if m not in done])
-        prep.issues.extend(history_checks(frame, recent, reported, cfg.ingest_jump_warning))
-    return prep
+    summary: worker.Summary = w.call("prepare", catalog, ctx, opts.accept_new_names, opts.strict,
+                                     opts.today or _today(cfg))
+    res.layout, res.rows_read = summary.layout, summary.rows_read
+    res.notes = list(summary.notes)
+    res.new_commodities = dict(summary.new_commodities)
+    res.new_markets = list(summary.new_markets)
+    res.unknown_names = [n for names in summary.unknown.values() for n in names]
+    issues = list(summary.issues)
+    if not summary.rows:
+        return issues, None, summary
+    res.commodities, res.markets = summary.commodities, summary.markets
+    res.date_min, res.date_max = summary.date_min, summary.date_max
+    assert summary.date_min is not None and summary.date_max is not None
+    start, end = summary.date_min - timedelta(days=JUMP_WINDOW_DAYS), summary.date_max
+    recent = ingest_queries.recent_prices(s, start, end)
+    reported: tuple = (None, [])
+    # a file of one market is that market's form: the others file their own
+    if summary.dates == 1 and summary.markets > 1:
+        prev, markets = ingest_queries.markets_reporting_before(s, summary.date_min)
+        # a correction of a week already loaded is not a missing report
+        done = set(ingest_queries.markets_on(s, summary.date_min))
+        reported = (prev, [m for m in markets if m not in done])
+    preview: worker.Preview = w.call("history", stored_tuples(recent), reported, cfg.ingest_jump_warning,
+                                     None)
+    issues.extend(preview.issues)
+    return issues, preview, summary
 
 
 def _stored_report(res: FileResult) -> dict[str, Any]:
     return {"layout": res.layout, "rows_read": res.rows_read,
             "warnings": [i.to_dict("zh") | {"severity": i.severity} for i in res.warnings],
             "errors": [i.to_dict("zh") for i in res.errors]}
+
+
+def _sha256(p: Path) -> str:
+    h = hashlib.sha256()
+    with p.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _today(cfg: Settings) -> date:
@@ -291,17 +320,18 @@ def _shell_user() -> str:
         return "cli"
 
 
-def _ids(s: Any, prep: Prepared, actor: str) -> tuple[dict[str, int], dict[str, int]]:
+def _ids(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[str, str],
+         actor: str) -> tuple[dict[str, int], dict[str, int]]:
     """Catalog ids inside the write transaction, adding the confirmed new names first."""
     from pricewatch.store import queries
 
     com = queries.commodities(s)
     known = set(com["name"])
-    for name, (unit, category) in prep.new_commodities.items():
+    for name, (unit, category) in new_commodities.items():
         if name not in known:
             writes.add_commodity(s, name, category, unit=unit, actor=actor)
     mk = set(queries.markets(s)["name"])
-    for name, kind in prep.new_markets.items():
+    for name, kind in new_markets.items():
         if name not in mk:
             writes.add_market(s, name, kind, actor=actor)
     com = queries.commodities(s)
@@ -309,31 +339,19 @@ def _ids(s: Any, prep: Prepared, actor: str) -> tuple[dict[str, int], dict[str, 
     return (dict(zip(com["name"], com["id"], strict=True)), dict(zip(mkt["name"], mkt["id"], strict=True)))
 
 
-def _to_ids(frame: pd.DataFrame, ids: tuple[dict[str, int], dict[str, int]]) -> pd.DataFrame:
+def _rows(w: Any, n: int, ids: tuple[dict[str, int], dict[str, int]]) -> pd.DataFrame:
+    """The canonical rows from the child, a chunk at a time, each made into the store's
+    columns (catalog ids, the source cell) at once: the names and cells of the whole
+    file never sit in this process together."""
     cid, mid = ids
-    out = frame.assign(commodity_id=frame["commodity"].map(cid), market_id=frame["market"].map(mid),
-                       source=frame["sheet"].astype(str) + "!" + frame["column"].astype(str)
-                       + frame["row"].astype(str))
-    return out
-
-
-def _preview(s: Any, frame: pd.DataFrame, prep: Prepared) -> pd.DataFrame:
-    from pricewatch.store import queries
-
-    com = queries.commodities(s)
-    mkt = queries.markets(s)
-    cid = dict(zip(com["name"], com["id"], strict=True))
-    mid = dict(zip(mkt["name"], mkt["id"], strict=True))
-    f = frame.assign(commodity_id=frame["commodity"].map(cid), market_id=frame["market"].map(mid))
-    known = f["commodity_id"].notna() & f["market_id"].notna()
     parts = []
-    if known.any():
-        d = writes.preview_load(s, f[known].astype({"commodity_id": "int64", "market_id": "int64"}))
-        d = d.assign(commodity=d["commodity_id"].map({v: k for k, v in cid.items()}),
-                     market=d["market_id"].map({v: k for k, v in mid.items()}))
-        parts.append(d[["commodity", "market", "obs_date", "price_type", "price", "old_price", "change"]])
-    if (~known).any():
-        n = f[~known][["commodity", "market", "obs_date", "price_type", "price"]].assign(
-            old_price=float("nan"), change="new")
-        parts.append(n)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    for start in range(0, n, worker.CHUNK_ROWS):
+        c = w.call("rows", start, worker.CHUNK_ROWS)
+        parts.append(pd.DataFrame({
+            "commodity_id": [cid[x] for x in c["commodity"]], "market_id": [mid[x] for x in c["market"]],
+            "obs_date": c["obs_date"], "price": c["price"], "price_type": c["price_type"],
+            "orig_price": c["orig_price"], "orig_unit": c["orig_unit"],
+            "source": [f"{sh}!{col}{row}" for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)],
+        }))
+        del c
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

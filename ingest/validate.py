@@ -362,34 +362,34 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
     """Names -> catalog names (or confirmed new ones), prices -> canonical units, then
     duplicates. Appends to ``issues``; fills ``prep.columns``."""
     sev_unknown = ERROR if strict else WARNING
-    n = len(rows.row)
     # -- commodities: once per distinct name, in the order they first appear ----------
-    first: dict[str, int] = {}
-    count: Counter = Counter()
+    by_name: dict[str, list[int]] = {}
     for i, name in enumerate(rows.commodity):
-        if name not in first:
-            first[name] = i
-        count[name] += 1
+        g = by_name.get(name)
+        if g is None:
+            by_name[name] = [i]
+        else:
+            g.append(i)
     com_map: dict[str, str | None] = {}
-    for name, i0 in first.items():
+    for name, idx in by_name.items():
+        i0 = idx[0]
         known = catalog.commodity(name)
         if known:
             com_map[name] = known
             continue
         if _accepts(accept, name):
-            idx = [i for i in range(n) if rows.commodity[i] == name] if count[name] > 1 else [i0]
             canonical = Counter(units[rows.unit_text[i]].canonical for i in idx).most_common(1)[0][0]
             cats = Counter(rows.raw_category[i] for i in idx if rows.raw_category[i])
             category = cats.most_common(1)[0][0] if cats else NEW_CATEGORY
             prep.new_commodities[name] = (canonical, category)
             com_map[name] = name
             issues.append(Issue("new_commodity", WARNING, rows.sheet[i0], rows.row[i0], None,
-                                {"name": name, "unit": canonical, "category": category, "count": count[name]}))
+                                {"name": name, "unit": canonical, "category": category, "count": len(idx)}))
         else:
             sug = catalog.suggest_commodity(name)
             prep.unknown.setdefault("commodity", []).append(name)
             issues.append(Issue("unknown_commodity", sev_unknown, rows.sheet[i0], rows.row[i0], None, {
-                "name": name, "count": count[name], "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
+                "name": name, "count": len(idx), "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
                 "suggestions": sug}))
             com_map[name] = None
     # -- markets: the same -------------------------------------------------------------
@@ -446,43 +446,46 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
                                               out["orig_unit"], out["spec"])
     mixed: dict[str, list[int]] = {}
     ctx_pt = ctx.price_type
-    for i in range(n):
-        cname, mname = com_map[rows.commodity[i]], mkt_map[rows.market[i]]
+    r_sheet, r_row, r_col, r_date, r_spec, r_pt = rows.sheet, rows.row, rows.column, rows.obs_date, rows.spec, rows.pt
+    new_names = prep.new_commodities
+    for i, (com, mkt, unit_text, orig) in enumerate(zip(rows.commodity, rows.market, rows.unit_text,
+                                                        rows.orig_price, strict=True)):
+        cname, mname = com_map[com], mkt_map[mkt]
         if cname is None or mname is None:
             continue
-        unit_text = rows.unit_text[i]
         ck = (cname, unit_text)
-        if ck not in conv:
-            conv[ck] = convert(cname, unit_text)
-        canonical, factor, category = conv[ck]
+        got = conv.get(ck)
+        if got is None:
+            got = conv[ck] = convert(cname, unit_text)
+        canonical, factor, category = got
         if factor is None:
-            if cname in prep.new_commodities:
+            if cname in new_names:
                 mixed.setdefault(cname, []).append(i)
             else:
-                issues.append(Issue("unit_mismatch", WARNING, rows.sheet[i], rows.row[i], rows.column[i], {
+                issues.append(Issue("unit_mismatch", WARNING, r_sheet[i], r_row[i], r_col[i], {
                     "name": cname, "unit": unit_text, "canonical": canonical}))
             continue
-        orig = rows.orig_price[i]
         price = orig * factor
         if price > ABSURD_PRICE:
-            issues.append(Issue("price_absurd", ERROR, rows.sheet[i], rows.row[i], rows.column[i],
+            issues.append(Issue("price_absurd", ERROR, r_sheet[i], r_row[i], r_col[i],
                                 {"value": orig, "limit": ABSURD_PRICE}))
             continue
-        if mname not in kinds:
-            kinds[mname] = catalog.market_kind.get(mname, prep.new_markets.get(mname, ""))
-        o_sheet.append(rows.sheet[i])
-        o_row.append(rows.row[i])
-        o_col.append(rows.column[i])
-        o_date.append(rows.obs_date[i])
+        kind = kinds.get(mname)
+        if kind is None:
+            kind = kinds[mname] = catalog.market_kind.get(mname, prep.new_markets.get(mname, ""))
+        o_sheet.append(r_sheet[i])
+        o_row.append(r_row[i])
+        o_col.append(r_col[i])
+        o_date.append(r_date[i])
         o_mkt.append(mname)
         o_com.append(cname)
         o_cat.append(category)
         o_unit.append(canonical)
         o_price.append(round(price, 6))
-        o_pt.append(rows.pt[i] or ctx_pt or ("wholesale" if kinds[mname] == "批发市场" else "retail"))
+        o_pt.append(r_pt[i] or ctx_pt or ("wholesale" if kind == "批发市场" else "retail"))
         o_orig.append(orig)
         o_ounit.append(unit_text)
-        o_spec.append(rows.spec[i])
+        o_spec.append(r_spec[i])
     for cname, idx in mixed.items():
         i0 = idx[0]
         used_units = sorted({rows.unit_text[i] for i in idx} | {prep.new_commodities[cname][0]})
@@ -547,7 +550,7 @@ def _as_columns(frame: Any) -> Mapping[str, list[Any]]:
     return {c: frame[c].tolist() for c in frame.columns}
 
 
-def _as_tuples(recent: Any) -> list[tuple]:
+def stored_tuples(recent: Any) -> list[tuple]:
     """Stored prices as (commodity, market, price_type, obs_date, price) tuples."""
     if hasattr(recent, "columns"):  # a pandas frame (tests, older callers)
         if recent.empty:
@@ -581,7 +584,7 @@ def history_checks(frame: Any, recent: Any, reported: tuple[date | None, list[st
     file_keys = set(zip(com, mkt, pt, day, strict=True))
     # (commodity, market, price type, date, source 0 stored / 1 file, position, price)
     items: list[tuple] = []
-    for pos, r in enumerate(_as_tuples(recent)):
+    for pos, r in enumerate(stored_tuples(recent)):
         if (r[0], r[1], r[2], r[3]) not in file_keys:
             items.append((r[0], r[1], r[2], r[3], 0, pos, r[4]))
     for i in range(len(com)):

@@ -1,78 +1,277 @@
-"""Parsing in a child process with a memory limit, so a hostile file cannot take the
-caller (the dashboard server, the CLI) down with it.
+"""The untrusted part of an ingest runs in a child process with a memory limit.
 
-One long-lived worker process per memory limit (spawned, not forked: the dashboard runs
-threads, and forking a threaded process is unsafe) reads the container and finds the
-layouts; the parent gets plain records back. The child sets ``RLIMIT_DATA`` to
-``Settings.parser_memory_mb`` once at start: an allocation beyond it fails inside the
-child (MemoryError, reported as ``parse_memory``), and a parser that aborts the process
-outright only breaks the pool, which the next call replaces. A parse that runs longer than
-:data:`TIMEOUT_S` kills the worker.
+Why: a hostile or merely huge file must not take the caller (the dashboard server, the
+CLI) down, nor grow the server's memory. So the child does the whole read, the layout
+detection, the validation, the history checks and the preview; the caller sends it the
+catalog and the stored prices it needs (the store stays the caller's), and gets back a
+bounded :class:`Summary`: counts, the issues (at most :data:`MAX_ISSUES_PER_CODE` of a
+code, then one line saying how many more), the first rows of the preview. The canonical
+rows leave the child only on a real load, in chunks of :data:`CHUNK_ROWS`.
+
+One child per file (:class:`Session`), spawned (not forked: the dashboard runs threads,
+and forking a threaded process is unsafe) and gone when the file is done, so nothing it
+allocated outlives the upload. The child:
+
+* sets ``RLIMIT_DATA`` to ``Settings.parser_memory_mb`` once its modules are loaded: an
+  allocation beyond it fails inside the child (``parse_memory``); a parser that aborts the
+  process outright shows as a dead child, reported the same way;
+* refuses a file with more rows or cells than ``Settings.max_rows`` / ``max_cells``
+  before turning its cells into Python objects (``too_many_rows`` / ``too_many_cells``);
+* dies with its parent: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (Linux), so a ``kill -9`` of
+  the CLI or the server takes the child with it, and a check of ``getppid()`` right after
+  closes the window in which the parent died before the call;
+* leads its own process group, which :meth:`Session.close` ends with ``killpg`` (any
+  process the parser might start goes too); :func:`shutdown`, run at exit, ends every
+  live one (the server's SIGTERM path).
+
+A call that runs longer than :data:`TIMEOUT_S` kills the child. The handlers also run
+in-process (:class:`LocalSession`) for trusted files in tests.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import multiprocessing
+import os
+import signal
 import sys
 import threading
 import types
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from .errors import ParseError
-from .issues import ERROR, Issue
-from .layouts import Context, SheetResult, extract
+from .issues import ERROR, INFO, Issue
+from .layouts import Context, SheetResult
 
 TIMEOUT_S = 300.0
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-_LOCK = threading.Lock()
+#: issues of one code sent back in a summary; the rest are counted in one more issue
+MAX_ISSUES_PER_CODE = 1000
+#: preview rows (and revised prices) a summary carries
+PREVIEW_ROWS = 200
+CHUNK_ROWS = 50_000
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Limits:
+    rows: int = 200_000
+    cells: int = 5_000_000
+    memory_mb: int = 2048
+
+    @classmethod
+    def of(cls, settings: Any) -> Limits:
+        return cls(rows=int(getattr(settings, "max_rows", cls.rows)),
+                   cells=int(getattr(settings, "max_cells", cls.cells)),
+                   memory_mb=int(getattr(settings, "parser_memory_mb", cls.memory_mb)))
 
 
 @dataclass
-class Parsed:
-    sheets: list[SheetResult] = field(default_factory=list)
-    issue: Issue | None = None  # a file-level failure
+class Summary:
+    """What the caller learns about a file (bounded whatever the file's size)."""
+
+    issues: list[Issue] = field(default_factory=list)
+    layout: str | None = None
+    rows_read: int = 0
+    rows: int = 0  # canonical rows
+    commodities: int = 0
+    markets: int = 0
+    date_min: date | None = None
+    date_max: date | None = None
+    dates: int = 0
+    new_commodities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    new_markets: dict[str, str] = field(default_factory=dict)
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+    #: what the reader decided (which date a sheet took and why): told, never a warning
+    notes: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    """History issues and what a load would do: counts, the first rows, the revised prices."""
+
+    issues: list[Issue] = field(default_factory=list)
+    new: int = 0
+    revised: int = 0
+    same: int = 0
+    #: (commodity, market, obs_date, price_type, price, old_price | None, change), the first rows
+    head: list[tuple] = field(default_factory=list)
+    #: (commodity, market, obs_date, price_type, old_price, new_price), the first revised ones
+    changes: list[tuple] = field(default_factory=list)
+
+
+class ChildFailed(Exception):
+    """The child died, ran out of memory or time: ``issue`` says which, for the report."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.code)
+        self.issue = issue
+
+
+# -- the work (in the child, or in-process for LocalSession) ----------------------------
+class _State:
+    def __init__(self) -> None:
+        self.sheets: list[SheetResult] = []
+        self.prep: Any = None
+
+
+def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits) -> Issue | None:
+    from .layouts import extract
+    from .readers import read
+
+    try:
+        sheets = read(path, kind, max_rows=limits.rows, max_cells=limits.cells)
+    except ParseError as e:
+        return Issue(e.code, ERROR, params=e.params)
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any parser failure is a property of the file
+        return Issue("parse_failed", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:200]})
+    st.sheets = extract(sheets, ctx)
+    return None
+
+
+def _bounded(issues: list[Issue]) -> list[Issue]:
+    """At most MAX_ISSUES_PER_CODE issues of a code, then one issue counting the rest."""
+    seen: dict[str, int] = {}
+    out: list[Issue] = []
+    more: dict[tuple[str, str], list] = {}  # (code, severity) -> [count, the first left out]
+    for i in issues:
+        n = seen.get(i.code, 0)
+        seen[i.code] = n + 1
+        if n < MAX_ISSUES_PER_CODE:
+            out.append(i)
+        elif (i.code, i.severity) in more:
+            more[(i.code, i.severity)][0] += 1
+        else:
+            more[(i.code, i.severity)] = [1, i]
+    for (code, severity), (n, first) in more.items():
+        out.append(Issue("more_issues", severity, first.sheet, first.row, first.column, params={
+            "code": code, "count": n, "example": first.message("zh"), "example_en": first.message("en")}))
+    return out
+
+
+def _do_prepare(st: _State, catalog: Any, ctx: Context, accept: Any, strict: bool, today: date) -> Summary:
+    from .lengths import check_lengths
+    from .validate import prepare
+
+    too_long = check_lengths(st.sheets)  # a step of its own, before any name is looked up
+    prep = st.prep = prepare(st.sheets, catalog, ctx, accept_new_names=accept, strict=strict, today=today)
+    st.sheets = []  # the records are in prep now
+    if too_long:
+        prep.issues[:0] = too_long
+        prep.issues = [i for i in prep.issues if i.code != "no_data"]
+    notes = [i for i in prep.issues if i.severity == INFO]
+    prep.issues = [i for i in prep.issues if i.severity != INFO]
+    cols = prep.columns
+    days = cols["obs_date"]
+    return Summary(
+        issues=_bounded(prep.issues), layout=prep.layout, rows_read=prep.rows_read, rows=len(prep),
+        commodities=len(set(cols["commodity"])), markets=len(set(cols["market"])),
+        date_min=min(days) if days else None, date_max=max(days) if days else None, dates=len(set(days)),
+        new_commodities=dict(prep.new_commodities), new_markets=dict(prep.new_markets),
+        unknown={k: list(v) for k, v in prep.unknown.items()}, notes=notes)
+
+
+def _do_history(st: _State, recent: list[tuple], reported: tuple, jump: float, head: int | None) -> Preview:
+    """History checks, then each row against the stored current price of its key: new,
+    revised (differs by more than 1e-9) or the same (as ``writes.preview_load`` decides)."""
+    from .validate import history_checks
+
+    cols = st.prep.columns
+    out = Preview(issues=_bounded(history_checks(cols, recent, reported, jump)))
+    stored = {(r[0], r[1], r[2], r[3]): r[4] for r in recent}
+    lim = PREVIEW_ROWS if head is None else head
+    for com, mkt, day, pt, price in zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"],
+                                        cols["price"], strict=True):
+        old = stored.get((com, mkt, pt, day))
+        if old is None:
+            change = "new"
+            out.new += 1
+        elif abs(price - old) > 1e-9:
+            change = "revised"
+            out.revised += 1
+            if len(out.changes) < lim:
+                out.changes.append((com, mkt, day, pt, old, price))
+        else:
+            change = "same"
+            out.same += 1
+        if len(out.head) < lim:
+            out.head.append((com, mkt, day, pt, price, old, change))
+    return out
+
+
+def _do_rows(st: _State, start: int, n: int) -> dict[str, list[Any]]:
+    return {c: v[start:start + n] for c, v in st.prep.columns.items()}
+
+
+def _do_sheets(st: _State) -> list[SheetResult]:
+    return st.sheets
+
+
+_HANDLERS = {"read": _do_read, "prepare": _do_prepare, "history": _do_history, "rows": _do_rows,
+             "sheets": _do_sheets}
+
+
+# -- the child process ---------------------------------------------------------------
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when the parent dies (Linux ``PR_SET_PDEATHSIG``)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the call above: follow it now
+        os._exit(1)
 
 
 def _limit_memory(mb: int) -> None:
-    """Cap the child's memory, after its libraries are loaded.
+    """Cap the child's memory, after its modules are loaded.
 
     ``RLIMIT_DATA`` (heap and private anonymous mappings) rather than ``RLIMIT_AS``: the
-    address-space limit also counts the large virtual reservations that numpy's BLAS
-    threads and shared libraries make without using them, so under it a perfectly normal
-    import could fail with "failed to map segment" while a parser's real allocation is
-    what we want to stop. The parsers are imported first, so the limit only meets the
-    file's data.
-    """
+    address-space limit also counts large virtual reservations that libraries make without
+    using them, while a parser's real allocation is what we want to stop."""
     import resource
-
-    import openpyxl  # noqa: F401 - load before the limit
-    import pandas  # noqa: F401
-    import python_calamine  # noqa: F401
-
-    from .readers import read  # noqa: F401
 
     limit = int(mb) * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def parse(path: str, kind: str, ctx: Context) -> Parsed:
-    """Read and lay out one file (runs in the child; also callable directly in tests)."""
-    from .readers import read
+def _child(conn: Any, memory_mb: int, parent: int) -> None:
+    _die_with_parent(parent)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from . import validate  # noqa: F401 - the modules every file needs, before the limit
+    from .layouts import extract  # noqa: F401
+    from .readers import read  # noqa: F401
 
-    try:
-        sheets = read(path, kind)
-    except ParseError as e:
-        return Parsed(issue=Issue(e.code, ERROR, params=e.params))
-    except MemoryError:
-        raise
-    except Exception as e:  # noqa: BLE001 - any parser failure is a property of the file
-        return Parsed(issue=Issue("parse_failed", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:200]}))
-    return Parsed(sheets=extract(sheets, ctx))
+    _limit_memory(memory_mb)
+    st = _State()
+    while True:
+        try:
+            op, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        if op == "close":
+            return
+        try:
+            reply: tuple = ("ok", _HANDLERS[op](st, *args))
+        except MemoryError:
+            st = _State()  # let go of what the file took, then say so and leave
+            with contextlib.suppress(Exception):
+                conn.send(("memory", None))
+            os._exit(3)
+        except Exception as e:  # noqa: BLE001 - reported to the caller as an internal error
+            reply = ("error", f"{type(e).__name__}: {e}"[:300])
+        try:
+            conn.send(reply)
+        except MemoryError:
+            with contextlib.suppress(Exception):
+                conn.send(("memory", None))
+            os._exit(3)
 
 
 @contextlib.contextmanager
@@ -80,9 +279,9 @@ def _plain_main():
     """Start children without the caller's ``__main__``.
 
     A spawned child first imports the parent's main module. Under Streamlit (and its
-    AppTest) that is the page script being run, so the child would run a whole page,
-    importing the dashboard, before it could parse anything. The child is started while a
-    bare module stands in for ``__main__``.
+    AppTest) that is the page script being run, and under ``python -m ingest`` the CLI, so
+    the child would import the dashboard or pandas before it could read anything. The
+    child is started while a bare module stands in for ``__main__``.
     """
     main = sys.modules.get("__main__")
     sys.modules["__main__"] = types.ModuleType("__main__")
@@ -93,54 +292,209 @@ def _plain_main():
             sys.modules["__main__"] = main
 
 
-def _pool(mb: int) -> ProcessPoolExecutor:
-    with _LOCK:
-        pool = _POOLS.get(mb)
-        if pool is None:
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_limit_memory, initargs=(mb,))
-            with _plain_main(), contextlib.suppress(Exception):
-                # start the child now; a failure shows as a broken pool on the real call
-                pool.submit(int).result(timeout=TIMEOUT_S)
-            _POOLS[mb] = pool
-        return pool
+_LIVE: set[Session] = set()
+_LIVE_LOCK = threading.Lock()
 
 
-def _discard(mb: int, kill: bool = False) -> None:
-    with _LOCK:
-        pool = _POOLS.pop(mb, None)
-    if pool is None:
-        return
-    if kill:
-        for proc in list(getattr(pool, "_processes", {}).values()):
+class Session:
+    """One child process for one file. Calls are answered in the order they were sent, so
+    a caller can :meth:`send` the read, do its own work (imports, the store), and
+    :meth:`result` it later. Use as a context manager: the child ends on exit."""
+
+    def __init__(self, limits: Limits, timeout: float = TIMEOUT_S) -> None:
+        import multiprocessing
+
+        self.limits = limits
+        self.timeout = timeout
+        mp = multiprocessing.get_context("spawn")
+        self._conn, child_conn = mp.Pipe()
+        self._proc = mp.Process(target=_child, args=(child_conn, limits.memory_mb, os.getpid()), daemon=True,
+                                name="pricewatch-ingest")
+        with _LIVE_LOCK, _plain_main():
+            self._proc.start()
+            _LIVE.add(self)
+        child_conn.close()
+        self.pid: int | None = self._proc.pid
+        self._pending = 0
+        self._dead: Issue | None = None
+        self._closed = False
+
+    def send(self, op: str, *args: Any) -> None:
+        if self._dead is not None:
+            return
+        try:
+            self._conn.send((op, args))
+            self._pending += 1
+        except (OSError, ValueError):
+            self._dead = self._died()
+
+    def result(self) -> Any:
+        """The answer to the oldest call not yet answered; raises :class:`ChildFailed`."""
+        if self._dead is not None:
+            raise ChildFailed(self._dead)
+        try:
+            if not self._conn.poll(self.timeout):
+                self._dead = Issue("parse_failed", ERROR, params={"detail": f"超过 {self.timeout:.0f} 秒"})
+                self.close()
+                raise ChildFailed(self._dead)
+            kind, value = self._conn.recv()
+        except (EOFError, OSError):
+            self._dead = self._died()
+            self.close()
+            raise ChildFailed(self._dead) from None
+        self._pending -= 1
+        if kind == "memory":
+            self._dead = self._died()
+            self.close()
+            raise ChildFailed(self._dead)
+        if kind == "error":
+            raise RuntimeError(value)
+        return value
+
+    def call(self, op: str, *args: Any) -> Any:
+        self.send(op, *args)
+        return self.result()
+
+    def _died(self) -> Issue:
+        return Issue("parse_memory", ERROR, params={"limit_mb": self.limits.memory_mb})
+
+    def close(self) -> None:
+        """End the child and its process group; wait for it (no zombie is left)."""
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
+            if self._closed:
+                return
+            self._closed = True
+        with contextlib.suppress(Exception):
+            if self._proc.is_alive() and self._dead is None:
+                self._conn.send(("close", ()))
+                self._proc.join(2)
+        pid = self.pid
+        if pid is not None and self._proc.is_alive():
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
             with contextlib.suppress(Exception):
-                proc.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+                self._proc.kill()
+        with contextlib.suppress(Exception):
+            self._proc.join(5)
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        with contextlib.suppress(Exception):
+            self._proc.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class LocalSession:
+    """The same calls run in this process (trusted files in tests: no isolation)."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._st = _State()
+        self._queue: list[tuple[str, tuple]] = []
+
+    def send(self, op: str, *args: Any) -> None:
+        self._queue.append((op, args))
+
+    def result(self) -> Any:
+        op, args = self._queue.pop(0)
+        return _HANDLERS[op](self._st, *args)
+
+    def call(self, op: str, *args: Any) -> Any:
+        self.send(op, *args)
+        return self.result()
+
+    def close(self) -> None:
+        self._st = _State()
+
+    def __enter__(self) -> LocalSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_session(limits: Limits, isolate: bool = True) -> Session | LocalSession:
+    return Session(limits) if isolate else LocalSession(limits)
+
+
+@dataclass
+class Parsed:
+    sheets: list[SheetResult] = field(default_factory=list)
+    issue: Issue | None = None  # a file-level failure
+
+
+def parse(path: str, kind: str, ctx: Context, limits: Limits | None = None) -> Parsed:
+    """Read and lay out one file in this process (tests, tools)."""
+    st = _State()
+    issue = _do_read(st, path, kind, ctx, limits or Limits())
+    return Parsed(sheets=st.sheets, issue=issue)
 
 
 def parse_isolated(path: str, kind: str, ctx: Context, memory_mb: int, timeout: float = TIMEOUT_S) -> Parsed:
-    for _attempt in range(2):  # a pool broken by an earlier file is replaced once
-        pool = _pool(memory_mb)
+    """Read and lay out one file in a child with ``memory_mb``; the records come back.
+
+    For tools and tests: an ingest itself never brings the records into the caller."""
+    with Session(Limits(memory_mb=memory_mb), timeout) as s:
         try:
-            fut = pool.submit(parse, path, kind, ctx)
-        except (BrokenProcessPool, RuntimeError):
-            _discard(memory_mb)
-            continue
-        try:
-            return fut.result(timeout=timeout)
-        except MemoryError:
-            _discard(memory_mb, kill=True)
-            return Parsed(issue=Issue("parse_memory", ERROR, params={"limit_mb": memory_mb}))
-        except BrokenProcessPool:
-            # the child died on this file (aborted by the parser or killed at the limit)
-            _discard(memory_mb)
-            return Parsed(issue=Issue("parse_memory", ERROR, params={"limit_mb": memory_mb}))
-        except FutureTimeout:
-            _discard(memory_mb, kill=True)
-            return Parsed(issue=Issue("parse_failed", ERROR, params={"detail": f"超过 {timeout:.0f} 秒"}))
-    return Parsed(issue=Issue("parse_failed", ERROR, params={"detail": "解析进程无法启动"}))
+            issue = s.call("read", path, kind, ctx, s.limits)
+            if issue is not None:
+                return Parsed(issue=issue)
+            s.send("sheets")
+            return Parsed(sheets=s.result())
+        except ChildFailed as e:
+            return Parsed(issue=e.issue)
+
+
+def live_children() -> list[int]:
+    """Process ids of the children alive now (for tests and shutdown)."""
+    with _LIVE_LOCK:
+        return [s.pid for s in _LIVE if s.pid is not None]
 
 
 def shutdown() -> None:
-    for mb in list(_POOLS):
-        _discard(mb)
+    """End every live child (at exit; the server's shutdown)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for s in live:
+        s.close()
+
+
+atexit.register(shutdown)
+
+
+
+@dataclass
+class Begun:
+    """A file past the guard whose read has been sent to its child (or refused: ``issue``)."""
+
+    path: str
+    issue: Issue | None = None
+    session: Session | LocalSession | None = None
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+
+def begin(path: Any, ctx: Context, limits: Limits, max_mb: float, isolate: bool = True) -> Begun:
+    """Guard the file, start its child and send it the read; the caller collects the answer
+    with ``begun.session.result()`` when it is ready for it (the CLI imports the store and
+    opens it meanwhile)."""
+    from pathlib import Path
+
+    from . import guard
+
+    p = Path(path)
+    if not p.is_file():
+        return Begun(str(p), Issue("parse_failed", ERROR, params={"detail": f"文件 {p} 不存在"}))
+    verdict = guard.check(p, max_mb=max_mb)
+    if verdict.kind is None:
+        return Begun(str(p), verdict.issue or Issue("file_type", ERROR, params={"detail": "文件无法识别"}))
+    session = open_session(limits, isolate)
+    session.send("read", str(p), verdict.kind, ctx, limits)
+    return Begun(str(p), None, session)

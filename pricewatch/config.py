@@ -35,8 +35,11 @@ class Settings:
     #: a price more than this share away from the previous period is an ingest warning
     ingest_jump_warning: float = 0.5
     max_upload_mb: float = 20.0
-    #: ingest parses untrusted files in a child process with this address-space limit
+    #: ingest reads and checks untrusted files in a child process with this memory limit
     parser_memory_mb: int = 2048
+    #: a file with more rows (all sheets together) or cells is refused before it is read
+    max_rows: int = 200_000
+    max_cells: int = 5_000_000
     public_base_url: str = "http://localhost:8501"
     interpretations_dir: Path = PROJECT_ROOT / "interpretations"
     #: generated briefings; unless configured, ``archive/`` beside the database file
@@ -119,6 +122,9 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["max_upload_mb"] = float(ingest["max_upload_mb"])
     if "parser_memory_mb" in ingest:
         kwargs["parser_memory_mb"] = int(ingest["parser_memory_mb"])
+    for key in ("max_rows", "max_cells"):
+        if key in ingest:
+            kwargs[key] = int(ingest[key])
     base = os.environ.get("PRICEWATCH_PUBLIC_URL") or public.get("base_url")
     if base:
         kwargs["public_base_url"] = str(base).rstrip("/")

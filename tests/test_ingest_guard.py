@@ -101,13 +101,14 @@ def test_damaged_xlsx_fails_cleanly_in_the_child(store, tmp_path):
 def test_child_memory_limit_protects_the_caller(tmp_path):
     """A parse that needs more memory than the limit fails in the child; the caller goes on."""
     rows = [["日期", "市场", "品名", "单位", "价格"]] + [["2024-05-06", "城关农贸市场", f"品{i}" * 40, "元/公斤", i + 1]
-                                                 for i in range(20000)]
+                                                 for i in range(60000)]
     p = tmp_path / "wide.csv"
     p.write_text("\n".join(",".join(map(str, r)) for r in rows), encoding="utf-8")
-    parsed = worker.parse_isolated(str(p), "csv", Context(), memory_mb=180)
+    # the child holds no pandas: ~30 MB of its own, and this file needs well over 100 MB
+    parsed = worker.parse_isolated(str(p), "csv", Context(), memory_mb=50)
     assert parsed.issue is not None and parsed.issue.code in ("parse_memory", "parse_failed")
     ok = worker.parse_isolated(str(p), "csv", Context(), memory_mb=2048)
-    assert ok.issue is None and len(ok.sheets[0].records) == 20000
+    assert ok.issue is None and len(ok.sheets[0].records) == 60000
 
 
 @pytest.mark.parametrize("formula", ["=HYPERLINK(\"http://x\",\"y\")", "=1+1"])
@@ -125,24 +126,29 @@ def test_formulas_are_never_evaluated(store, tmp_path, formula):
 
 
 def test_an_unforeseen_fault_is_a_rejection_not_a_crash(store, tmp_path, monkeypatch):
-    import ingest.load
+    import ingest.validate
 
     def boom(*a, **k):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(ingest.load, "prepare", boom)
+    monkeypatch.setattr(ingest.validate, "prepare", boom)
     p = write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)})
     issue = rejected_with(store, p, "internal")
     assert "ZeroDivisionError" in issue.message() and "发给管理员" in issue.message()
 
 
-def test_a_crashing_parser_child_is_replaced(store, tmp_path):
-    """A child that dies mid-parse (here: killed by its own memory limit in a C allocation or
-    exiting hard) breaks only its pool; the next file gets a fresh child."""
+def test_a_child_that_dies_is_reported_and_the_next_file_gets_a_new_one(store, tmp_path):
+    """A child that dies mid-read (killed by its own memory limit in a C allocation, or by
+    anyone) fails only its own file, as parse_memory; the next file gets a fresh child."""
     import os as _os
+    import signal
 
     p = write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)})
-    pool = worker._pool(777)
-    pool.submit(_os._exit, 134).exception(timeout=60)
+    s = worker.Session(worker.Limits(memory_mb=777))
+    _os.kill(s.pid, signal.SIGKILL)
+    with pytest.raises(worker.ChildFailed) as e:
+        s.call("read", str(p), "xlsx", Context(), s.limits)
+    s.close()
+    assert e.value.issue.code == "parse_memory" and s.pid not in worker.live_children()
     parsed = worker.parse_isolated(str(p), "xlsx", Context(), memory_mb=777)
     assert parsed.issue is None and len(parsed.sheets[0].records) == 1

@@ -14,11 +14,23 @@ from typing import Any
 Sheets = list[tuple[str, list[list[Any]]]]
 
 
-def read(path: str | Path, kind: str) -> Sheets:
+def read(path: str | Path, kind: str, *, max_rows: int | None = None, max_cells: int | None = None) -> Sheets:
+    """``max_rows`` / ``max_cells``: a file with more rows (all sheets together) or cells is
+    refused with ParseError ``too_many_rows`` / ``too_many_cells``, before its cells become
+    Python objects where the container allows it (xlsx, xls, ods)."""
     if kind == "csv":
         from .text import read_text
 
-        return read_text(Path(path))
+        return read_text(Path(path), max_rows=max_rows, max_cells=max_cells)
     from .excel import read_excel
 
-    return read_excel(Path(path))
+    return read_excel(Path(path), max_rows=max_rows, max_cells=max_cells)
+
+
+def check_size(rows: int, cells: int, max_rows: int | None, max_cells: int | None) -> None:
+    from ..errors import ParseError
+
+    if max_rows is not None and rows > max_rows:
+        raise ParseError("too_many_rows", rows=rows, limit=max_rows)
+    if max_cells is not None and cells > max_cells:
+        raise ParseError("too_many_cells", cells=cells, limit=max_cells)

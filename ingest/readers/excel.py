@@ -12,11 +12,15 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from . import check_size
 
-def read_excel(path: Path) -> list[tuple[str, list[list[Any]]]]:
+
+def read_excel(path: Path, *, max_rows: int | None = None, max_cells: int | None = None) -> list[tuple[str, list[list[Any]]]]:
+    """The sizes are checked on calamine's own (compact) cells, before ``to_python``."""
     wb = CalamineWorkbook.from_path(str(path))
     try:
         out = []
+        rows = cells = 0
         for meta in wb.sheets_metadata:
             # hidden sheets hold drop-down lists and lookups, not prices; chart sheets no cells
             # (the enum's text is "SheetVisibleEnum.Hidden": compare its member name)
@@ -24,6 +28,9 @@ def read_excel(path: Path) -> list[tuple[str, list[list[Any]]]]:
                 continue
             name = meta.name
             sheet = wb.get_sheet_by_name(name)
+            rows += sheet.height
+            cells += sheet.height * sheet.width
+            check_size(rows, cells, max_rows, max_cells)
             out.append((name, sheet.to_python(skip_empty_area=False)))
         return out
     finally:

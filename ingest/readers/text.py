@@ -28,12 +28,21 @@ def decode(data: bytes) -> str:
     raise ParseError("encoding")
 
 
-def read_text(path: Path) -> list[tuple[str, list[list[Any]]]]:
+def read_text(path: Path, *, max_rows: int | None = None, max_cells: int | None = None) -> list[tuple[str, list[list[Any]]]]:
     text = decode(path.read_bytes())
     head = "\n".join(text.splitlines()[:20])
     try:
         delim = csv.Sniffer().sniff(head, delimiters=",\t;|").delimiter
     except csv.Error:
         delim = ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    from . import check_size
+
+    rows = []
+    cells = 0
+    for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+        rows.append(r)
+        cells += len(r)
+        if len(rows) % 4096 == 0:
+            check_size(len(rows), cells, max_rows, max_cells)
+    check_size(len(rows), cells, max_rows, max_cells)
     return [(path.stem, rows)]
