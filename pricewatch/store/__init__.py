@@ -135,6 +135,15 @@ class Store:
             return None
         return fd
 
+    def _lock_or_none(self) -> int | None:
+        """The lock if free now; None if busy or if this process may not take it (a reader
+        without write permission leaves the repair to someone who may)."""
+        try:
+            return self._try_flock()
+        except OSError as e:
+            log.warning("cannot take the write lock of %s: %s", self.path, e)
+            return None
+
     @contextlib.contextmanager
     def _flock(self, timeout: float) -> Iterator[None]:
         deadline = time.monotonic() + timeout
@@ -388,7 +397,7 @@ class Store:
             return False  # another process is between the writes of a batch, or will retry
         if time.monotonic() < self._recover_after:
             return False
-        fd = self._try_flock()
+        fd = self._lock_or_none()
         if fd is None:
             return False
         try:
@@ -408,7 +417,7 @@ class Store:
         """A new snapshot from the primary, when no writer is at work (never waits)."""
         if not self.path.exists():
             return False
-        fd = self._try_flock()
+        fd = self._lock_or_none()
         if fd is None:
             return False
         try:
