@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import segno
 import streamlit as st
@@ -27,8 +27,10 @@ def page_url(base: str, path: str, params: Mapping[str, ParamValue] | None = Non
     """``base`` + ``/path`` + the query string of ``params``.
 
     ``None`` and empty values are dropped (they are the page's defaults); a list becomes the
-    repeated form ``?c=a&c=b``; values are percent-encoded as UTF-8 (``猪肉(五花)`` ->
-    ``%E7%8C%AA%E8%82%89%28%E4%BA%94%E8%8A%B1%29``) so any phone's scanner reads them.
+    repeated form ``?c=a&c=b``. The URL stays readable (an IRI): Chinese and brackets are
+    kept as they are (``?commodity=猪肉(五花)``), only characters that are URL syntax or
+    invisible (``& = # % + ?``, spaces, controls) are percent-encoded. Browsers, WeChat and
+    phone scanners read such a URL (the QR code carries it as UTF-8); people can read it too.
     """
     url = base.rstrip("/") + "/" + path.strip("/")
     pairs: list[tuple[str, str]] = []
@@ -40,8 +42,14 @@ def page_url(base: str, path: str, params: Mapping[str, ParamValue] | None = Non
         else:
             pairs.append((key, str(value)))
     if pairs:
-        url += "?" + urlencode(pairs, quote_via=quote, safe="")
+        url += "?" + "&".join(f"{readable_quote(k)}={readable_quote(v)}" for k, v in pairs)
     return url
+
+
+def readable_quote(text: str) -> str:
+    """Percent-encode only what would break or hide in a URL; keep Chinese and ``()``."""
+    return "".join(ch if ord(ch) > 0x7F and ch.isprintable() and not ch.isspace()
+                   else quote(ch, safe="()!*'-._~,:@/") for ch in text)
 
 
 def qr_png(url: str, scale: int = 5) -> bytes:

@@ -233,8 +233,10 @@ def test_page_url_encodes_the_view() -> None:
 
     url = page_url("https://p.example.cn/", "/trend", {"commodity": "猪肉(五花)", "range": "1y",
                                                        "view": None, "c": ["大米", "鸡蛋"]})
-    assert url == ("https://p.example.cn/trend?commodity=%E7%8C%AA%E8%82%89%28%E4%BA%94%E8%8A%B1%29"
-                   "&range=1y&c=%E5%A4%A7%E7%B1%B3&c=%E9%B8%A1%E8%9B%8B")
+    # readable: Chinese and brackets as they are, URL syntax in a value escaped
+    assert url == "https://p.example.cn/trend?commodity=猪肉(五花)&range=1y&c=大米&c=鸡蛋"
+    odd = page_url("https://p.example.cn", "/trend", {"commodity": "a&b=c #1%", "x": "全角　空格"})
+    assert odd == "https://p.example.cn/trend?commodity=a%26b%3Dc%20%231%25&x=全角%E3%80%80空格"
     assert page_url("https://p.example.cn", "/", {}) == "https://p.example.cn/"
 
 
@@ -252,7 +254,7 @@ def test_qr_code_decodes_to_the_url() -> None:
 def test_each_page_shows_the_qr_of_its_view(env) -> None:
     at = run("trend", commodity="鸡蛋", range="3m")
     codes = [e.value for e in at.code]
-    assert "https://prices.example.gov.cn/trend?commodity=%E9%B8%A1%E8%9B%8B&range=3m&view=avg" in codes
+    assert "https://prices.example.gov.cn/trend?commodity=鸡蛋&range=3m&view=avg" in codes
     for page in PAGES:
         at = run(page)
         assert any(c.value.startswith("https://prices.example.gov.cn/") for c in at.code), page
@@ -338,3 +340,14 @@ def test_every_page_copes_with_a_database_without_released_data(tmp_path, monkey
         assert at.title, page
         if page != "notes":
             assert any("还没有已发布的价格数据" in e.value for e in at.info), page
+
+
+def test_unknown_commodity_in_the_link_says_so(env) -> None:
+    at = run("trend", commodity="不存在的菜")
+    warn = " ".join(w.value for w in at.warning)
+    assert "没有找到商品「不存在的菜」" in warn and "大米" in warn
+    assert at.selectbox(key="commodity").value == "大米"
+    # a known one: no warning
+    at = run("trend", commodity="鸡蛋")
+    assert not any("没有找到商品" in w.value for w in at.warning)
+    assert at.selectbox(key="commodity").value == "鸡蛋"

@@ -60,6 +60,10 @@ def _files(built: Path) -> list[Path]:
 def _text_of(p: Path) -> str:
     """Everything a person could read in the file (xlsx cells, image metadata too)."""
     data = p.read_bytes()
+    if p.suffix == ".gz":
+        import gzip
+
+        return gzip.decompress(data).decode("utf-8-sig")
     if p.suffix == ".xlsx":
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
@@ -137,6 +141,14 @@ class _Links(HTMLParser):
             self.links.append(a["href"])
         if a.get("src"):
             self.srcs.append(a["src"])
+
+
+def test_compressed_copies_match(env):
+    import gzip
+
+    built = env["built"]
+    for p in ("index.html", "feed.xml", "data/prices-all.csv", "en/markets.html"):
+        assert gzip.decompress((built / f"{p}.gz").read_bytes()) == (built / p).read_bytes()
 
 
 def _pages(built: Path) -> list[Path]:

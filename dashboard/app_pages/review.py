@@ -13,6 +13,7 @@ from dashboard.i18n import tr
 from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
+from pricewatch.notes import share
 from pricewatch.notes.checks import pending_cited, render_body
 from pricewatch.notes.model import CHECK_NAMES, MIME
 from pricewatch.notes.render import escape_markdown, markdown_to_html
@@ -60,8 +61,13 @@ labels = {n.id: f"[{n.status_name}{' ⚠待更正' if stale.get(n.id) else ''}] 
 if not choices:
     st.info(tr("没有待审核的解读。", "Nothing to review."))
     st.stop()
+# the open note is in the URL (?note=<id>): the address bar shares it, a link reopens it
+if "review_pick" not in ss and st.query_params.get("note") in choices:
+    ss["review_pick"] = st.query_params["note"]
 pick = st.selectbox(tr("待审核与已发布", "Queue and published"), choices, format_func=labels.get,
                     key="review_pick")
+if st.query_params.get("note") != pick:
+    st.query_params["note"] = pick
 note = book.repo.get(pick)
 own = note.author == user.name
 st.caption(f"{note.kind} · {note.period or '—'} · {tr('作者', 'Author')}: {note.author} · "
@@ -87,6 +93,23 @@ with tab_text:
         st.download_button(f"📎 {a['name']}", data=path.read_bytes(), file_name=a["name"],
                            mime=MIME.get(a.get("type", ""), "application/octet-stream"),
                            key=f"att_{i}")
+    if note.status == "published":
+        # WeChat and sharing: made from the published text and released data (kept with
+        # the note by the scheduler; drawn here only when not kept yet)
+        st.markdown(f"#### {tr('微信与分享', 'WeChat and sharing')}")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.download_button(tr("分享卡片（PNG）", "Share card (PNG)"), icon=":material/image:",
+                               data=lambda: share.share_file(store, cfg, note, share.CARD_NAME),
+                               file_name=f"{note.id}-{share.CARD_NAME}", mime="image/png",
+                               key="share_card", width="stretch")
+        with c2:
+            st.download_button(tr("公众号文章（HTML）", "WeChat article (HTML)"), icon=":material/article:",
+                               data=lambda: share.share_file(store, cfg, note, share.ARTICLE_NAME),
+                               file_name=f"{note.id}-{share.ARTICLE_NAME}", mime="text/html",
+                               key="share_article", width="stretch")
+        st.caption(tr("文章的样式都写在元素上，复制粘贴到公众号编辑器后标题和表格保持不变。",
+                      "Styles are inline: pasted into the WeChat editor, headings and tables stay."))
 with tab_diff:
     diff = book.diff_since_review(note)
     if diff:

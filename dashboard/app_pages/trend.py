@@ -31,7 +31,17 @@ if not names:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
     share_box("/trend")
     st.stop()
+# a link naming a commodity this page does not have (a typo, a name with no released
+# price) says so, instead of quietly showing the first commodity as if it were the one asked
+wanted = st.query_params.get("commodity")
+unknown = wanted if wanted and "commodity" not in st.session_state and wanted not in names else None
 pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params")
+if unknown:
+    st.warning(tr(f"没有找到商品「{escape_markdown(unknown)}」（或它还没有已发布的价格），"
+                  f"下面显示的是「{escape_markdown(pick)}」。请在上方选择商品。",
+                  f"No item named “{escape_markdown(unknown)}” (or it has no released prices); "
+                  f"showing {escape_markdown(pick)} instead. Pick an item above."),
+               icon=":material/search_off:")
 c1, c2 = st.columns(2)
 with c1:
     rng = range_choice()

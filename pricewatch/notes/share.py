@@ -306,6 +306,18 @@ def _stamp(settings: Settings, note_id: str) -> dict[str, Any]:
         return {}
 
 
+def share_file(store: Store, settings: Settings, note: Note, name: str) -> bytes:
+    """One share file of a published note: the kept copy when it is current, else drawn now
+    (nothing is written: a page that offers the download stays a pure read)."""
+    kept = share_dir(settings, note.id) / name
+    if _stamp(settings, note.id).get("version") == note.version and kept.is_file():
+        return kept.read_bytes()
+    files = note_files(store, settings, note, note_url(settings, note.id))
+    if name not in files:
+        raise ConfigError(f"解读「{note.id}」没有可用的{name}", "该期没有已发布的价格数据")
+    return files[name]
+
+
 def keep_all(store: Store, settings: Settings, *, now: datetime | None = None) -> list[str]:
     """Make the share files of every published note that lacks current ones; their ids."""
     from .workflow import Notebook

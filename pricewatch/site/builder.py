@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import os
@@ -86,6 +87,11 @@ def fingerprint(snap: Snapshot, base_url: str, bureau: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+#: text files also written gzipped beside themselves (nginx ``gzip_static``: compressed once
+#: at build time instead of on every request)
+GZIP_SUFFIXES = (".html", ".xml", ".json", ".csv", ".txt")
+
+
 class Writer:
     """Collects the files of one build in a fresh folder."""
 
@@ -99,6 +105,9 @@ class Writer:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(b)
         self.files[rel] = len(b)
+        if rel.endswith(GZIP_SUFFIXES) and len(b) > 512:
+            # mtime 0: the same content gives the same bytes
+            p.with_name(p.name + ".gz").write_bytes(gzip.compress(b, 9, mtime=0))
 
 
 # -- the pages ------------------------------------------------------------------------------
