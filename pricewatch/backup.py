@@ -60,7 +60,8 @@ class Summary:
     parts: dict[str, int] = field(default_factory=dict)
 
 
-def _sha(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MB blocks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -88,7 +89,7 @@ class _Writer:
         self.files: list[dict[str, Any]] = []
 
     def add(self, src: Path, name: str) -> None:
-        sha, size = _sha(src), src.stat().st_size
+        sha, size = file_sha256(src), src.stat().st_size
         info = tarfile.TarInfo(name)
         info.size = size
         info.mtime = int(src.stat().st_mtime)

@@ -15,9 +15,9 @@ reported, to be restored from a backup (``python -m pricewatch restore``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from pathlib import Path
 
+from .backup import file_sha256
 from .config import Settings
 from .errors import PricewatchError
 from .notes.model import Note, NoteRepo
@@ -28,12 +28,9 @@ from .store.health import BAD, FIXED, INFO, OK, Finding, check
 __all__ = ["run", "Finding", "OK", "BAD", "FIXED", "INFO"]
 
 
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _listed(part: str, problems: list[str], hint: str) -> Finding:
+    more = f" 等 {len(problems)} 处" if len(problems) > 10 else ""
+    return Finding(part, BAD, "；".join(problems[:10]) + more, hint)
 
 
 def _temps(found: list[Path], part: str, repair: bool) -> list[Finding]:
@@ -70,13 +67,12 @@ def check_notes(settings: Settings, *, repair: bool = False) -> list[Finding]:
             f = repo.files_dir(nid) / name
             if not f.is_file():
                 problems.append(f"{nid} 的附件「{name}」不存在")
-            elif a.get("sha256") and _sha(f) != a.get("sha256"):
+            elif a.get("sha256") and file_sha256(f) != a.get("sha256"):
                 problems.append(f"{nid} 的附件「{name}」与记录的校验值不符")
             else:
                 files += 1
     if problems:
-        out.append(Finding("解读", BAD, "；".join(problems[:10]) + (f" 等 {len(problems)} 处" if len(problems) > 10 else ""),
-                           "从备份恢复这些文件（python -m pricewatch restore 到新位置后复制）"))
+        out.append(_listed("解读", problems, "从备份恢复这些文件（python -m pricewatch restore 到新位置后复制）"))
     else:
         out.append(Finding("解读", OK, f"{count} 篇解读、{files} 个附件完好"))
     return out
@@ -97,11 +93,10 @@ def check_archive(store: Store, settings: Settings, *, repair: bool = False) -> 
         f = folder / str(r.file_name)
         if not f.is_file():
             problems.append(f"#{r.id} {r.file_name} 不存在")
-        elif _sha(f) != r.sha256:
+        elif file_sha256(f) != r.sha256:
             problems.append(f"#{r.id} {r.file_name} 与记录的校验值不符")
     if problems:
-        out.append(Finding("简报归档", BAD, "；".join(problems[:10]) + (f" 等 {len(problems)} 处" if len(problems) > 10 else ""),
-                           "从备份恢复归档目录，或重新生成这些简报"))
+        out.append(_listed("简报归档", problems, "从备份恢复归档目录，或重新生成这些简报"))
     else:
         out.append(Finding("简报归档", OK, f"{len(rows)} 份简报的文件完好（{folder}）"))
     return out
