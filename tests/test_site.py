@@ -272,6 +272,15 @@ def test_scheduler_publishes_then_rebuilds_the_site(tmp_path, monkeypatch):
     book.withdraw(User("reviewer", "reviewer"), n.id, "数据有误")
     assert sched.tick().site is not None
     assert not (out / "current/notes" / f"{n.id}.html").exists()
+    # a release (2024-W18 was pending) shows on the home page at the next run
+    from datetime import date
+
+    from pricewatch import publish
+
+    assert "2024年第18周" not in (out / "current/index.html").read_text()
+    publish.release(store, User("reviewer", "reviewer"), through=date(2024, 5, 5))
+    assert sched.tick().site is not None
+    assert "2024年第18周" in (out / "current/index.html").read_text()
 
 
 def test_share_card_and_wechat_article(env):
