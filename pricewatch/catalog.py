@@ -46,14 +46,44 @@ _SIZE_PER = re.compile(rf"{_N}({_W})(?:[/每一]?({_P})|装)")                 #
 _COUNT = re.compile(rf"{_N}?({_P})")                                       # 箱, 10pcs, 1 piece
 
 
+#: currencies a price may be written in besides 元 (ISO 4217; WFP exports use BDT, KES ...)
+CURRENCIES = frozenset((
+    "AFN", "BDT", "BIF", "BTN", "CDF", "CNY", "DZD", "EGP", "ETB", "EUR", "GBP", "GHS", "GNF", "HKD", "IDR",
+    "INR", "IQD", "JOD", "JPY", "KES", "KGS", "KHR", "KRW", "LAK", "LBP", "LKR", "LRD", "LSL", "MGA", "MMK",
+    "MNT", "MOP", "MWK", "MZN", "NGN", "NPR", "PHP", "PKR", "RWF", "SDG", "SLL", "SOS", "SSP", "SYP", "SZL",
+    "TJS", "THB", "TWD", "TZS", "UAH", "UGX", "USD", "VND", "XAF", "XOF", "YER", "ZAR", "ZMW", "ZWL",
+))
+HOME_CURRENCY = "CNY"
+
+
 @dataclass(frozen=True)
 class Unit:
-    """A parsed price unit: ``canonical`` is what the price is turned into, by ``factor``."""
+    """A parsed price unit: ``canonical`` is what the price is turned into, by ``factor``.
+
+    A price in another currency keeps it in its canonical unit ("KES/90 KG" -> "KES/公斤",
+    factor 1/90): it never converts into 元, so ``is_weight`` (converts into 元/公斤) is
+    False for it, and a commodity's prices stay in one currency.
+    """
 
     text: str
     canonical: str  # "元/公斤" for weights, "元/升" for volumes, "元/<piece>" otherwise
     factor: float  # canonical price = price x factor
     is_weight: bool
+    currency: str = HOME_CURRENCY
+
+
+def unit_currency(unit: str | None) -> str:
+    """The currency a canonical unit is in: "KES/公斤" -> "KES"; "元/公斤" (or nothing) -> "CNY"."""
+    head = str(unit or "").partition("/")[0].strip().upper()
+    return head if head in CURRENCIES else HOME_CURRENCY
+
+
+def with_currency(unit: str, currency: str | None) -> str:
+    """A unit text priced in ``currency``: ("90 KG", "KES") -> "KES/90 KG"; 元 stays as it is."""
+    cur = (currency or "").strip().upper()
+    if not cur or cur in (HOME_CURRENCY, "RMB", "元", "人民币") or cur not in CURRENCIES:
+        return unit
+    return unit if unit_currency(unit) == cur else f"{cur}/{unit}"
 
 
 def _clean(text: str) -> str:
@@ -85,6 +115,14 @@ def parse_unit(text: str) -> Unit | None:
     t = _clean(raw)
     if not t:
         return None
+    head, sep, rest = t.partition("/")
+    if sep and head.upper() in CURRENCIES and head.upper() != HOME_CURRENCY:
+        u = parse_unit(rest)
+        if u is None or u.currency != HOME_CURRENCY:
+            return None
+        return Unit(raw, head.upper() + u.canonical.removeprefix("元"), u.factor, False, head.upper())
+    if sep and head.upper() == HOME_CURRENCY:
+        t = rest
     t = t.removeprefix("元").removeprefix("/").removeprefix("每").removeprefix("per")
     if not t:
         return None

@@ -35,7 +35,9 @@ def test_wfp_slice_hxl_row_and_sacks(store):
     assert res.status == "loaded", res.errors
     assert res.rows_read == 40  # the HXL row is not a data row
     with store.read() as s:
-        rows = s.all("SELECT o.price, o.orig_price, o.orig_unit FROM observations o"
-                     " JOIN commodities c ON c.id = o.commodity_id WHERE o.orig_unit = '90 KG' ORDER BY o.id LIMIT 1")
-    price, orig, unit = rows[0]
-    assert unit == "90 KG" and round(price, 6) == round(orig / 90, 6)
+        rows = s.all("SELECT o.price, o.orig_price, o.orig_unit, o.currency, c.unit FROM observations o"
+                     " JOIN commodities c ON c.id = o.commodity_id WHERE o.orig_unit = 'KES/90 KG' ORDER BY o.id LIMIT 1")
+        currencies = {r[0] for r in s.all("SELECT DISTINCT currency FROM observations")}
+    price, orig, unit, currency, canonical = rows[0]
+    assert unit == "KES/90 KG" and round(price, 6) == round(orig / 90, 6)
+    assert (currency, canonical) == ("KES", "KES/公斤") and currencies == {"KES"}  # never 元

@@ -108,7 +108,11 @@ def test_wfp_hxl_export(store):
     assert (res.rows_read, res.markets, res.commodities) == (10238, 62, 47)  # the HXL row is not data
     # a 90 KG sack per kilogram, the original price and unit kept
     price, orig, unit, canonical, ptype = one(store, "Maize (white)", date(2019, 1, 15), "Mombasa", "wholesale")
-    assert (round(price, 4), orig, unit, canonical) == (25.6111, 2305.0, "90 KG", "元/公斤")
+    assert (round(price, 4), orig, unit, canonical) == (25.6111, 2305.0, "KES/90 KG", "KES/公斤")
+    with store.read() as s:  # the currency on every row; no unit says 元
+        assert s.all("SELECT DISTINCT currency FROM observations") == [("KES",)]
+        assert not s.all("SELECT unit FROM commodities c WHERE unit LIKE '元%'"
+                         " AND id IN (SELECT commodity_id FROM observations)")
     assert one(store, "Maize (white)", date(2019, 1, 15), "Kilifi", "retail")[0] == 41.1
     assert [i.params["value"] for i in count(res, "currency")] == ["KES"]
     mixed = {i.params["name"] for i in count(res, "mixed_units")}

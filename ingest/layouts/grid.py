@@ -60,6 +60,7 @@ from ..normalise import (
     year_in,
 )
 from . import Context, SheetResult
+from .hxl import priced_in
 from .table import _CATEGORY_HEAD, _is_footer
 
 SCAN_ROWS = 25
@@ -498,6 +499,8 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
                 if not isinstance(d, date):
                     d = parse_date(d, year)[0] or d
             u = unit if not is_blank(unit) else (c.unit or facts.unit)
+            if cur is not None:
+                u = priced_in(u, cur)
             res.records.append((res.sheet, k + 1, letter, d, mkt, commodity, spec, u, v if here else None,
                                 low, high, pt if not is_blank(pt) else (c.price_type or facts.price_type),
                                 category, cur))

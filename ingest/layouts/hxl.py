@@ -4,6 +4,9 @@ The HXL row (``#date,#adm1+name,#loc+market+name,...``) is not data: it is skipp
 tags also name the columns when the header words are unknown. ``price`` (local currency)
 is the price; ``usdprice`` is ignored; ``pricetype`` Retail/Wholesale is the price type;
 ``unit`` may be a sack ("90 KG"), converted per kilogram later with the original kept.
+A price in another currency (``#currency`` KES, BDT ...) keeps it: the unit becomes
+"KES/90 KG", so the price is per "KES/公斤" and never becomes 元 (see
+:func:`pricewatch.catalog.with_currency`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..issues import col_letter
-from ..normalise import clean_text
+from ..normalise import clean_text, is_blank
 from . import Context, SheetResult
 
 _TAGS = {
@@ -50,7 +53,18 @@ def extract(sheet: str, rows: list[list[Any]], ctx: Context) -> SheetResult | No
         r = rows[k]
         if not any(clean_text(c) for c in r):
             continue
+        cur = cell(r, "currency")
+        unit = cell(r, "unit")
         res.records.append((sheet, k + 1, pcol, cell(r, "date"), cell(r, "market"), cell(r, "commodity"),
-                            None, cell(r, "unit"), cell(r, "price"), None, None, cell(r, "price_type"),
-                            cell(r, "category"), cell(r, "currency")))
+                            None, priced_in(unit, cur), cell(r, "price"), None, None, cell(r, "price_type"),
+                            cell(r, "category"), cur))
     return res
+
+
+def priced_in(unit: Any, currency: Any) -> Any:
+    """The unit cell with the row's currency in it, when that is not 元."""
+    from pricewatch.catalog import with_currency
+
+    if is_blank(unit) or is_blank(currency):
+        return unit
+    return with_currency(clean_text(unit), clean_text(currency))

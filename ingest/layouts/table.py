@@ -37,6 +37,7 @@ from ..normalise import (
     year_in,
 )
 from . import Context, SheetDates, SheetResult
+from .hxl import priced_in
 from .sheet_date import date_in_name
 
 
@@ -276,7 +277,8 @@ def emit(sheet: str, rows: list[list[Any]], start: int, fields: dict[str, int],
             records.append((
                 sheet, k + 1, letter, date_v,
                 row_market if not market_blank else (v.market or title_market),
-                name, spec, unit if not unit_blank else v.unit,
+                name, spec, (unit if not unit_blank else v.unit) if cur is None else priced_in(
+                    unit if not unit_blank else v.unit, cur),
                 price, low, high, pt, current_cat, cur,
             ))
     return res

@@ -43,6 +43,10 @@ None; a single observation is a price, with no spread (CV None) and no 环比; a
 week 53 has no 同比 for week 53 (``periods.same_period_last_year`` is None, the reason says
 so); the previous period of 2021-W01 is 2020-W53. Every indicator is computed for one
 ``price_type`` (retail by default): a wholesale market is never averaged with retail ones.
+Currency is part of a series' key the same way: a commodity's prices are all in the currency
+its canonical unit names ("KES/公斤" for a WFP export in KES; ingest refuses a price in any
+other currency for it, ``pricewatch.catalog.Unit``), so no 元 price is averaged with another
+currency's, and every figure is shown in that unit (index and breadth compare ratios only).
 
 Rounding is half-up on the decimal value (prices 2 places, percentages 1, indices 1, ALPS 2):
 values are first rounded to 9 decimals to drop binary floating-point noise (the double

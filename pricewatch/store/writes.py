@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .. import limits
+from ..catalog import unit_currency
 from ..errors import InputError, NotFound
 from .session import Session
 
@@ -176,12 +177,16 @@ def load_observations(
             " RETURNING upload_id")})
         s.unregister("old_ids")
     ins = changed[[*OBS_COLUMNS, "upload_id", "revision"]]
+    # the currency of a price is that of its commodity's canonical unit ("KES/公斤" -> KES)
+    units = dict(s.all("SELECT id, unit FROM commodities WHERE list_contains(?, id)",
+                       [sorted({int(c) for c in ins["commodity_id"]})]))
+    ins = ins.assign(currency=[unit_currency(units.get(int(c))) for c in ins["commodity_id"]])
     s.register("ins_obs", ins)
     s.execute(
         "INSERT INTO observations (commodity_id, market_id, obs_date, price, price_type, orig_price,"
-        " orig_unit, source, upload_id, revision, is_current, is_public)"
+        " orig_unit, source, upload_id, revision, is_current, is_public, currency)"
         " SELECT commodity_id, market_id, obs_date, price, price_type, orig_price, orig_unit, source,"
-        " upload_id, revision, true, false FROM ins_obs"
+        " upload_id, revision, true, false, currency FROM ins_obs"
     )
     s.unregister("ins_obs")
     superseded = [int(r[0]) for r in s.all(
