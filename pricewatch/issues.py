@@ -25,16 +25,8 @@ from .store import issue_numbers as q
 from .store.session import Session
 from .textfmt import span_zh
 
-SERIES = {"day": "价格监测日报", "xun": "价格监测旬报", "dekad": "价格监测旬报",
-          "week": "价格监测周报", "month": "价格监测月报"}
-
-PERIOD_WORD = {"day": "今日", "xun": "本旬", "dekad": "本旬", "week": "本周", "month": "本月"}
-
-
-def period_word(p: Period) -> str:
-    """本周 / 本旬 / 本月 / 今日: how a bulletin names its own period."""
-    return PERIOD_WORD.get(str(p.freq), "本期")
-
+SERIES = {"day": "价格监测日报", "xun": "价格监测旬报", "week": "价格监测周报",
+          "month": "价格监测月报"}
 
 def series_name(p: Period) -> str:
     return SERIES.get(str(p.freq), "价格监测报告")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pricewatch.notes import draft
 from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
 from tests.fixtures.notes_env import PASSWORD, build_template, copy_env
 
@@ -72,8 +73,18 @@ def test_editor_reviewer_public_in_a_browser(db, tmp_path: Path) -> None:
             page.get_by_text("已新建 2024-w17-analysis").wait_for(timeout=30000)
             # the live preview shows the generated text
             page.get_by_text("本周我县监测的2种商品中", exact=False).first.wait_for(timeout=30000)
+            page.get_by_text("第1期　总第1期", exact=False).first.wait_for(timeout=30000)
             _no_exception(page)
             page.screenshot(path=str(ARTIFACTS / "notes-editor.png"), full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})
+            _idle(page)
+            page.screenshot(path=str(ARTIFACTS / "notes-editor-phone.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})
+            # the editor writes 后期走势 in place of the prompt, then submits
+            body = page.get_by_role("textbox", name=re.compile("^正文"))
+            body.fill(body.input_value().replace(draft.PROMPT, "预计下周价格总体平稳。"))
+            body.press("Control+Enter")
+            _idle(page)
             _click(page, "提交审核")
             try:
                 page.get_by_text("已提交审核").wait_for(timeout=30000)
@@ -99,7 +110,8 @@ def test_editor_reviewer_public_in_a_browser(db, tmp_path: Path) -> None:
             page = ctx.new_page()
             page.goto(url + "/notes?note=2024-w17-analysis", wait_until="networkidle")
             page.get_by_text("示范县2024年第17周重要商品价格监测分析").first.wait_for(timeout=30000)
-            page.get_by_text("猪肉(五花)均价29.13元/公斤", exact=False).first.wait_for(timeout=30000)
+            page.get_by_text("第1期　总第1期", exact=False).first.wait_for(timeout=30000)
+            page.get_by_text("预计下周价格总体平稳", exact=False).first.wait_for(timeout=30000)
             _no_exception(page)
             page.screenshot(path=str(ARTIFACTS / "notes-public-phone.png"), full_page=True)
             ctx.close()

@@ -72,7 +72,7 @@ def test_figure_check_catches_wrong_numbers_with_right_value(w17, names):
     assert "【29.31元/公斤】" in bad[("猪肉(五花)", "price")].context
     assert bad[("猪肉(五花)", "wow")].expected == "环比上涨2.0%"
     assert bad[("大米", "wow")].expected == "环比上涨2.0%"
-    assert bad[(None, "breadth")].expected.startswith("监测2种商品, 2种上涨")
+    assert bad[(None, "breadth")].expected.startswith("监测2种商品，上涨2种")
     assert len(bad) == 4
 
 
@@ -157,32 +157,42 @@ def test_data_released_check(db):
 
 def test_auto_draft_house_style_and_passes_figure_check(db):
     settings = load_settings()
-    rep = report(db, period="2024-W18", public=False)
-    title, body = draft.generate_for(rep, settings)
+    title, body = draft.for_period(db, settings, "2024-W18")
     assert title == "示范县2024年第18周重要商品价格监测分析"
+    # the masthead: the 期号 the period would get (nothing assigned by a read)
+    assert body.startswith("第1期　总第1期　监测单位：示范县商务局　监测日期：2024年4月29日—5月5日\n")
     # W18: 大米 (6.60 + 6.47 + 7.13) / 3 = 6.73, 环比 6.7333 / 6.2433 - 1 = +7.8 %
-    assert body.startswith("本周我县监测的2种商品中,2种上涨、0种下降、0种持平。")
-    assert "大米均价6.73元/公斤,环比上涨7.8%" in body
-    assert "猪肉(五花)均价31.41元/公斤,环比上涨7.8%" in body
-    assert "## 粮油" in body and "## 肉禽蛋" in body and "## 价格预警" in body
+    assert "本周我县监测的2种商品中，上涨2种，占100.0%；持平0种；下降0种。" in body
+    assert "大米上涨7.8%" in body and "猪肉(五花)上涨7.8%" in body
+    heads = [line for line in body.splitlines() if line.startswith("## ")]
+    assert heads == ["## 一、总体情况", "## 二、分类价格", "## 三、价格预警", "## 四、后期走势",
+                     "## 附表　主要商品价格"]
+    assert "**粮油类**：" in body and "**肉禽蛋类**：" in body and draft.PROMPT in body
+    assert "| 商品 | 单位 | 本期 | 上期 | 环比 | 去年同期 | 同比 |" in body
+    assert "| 大米 | 元/公斤 | 6.73 | 6.24 | +7.8% | — | — |" in body
     note = Note(id="d", title=title, period="2024-W18", body=body, release_uploads=[3])
     res = {c.name: c for c in checks.run_checks(db, settings, note, with_release=True)}
     assert res["figures"].ok, res["figures"].findings
-    assert res["figures"].checked >= 6
+    assert res["figures"].checked >= 14  # sentences and the appendix table
     assert res["confidentiality"].ok
 
 
-def test_auto_draft_degrades_without_alerts_and_categories():
+def test_auto_draft_without_alerts_or_categories():
     settings = load_settings()
     j = {"period": "2024-W18", "summary": {"n": 1, "up": 1, "down": 0, "flat": 0},
          "items": [{"commodity": "油菜", "category": "蔬菜", "unit": "元/公斤", "price": 6.0,
                     "wow_pct": 6.4, "yoy_pct": None}]}
     _, body = draft.generate(j, settings)
-    assert "油菜均价6.00元/公斤,环比上涨6.4%。" in body and "同比" not in body.split("##")[2]
-    assert "- 油菜环比上涨6.4%,达到价格异动预警标准" in body
-    j["alerts"] = [{"kind": "gap", "market": "城南农贸市场", "message": "城南农贸市场本期未报送价格(上期有报价)"}]
+    assert not body.startswith("第")  # no issue given: no masthead
+    assert "油菜上涨6.4%。" in body and "同比" not in body.split("##")[2]
+    assert "本周没有商品的价格涨跌幅触发预警。" in body
+    j["alerts"] = [{"kind": "gap", "market": "城南农贸市场", "message": "城南农贸市场本期未报送价格(上期有报价)"},
+                   {"kind": "jump", "commodity": "油菜", "message": "油菜环比上涨6.4%,超过5%预警线"},
+                   {"kind": "alps", "commodity": "油菜", "message": "油菜ALPS指数2.71,危机级"}]
     _, body = draft.generate(j, settings)
-    assert "城南农贸市场本期未报送价格" in body and "达到价格异动预警标准" not in body
+    assert "- 油菜环比上涨6.4%，超过5%预警线" in body and "城南农贸市场本期未报送价格" in body
+    assert "其中油菜的涨跌幅超过预警线（见价格预警）。" in body
+    assert "ALPS" not in body and "危机" not in body
 
 
 def test_markdown_rendering_is_safe():
@@ -230,3 +240,33 @@ def test_a_note_without_a_period_cannot_cite_figures(db):
     res = {c.name: c for c in checks.run_checks(db, load_settings(), n)}
     assert not res["figures"].ok and "无法核对" in res["figures"].findings[0]["message"]
     assert res["data_released"].ok
+
+
+# -- the draft's own sentence forms, read back by the figure check ----------------------------
+# 2024-W17: 大米 and 猪肉(五花) both 环比 +2.0 %; no data a year earlier
+@pytest.mark.parametrize(("text", "bad"), [
+    ("大米和猪肉(五花)分别上涨2.0%和2.0%。", []),
+    ("大米和猪肉(五花)分别上涨2.0%和3.0%。", [("猪肉(五花)", "wow")]),
+    ("大米、猪肉(五花)分别下降2.0%、2.0%。", [("大米", "wow"), ("猪肉(五花)", "wow")]),
+    ("大米上涨2.0%；猪肉(五花)上涨2.1%。", [("猪肉(五花)", "wow")]),
+    ("与去年同期相比，大米上涨2.0%。", [("大米", "yoy")]),  # no data a year earlier
+    ("本周我县监测的2种商品中，上涨2种，占100.0%；持平0种；下降0种。", []),
+    ("本周我县监测的2种商品中，上涨2种，占90.0%；持平0种；下降0种。", [(None, "breadth")]),
+    ("本周我县监测的2种商品中，上涨1种，占50.0%；持平1种，占50.0%；下降0种。", [(None, "breadth")]),
+    ("粮油类1种商品中，上涨1种、持平0种、下降0种。", []),
+    ("粮油类1种商品中，上涨0种、持平1种、下降0种。", [(None, "breadth")]),
+    ("| 商品 | 单位 | 本期 | 上期 | 环比 | 去年同期 | 同比 |\n|:--|:--|--:|--:|--:|--:|--:|\n"
+     "| 猪肉(五花) | 元/公斤 | 29.13 | 28.56 | +2.0% | — | — |", []),
+    ("| 商品 | 单位 | 本期 | 上期 | 环比 | 去年同期 | 同比 |\n|:--|:--|--:|--:|--:|--:|--:|\n"
+     "| 猪肉(五花) | 元/公斤 | 29.31 | 28.56 | -2.0% | 30.00 | — |",
+     [("猪肉(五花)", "price"), ("猪肉(五花)", "wow"), ("猪肉(五花)", "yoy_price")]),
+])
+def test_figure_check_reads_the_draft_forms(w17, names, text, bad):
+    fr = check_figures(text, w17, names)
+    assert [(f.commodity, f.field) for f in fr.mismatches] == bad, fr.mismatches
+    assert fr.figures  # every form above is read, not skipped
+
+
+def test_movers_with_names_and_figures_not_matching_are_not_guessed(w17, names):
+    fr = check_figures("大米和猪肉(五花)分别上涨2.0%。", w17, names)
+    assert not fr.figures and fr.unchecked == 1

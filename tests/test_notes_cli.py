@@ -12,6 +12,7 @@ import pytest
 from pricewatch import deadlines
 from pricewatch.cli import main
 from pricewatch.config import load_settings
+from pricewatch.notes import draft
 from pricewatch.notes.model import Note
 from tests.fixtures.notes_env import build_template, copy_env
 
@@ -72,13 +73,21 @@ def test_cli_refusals_exit_1_with_reason(db, capsys):
     assert code == 1 and "不存在" in err
 
 
-def test_cli_draft_generation_and_release_together(db, capsys):
+def test_cli_draft_generation_and_release_together(db, capsys, tmp_path):
     code, out, err = run(capsys, "notes", "new", "--draft", "--period", "2024-W18", "--as", "editor", "--json")
     assert code == 0, err
     nid = json.loads(out)["id"]
     shown = json.loads(run(capsys, "notes", "show", nid, "--as", "leader", "--json")[1])
-    assert "大米均价6.73元/公斤,环比上涨7.8%" in shown["body"]
-    run(capsys, "notes", "submit", nid, "--as", "editor")
+    # the 期号 was assigned in the write that created the note
+    assert shown["body"].startswith("第1期　总第1期　监测单位：示范县商务局　监测日期：2024年4月29日—5月5日")
+    assert "大米上涨7.8%" in shown["body"] and "| 大米 | 元/公斤 | 6.73 | 6.24 | +7.8% | — | — |" in shown["body"]
+    # the 后期走势 prompt must be replaced before the draft can be submitted
+    code, _, err = run(capsys, "notes", "submit", nid, "--as", "editor")
+    assert code == 1 and "后期走势尚未填写" in err
+    body = tmp_path / "body.md"
+    body.write_text(shown["body"].replace(draft.PROMPT, "预计下周价格总体平稳。"), encoding="utf-8")
+    assert run(capsys, "notes", "edit", nid, "--body-file", str(body), "--as", "editor")[0] == 0
+    assert run(capsys, "notes", "submit", nid, "--as", "editor")[0] == 0
     code, _, err = run(capsys, "notes", "approve", nid, "--as", "reviewer")
     assert code == 1 and "尚未发布" in err
     assert run(capsys, "notes", "approve", nid, "--as", "reviewer", "--release-data")[0] == 0
@@ -86,6 +95,8 @@ def test_cli_draft_generation_and_release_together(db, capsys):
     assert code == 0 and json.loads(out)["status"] == "published"
     with db.read() as s:
         assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
+    published = json.loads(run(capsys, "notes", "show", nid, "--json")[1])["body"]
+    assert published.startswith("第1期　总第1期　") and published.count("总第") == 1
 
 
 def test_deadlines_status_and_overdue(db, capsys):

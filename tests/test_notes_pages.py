@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pricewatch import notes as notes_api
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
+from pricewatch.notes import draft
 from tests.fixtures.notes_env import build_template, copy_env
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -56,8 +57,9 @@ def test_walk_draft_to_published(db):
     assert not at.exception, at.exception
     assert "已新建 2024-w18-analysis" in alltext(at)
     body = at.text_area(key="body_2024-w18-analysis_1").value
-    assert "大米均价6.73元/公斤,环比上涨7.8%" in body
-    # the live preview is sanitised HTML of the same text
+    assert body.startswith("第1期　总第1期　") and "大米上涨7.8%" in body and draft.PROMPT in body
+    # the editor writes 后期走势; the live preview is sanitised HTML of the same text
+    body = body.replace(draft.PROMPT, "预计下周价格总体平稳。")
     at.text_area(key="body_2024-w18-analysis_1").set_value(body + "\n\n<script>alert(1)</script>").run()
     assert not at.exception
     at.button(key="edit_submit").click().run()
@@ -169,3 +171,34 @@ def test_reviewer_downloads_the_attachment_of_a_submitted_note(db):
     at = open_page(User("reviewer", "reviewer"), "app_pages/review.py")
     assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["📎 原文.pdf"]
+
+
+def test_regenerating_the_draft_asks_before_dropping_unsaved_edits(db):
+    settings = load_settings()
+    editor = User("editor", "editor")
+    book = notes_api.Notebook(db, settings)
+    n = book.create(editor, title="第18周分析", period="2024-W18", body="已保存的正文。")
+    at = open_page(editor, "app_pages/notes_edit.py")
+    at.selectbox(key="edit_pick").set_value(n.id).run()
+    area = f"body_{n.id}_1"
+    at.text_area(key=area).set_value("已保存的正文。还没保存的一句。").run()
+    at.button(key="edit_gen").click().run()
+    assert not at.exception, at.exception
+    assert "尚未保存的修改" in alltext(at)
+    assert at.text_area(key=area).value == "已保存的正文。还没保存的一句。"
+    at.button(key="regen_cancel").click().run()
+    assert at.text_area(key=area).value == "已保存的正文。还没保存的一句。"
+    assert "尚未保存的修改" not in alltext(at)
+    # asked again and confirmed: the new draft replaces the text (still unsaved)
+    at.button(key="edit_gen").click().run()
+    at.button(key="regen_confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.text_area(key=area).value.startswith("第1期　总第1期　")
+    assert book.repo.get(n.id).body == "已保存的正文。"
+    # "save, then generate": the edits are kept in a saved version first
+    at.text_area(key=area).set_value("第二次的修改。").run()
+    at.button(key="edit_gen").click().run()
+    at.button(key="regen_save").click().run()
+    assert not at.exception, at.exception
+    assert book.repo.get(n.id).body == "第二次的修改。"
+    assert at.text_area(key=f"body_{n.id}_2").value.startswith("第1期　总第1期　")

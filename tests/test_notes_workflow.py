@@ -265,7 +265,10 @@ def test_placeholders_frozen_at_publication(book):
     n = _submitted(book, body="猪肉(五花)均价{{price 猪肉(五花)}},环比{{wow 猪肉(五花) 2024-W17}}。")
     book.approve(REVIEWER, n.id)
     p = book.publish(REVIEWER, n.id)
-    assert p.body == "猪肉(五花)均价29.13元/公斤,环比上涨2.0%。"
+    # a 价格监测分析 is published as the period's numbered issue: the masthead comes first
+    masthead, text = p.body.split("\n\n", 1)
+    assert masthead == "第1期　总第1期　监测单位：示范县商务局　监测日期：2024年4月22日—28日"
+    assert text == "猪肉(五花)均价29.13元/公斤,环比上涨2.0%。"
 
 
 def test_correction_links_original(book):

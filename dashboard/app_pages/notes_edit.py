@@ -13,7 +13,7 @@ from dashboard.i18n import tr
 from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
-from pricewatch.indicators import report, resolve_period
+from pricewatch.indicators import resolve_period
 from pricewatch.notes import draft
 from pricewatch.notes.checks import render_body
 from pricewatch.notes.model import EXT_TYPES, KINDS
@@ -27,14 +27,6 @@ user = require_user("write_note", "只有编辑可以撰写解读。", "Only edi
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)
-
-
-def _draft_for(period: str) -> tuple[str, str]:
-    rep = report(store, period=period, public=False)
-    if rep is None or rep.items.empty:
-        raise PricewatchError(tr(f"{period} 没有价格数据", f"No prices for {period}"),
-                              tr("先上传该期数据", "Upload that period's data first"))
-    return draft.generate_for(rep, cfg)
 
 
 if "_edit_next" in ss:  # chosen after a rerun: set before the selectbox exists
@@ -62,7 +54,7 @@ if pick == NEW:
     except PricewatchError:
         latest = None
     kind = st.selectbox(tr("类型", "Kind"), KINDS, key="new_kind")
-    period = st.text_input(tr("期间(周: 2026-W47, 月: 2026-11; 政策解读可留空)",
+    period = st.text_input(tr("期间（周：2026-W47，月：2026-11；政策解读可留空）",
                               "Period (2026-W47 or 2026-11; may be empty for a policy note)"),
                            value=latest.label if latest else "", key="new_period")
     title = st.text_input(tr("标题(生成初稿时可留空)", "Title (may be empty with a draft)"),
@@ -77,7 +69,7 @@ if pick == NEW:
         try:
             body = ""
             if gen and period.strip():
-                t, body = _draft_for(period.strip())
+                t, body = draft.for_period(store, cfg, period.strip())
                 title = title.strip() or t
             n = book.create(user, title=title.strip(), kind=kind, period=period.strip() or None,
                             body=body, corrects=corrects)
@@ -95,7 +87,7 @@ except PricewatchError as e:
     show_error(e)
     st.stop()
 
-st.caption(f"{note.kind} · {note.period or '—'} · {tr('状态', 'Status')}: {note.status_name} · "
+st.caption(f"{note.kind} · {note.period or '—'} · {tr('状态：', 'Status: ')}{note.status_name} · "
            f"{tr('第', 'v')}{note.version}{tr('版', '')} · {note.id}")
 for c in note.review_comments:
     st.info(f"{c.get('at', '')[:16]} {c.get('by', '')}: {c.get('comment', '')}")
@@ -103,7 +95,7 @@ for c in note.review_comments:
 editable = note.status in EDITABLE and (note.author == user.name or user.role == "admin")
 key = f"{note.id}_{note.version}"
 if not editable:
-    st.warning(tr(f"当前状态为「{note.status_name}」,不能修改。", f"Status {note.status}: read only."))
+    st.warning(tr(f"当前状态为「{note.status_name}」，不能修改。", f"Status {note.status}: read only."))
     st.html(markdown_to_html(render_body(store, note, public=False)))
     st.stop()
 
@@ -124,7 +116,7 @@ with left:
     commodities = st.multiselect(tr("涉及商品", "Items"), names, key=f"com_{key}")
     categories = st.multiselect(tr("涉及类别", "Categories"), cats, key=f"cat_{key}")
     body = st.text_area(
-        tr("正文(Markdown;可用占位符 {{price 商品}}、{{wow 商品}}、{{yoy 商品}})",
+        tr("正文（Markdown；可用占位符 {{price 商品}}、{{wow 商品}}、{{yoy 商品}}）",
            "Body (Markdown; placeholders {{price item}}, {{wow item}}, {{yoy item}})"),
         height=460, key=f"body_{key}")
 with right:
@@ -146,13 +138,45 @@ if b1.button(tr("保存", "Save"), key="edit_save", type="primary"):
     else:
         ss["_flash"] = tr("已保存", "Saved")
         st.rerun()
-if b2.button(tr("生成本期分析初稿", "Generate first draft"), key="edit_gen"):
+
+
+def _regenerate() -> None:
+    """Replace the body with a fresh draft (the title and the other fields stay)."""
     try:
-        _, text = _draft_for(period.strip())
+        _, text = draft.for_period(store, cfg, period.strip())
     except PricewatchError as e:
         show_error(e)
     else:
         ss[f"_body_next_{key}"] = text
+        ss.pop(f"_regen_ask_{key}", None)
+        st.rerun()
+
+
+if b2.button(tr("生成本期分析初稿", "Generate first draft"), key="edit_gen"):
+    if body != note.body:  # unsaved edits: never overwritten without asking
+        ss[f"_regen_ask_{key}"] = True
+    else:
+        _regenerate()
+if ss.get(f"_regen_ask_{key}"):
+    st.warning(tr("正文有尚未保存的修改。重新生成初稿会用新初稿替换整篇正文，这些修改将丢失。",
+                  "The text has unsaved changes; a new draft replaces the whole text and they are lost."))
+    k1, k2, k3 = st.columns(3)
+    if k1.button(tr("替换为新初稿", "Replace with the new draft"), key="regen_confirm", type="primary"):
+        _regenerate()
+    if k2.button(tr("先保存再生成", "Save, then generate"), key="regen_save"):
+        try:
+            _, fresh = draft.for_period(store, cfg, period.strip())
+            book.edit(user, note.id, expected_version=note.version, **changes)
+        except PricewatchError as e:
+            show_error(e)
+        else:
+            # the saved version is the next one: its widgets start from the saved text
+            ss[f"_body_next_{note.id}_{note.version + 1}"] = fresh
+            ss.pop(f"_regen_ask_{key}", None)
+            ss["_flash"] = tr("已保存；正文已换成新初稿（尚未保存）", "Saved; the text is now the new draft (not saved)")
+            st.rerun()
+    if k3.button(tr("取消", "Cancel"), key="regen_cancel"):
+        ss.pop(f"_regen_ask_{key}", None)
         st.rerun()
 if b3.button(tr("提交审核", "Submit for review"), key="edit_submit"):
     try:

@@ -25,7 +25,7 @@ user = require_user("view_staff", "只有审核人员可以审核解读。", "On
 # leaders read every note here (read only); reviewers and admins act on them
 can_review = user.can("review_note")
 if not can_review:
-    st.caption(tr("只读:可查看全部解读稿件,审核与发布由审核人员进行。",
+    st.caption(tr("只读：可查看全部解读稿件，审核与发布由审核人员进行。",
                   "Read only: reviewers approve and publish."))
 
 store, cfg = get_store(), settings()
@@ -52,7 +52,7 @@ published = book.list(user, status="published")
 stale = {n.id: book.stale(n) for n in published}
 flagged = [n for n in published if stale[n.id]]
 if flagged:
-    st.error(tr("以下已发布解读引用的数据已修订,待更正: ", "Data revised after publication (needs correction): ")
+    st.error(tr("以下已发布解读引用的数据已修订，待更正：", "Data revised after publication (needs correction): ")
              + "、".join(f"{n.title}({n.id})" for n in flagged))
 
 choices = [n.id for n in queue] + [n.id for n in published]
@@ -70,12 +70,12 @@ if st.query_params.get("note") != pick:
     st.query_params["note"] = pick
 note = book.repo.get(pick)
 own = note.author == user.name
-st.caption(f"{note.kind} · {note.period or '—'} · {tr('作者', 'Author')}: {note.author} · "
-           f"{tr('状态', 'Status')}: {note.status_name} · {tr('第', 'v')}{note.version}{tr('版', '')}")
+st.caption(f"{note.kind} · {note.period or '—'} · {tr('作者：', 'Author: ')}{note.author} · "
+           f"{tr('状态：', 'Status: ')}{note.status_name} · {tr('第', 'v')}{note.version}{tr('版', '')}")
 if note.publish_at and note.status == "approved":
-    st.info(tr(f"定时发布: {note.publish_at:%Y-%m-%d %H:%M}", f"Scheduled: {note.publish_at:%Y-%m-%d %H:%M}"))
+    st.info(tr(f"定时发布：{note.publish_at:%Y-%m-%d %H:%M}", f"Scheduled: {note.publish_at:%Y-%m-%d %H:%M}"))
 if own:
-    st.warning(tr("这是你撰写的解读,不能由你审核或发布。", "You wrote this note: another reviewer must review it."))
+    st.warning(tr("这是你撰写的解读，不能由你审核或发布。", "You wrote this note: another reviewer must review it."))
 for c in note.review_comments:
     st.info(f"{c.get('at', '')[:16]} {c.get('by', '')}: {c.get('comment', '')}")
 
@@ -115,13 +115,13 @@ with tab_diff:
     if diff:
         st.code(diff, language="diff")
     else:
-        st.caption(tr("首次提交,没有可对比的早先版本。", "First submission: nothing to compare."))
+        st.caption(tr("首次提交，没有可对比的早先版本。", "First submission: nothing to compare."))
 
 if not can_review:
     st.stop()
 if note.status == "published":
     if stale.get(note.id):
-        st.error(tr("数据已修订,以下数字与现行公开数据不符(待更正):", "Figures that no longer agree:"))
+        st.error(tr("数据已修订，以下数字与现行公开数据不符（待更正）：", "Figures that no longer agree:"))
         for f in stale[note.id]:
             st.text(f"{f.get('context', '')}  → {f.get('expected') or f.get('message', '')}")
     reason = st.text_input(tr("撤回原因", "Reason to withdraw"), key="withdraw_reason")
@@ -134,7 +134,7 @@ release_together = st.checkbox(
     value=bool(note.release_uploads), key="release_together")
 pending = pending_cited(store, note)
 if pending:
-    st.caption(tr(f"引用的待发布上传: {', '.join(f'#{i}' for i in pending)}",
+    st.caption(tr(f"引用的待发布上传：{'、'.join(f'#{i}' for i in pending)}",
                   f"Cited pending uploads: {', '.join(f'#{i}' for i in pending)}"))
 checked = replace(note, release_uploads=pending) if release_together else note
 results = book.checks(checked, with_release=release_together)
@@ -159,8 +159,8 @@ with tab_checks:
                      book.override, user, note.id, r.name, why)
 blocking = [r for r in results if r.blocking]
 if blocking:
-    st.error(tr("检查未通过: ", "Checks failing: ") + "、".join(r.title for r in blocking)
-             + tr("(见「检查」;退回编辑,或写明理由放行)", " (see Checks)"))
+    st.error(tr("检查未通过：", "Checks failing: ") + "、".join(r.title for r in blocking)
+             + tr("（见「检查」；退回编辑，或写明理由放行）", " (see Checks)"))
 
 comment = st.text_area(tr("审核意见", "Comment"), key="review_comment", height=80)
 scheduled = st.checkbox(tr("定时发布", "Schedule publication"), value=note.publish_at is not None,

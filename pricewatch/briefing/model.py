@@ -235,7 +235,7 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
     up = _movers(items, True, n_movers)
     down = _movers(items, False, n_movers)
     sparks = _sparks(store, [i.commodity for i in up + down], p, public, spark_periods)
-    prefix = issues.period_word(p)
+    prefix = p.this_zh
     return Briefing(
         bureau_name=settings.bureau_name, county_name=settings.county_name, period=p,
         public=public, generated_at=(now or datetime.now()).replace(microsecond=0),

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ..accounts import User, resolve_actor
 from ..errors import InputError
-from ..indicators import report
 from ..notes import draft
 from ..notes.feed import atom_feed
 from ..notes.model import KINDS, Note, atomic_write, parse_dt
@@ -26,7 +25,7 @@ ACTIONS = ("list", "show", "new", "edit", "submit", "approve", "return", "overri
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("notes", help="价格解读: 撰写、审核、发布、订阅源")
+    p = sub.add_parser("notes", help="价格解读：撰写、审核、发布、订阅源")
     ns = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     ns.required = True
 
@@ -40,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         return c
 
     c = cmd("list", "列出解读(不带 --as 时只列已发布的)", note_id=False)
-    c.add_argument("--status", help="只列此状态: draft submitted approved returned published withdrawn")
+    c.add_argument("--status", help="只列此状态：draft submitted approved returned published withdrawn")
     c.add_argument("--mine", action="store_true", help="只列自己撰写的")
     c = cmd("show", "显示一篇解读")
     c.add_argument("--history", action="store_true", help="列出全部版本")
@@ -49,12 +48,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     c = cmd("new", "新建解读(草稿)", note_id=False)
     c.add_argument("--title", help="标题(用 --draft 时可省略)")
     c.add_argument("--kind", choices=KINDS, default="价格监测分析")
-    c.add_argument("--period", help="期间, 例如 2026-W47 或 2026-11")
-    c.add_argument("--body-file", metavar="FILE", help="正文(markdown)文件; - 表示标准输入")
+    c.add_argument("--period", help="期间，例如 2026-W47 或 2026-11")
+    c.add_argument("--body-file", metavar="FILE", help="正文（markdown）文件；- 表示标准输入")
     c.add_argument("--draft", action="store_true", help="生成本期分析初稿(需要 --period)")
-    c.add_argument("--commodities", help="涉及商品, 逗号分隔")
-    c.add_argument("--categories", help="涉及类别, 逗号分隔")
-    c.add_argument("--corrects", metavar="ID", help="更正说明: 所更正的解读")
+    c.add_argument("--commodities", help="涉及商品，逗号分隔")
+    c.add_argument("--categories", help="涉及类别，逗号分隔")
+    c.add_argument("--corrects", metavar="ID", help="更正说明：所更正的解读")
     c.add_argument("--note-id", metavar="ID", help="指定编号(默认自动生成)")
     c = cmd("edit", "修改草稿或退回的解读")
     c.add_argument("--title")
@@ -66,14 +65,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     c.add_argument("--comment")
     c = cmd("approve", "审核通过(可同时定时发布)")
     c.add_argument("--comment")
-    c.add_argument("--at", metavar="DATETIME", help="定时发布时间, 例如 2026-11-26T09:00")
+    c.add_argument("--at", metavar="DATETIME", help="定时发布时间，例如 2026-11-26T09:00")
     c.add_argument("--release-data", action="store_true", help="引用的待发布数据随解读一并发布")
     c = cmd("return", "退回修改")
     c.add_argument("--comment", required=True)
     c = cmd("override", "写明理由放行一项检查")
     c.add_argument("--check", required=True, choices=("figures", "confidentiality", "data_released"))
     c.add_argument("--reason", required=True)
-    c = cmd("publish", "立即发布, 或用 --at 定时发布")
+    c = cmd("publish", "立即发布，或用 --at 定时发布")
     c.add_argument("--at", metavar="DATETIME")
     c.add_argument("--release-data", action="store_true", help="引用的待发布数据随解读一并发布")
     c.add_argument("--comment")
@@ -134,13 +133,13 @@ def run(args: argparse.Namespace) -> int:
         elif not due:
             print("没有到期的定时解读")
         else:
-            print("已按计划发布: " + ", ".join(due))
+            print("已按计划发布：" + "、".join(due))
         return 0
     if a == "feed":
         xml = atom_feed(book.list_published(), settings, now=book.now())
         atomic_write(Path(args.out), xml)
         n = len(book.list_published())
-        print(f"已写入 {args.out}: {n} 篇已发布解读") if not args.json else _common.print_json(
+        print(f"已写入 {args.out}：{n} 篇已发布解读") if not args.json else _common.print_json(
             {"out": args.out, "entries": n})
         return 0
     if a == "list":
@@ -185,15 +184,14 @@ def run(args: argparse.Namespace) -> int:
             return 0
         _print_note(n, args)
         for c in n.review_comments:
-            print(f"  意见 {c.get('at', '')} {c.get('by', '')}: {c.get('comment', '')}")
+            print(f"  意见 {c.get('at', '')} {c.get('by', '')}：{c.get('comment', '')}")
         print()
         print(n.body)
         for r in results:
             mark = "通过" if r.ok else ("已放行" if r.override else "未通过")
-            print(f"[{r.title}] {mark}: {r.summary}")
-            for f in r.findings:
-                print(f"    - {f.get('message') or f.get('kind_name', '')} {f.get('context', '')}"
-                      + (f" 应为 {f['expected']}" if f.get("expected") else ""))
+            print(f"[{r.title}] {mark}：{r.summary}")
+            for line in r.finding_lines():
+                print(f"    · {line}")
         return 0
     if a == "new":
         body = _read_body(args.body_file) or ""
@@ -201,10 +199,7 @@ def run(args: argparse.Namespace) -> int:
         if args.draft:
             if not args.period:
                 raise InputError("生成初稿需要 --period", "例如 --period 2026-W47")
-            rep = report(store, period=args.period, public=False)
-            if rep is None or rep.items.empty:
-                raise InputError(f"{args.period} 没有价格数据, 无法生成初稿", "先上传该期数据")
-            t, body = draft.generate_for(rep, settings)
+            t, body = draft.for_period(store, settings, args.period)
             title = title or t
         if not title:
             raise InputError("需要 --title", "例如 --title \"2026年第47周价格监测分析\"")
@@ -238,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"文件 {p} 不存在", "检查路径")
         n = book.add_attachment(user, args.id, p.name, p.read_bytes())
     else:  # pragma: no cover - argparse limits the choices
-        raise InputError(f"未知操作 {a}", f"可用: {', '.join(ACTIONS)}")
+        raise InputError(f"未知操作 {a}", f"可用：{', '.join(ACTIONS)}")
     extra = f"  定时 {n.publish_at:%Y-%m-%d %H:%M}" if n.status == "approved" and n.publish_at else ""
     _print_note(n, args, extra)
     return 0

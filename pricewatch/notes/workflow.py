@@ -48,6 +48,7 @@ from ..errors import InputError, NotFound, PermissionDenied, PricewatchError
 from ..indicators import Report
 from ..store import Store, writes
 from . import checks as checks_mod
+from . import draft
 from .model import CHECK_NAMES, KINDS, STATUS_NAMES, Note, NoteRepo, parse_dt
 from .render import IMAGE_TYPES, outside_images, title_problem
 
@@ -176,6 +177,9 @@ class Notebook:
         with self.store.write() as s:
             if release:
                 writes.release_uploads(s, release, actor=actor, comment=f"随解读 {note.id} 发布")
+            if draft.numbered(note.kind, note.period, note.body, action):
+                # 期号: assigned in the write that creates (from the draft) or publishes it
+                note.body = draft.stamp(s, note.body, note.period or "", self.settings, actor)
             self.repo.save(note, expected_version=expected_version)
             detail = {"from": old, "to": note.status, "comment": comment, "version": note.version}
             if extra:
@@ -277,6 +281,8 @@ class Notebook:
         assert user is not None
         if not note.body.strip():
             raise InputError("正文为空, 不能提交", "先写好正文")
+        if draft.PROMPT_MARK in note.body:
+            raise InputError("后期走势尚未填写，不能提交", f"把“{draft.PROMPT_MARK}”提示换成本期的研判后再提交")
         old, note.status = note.status, new
         self._comment(note, user.name, "submit", comment)
         return self._commit(note, user.name, "submit", old, comment=comment)
