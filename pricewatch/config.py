@@ -57,6 +57,12 @@ class Settings:
     #: ``[publication] frequency``: the period reports and pages use when none is named
     #: ("day", "week", "xun", "month"; 日/周/旬/月 accepted); None detects it from the data
     publication_frequency: str | None = None
+    #: ``[alerts] presets``: the warning-rule presets in force (None: the defaults, see
+    #: pricewatch.indicators.rules); ``rules_file`` a deployment's own rules over the built-in
+    alert_presets: tuple[str, ...] | None = None
+    rules_file: Path | None = None
+    #: ``[alerts] alps_public``: show the ALPS score on public surfaces (default: staff only)
+    alps_public: bool = False
 
     def threshold_for(self, category: str | None) -> float:
         if category and category in self.category_thresholds:
@@ -118,6 +124,16 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["jump_threshold_pct"] = float(alerts["jump_threshold_pct"])
     if "category_thresholds" in alerts:
         kwargs["category_thresholds"] = {k: float(v) for k, v in alerts["category_thresholds"].items()}
+    if "presets" in alerts:
+        presets = alerts["presets"]
+        if not isinstance(presets, list) or not all(isinstance(x, str) for x in presets):
+            raise ConfigError(f"配置文件 {path} 中 [alerts] presets 应是预设名称的列表",
+                              '例如 presets = ["abnormal", "local", "pork"]')
+        kwargs["alert_presets"] = tuple(presets)
+    if alerts.get("rules_file"):
+        kwargs["rules_file"] = Path(alerts["rules_file"])
+    if "alps_public" in alerts:
+        kwargs["alps_public"] = bool(alerts["alps_public"])
     if "max_upload_mb" in ingest:
         kwargs["max_upload_mb"] = float(ingest["max_upload_mb"])
     if "parser_memory_mb" in ingest:

@@ -195,9 +195,9 @@ def test_alps_band(score, band):
 
 
 @pytest.mark.parametrize(("args", "want"), [
-    (("猪肉(五花)", 12.3, 5.0), "猪肉(五花)环比上涨12.3%,超过5%预警线"),   # the example
-    (("乙菜", 5.0, 5.0), "乙菜环比上涨5.0%,达到5%预警线"),               # exactly at the line
-    (("辛菜", -10.04, 7.5), "辛菜环比下降10.0%,超过7.5%预警线"),          # falls, fractional line
+    (("猪肉(五花)", 12.3, 5.0), "猪肉(五花)价格环比上涨12.3%，超过5%的预警线（黄色预警）"),
+    (("乙菜", 5.0, 5.0), "乙菜价格环比上涨5.0%，达到5%的预警线（黄色预警）"),  # exactly at the line
+    (("辛菜", -10.04, 7.5), "辛菜价格环比下降10.0%，超过7.5%的预警线（黄色预警）"),  # a fractional line
 ])
 def test_jump_message(args, want):
     assert indicators.jump_message(*args) == want
@@ -260,29 +260,31 @@ def test_items_in_catalog_order(w11):
 
 
 def test_jump_alerts_use_category_thresholds(w11):
-    jumps = {a["commodity"]: a for a in w11.alerts if a["kind"] == "jump"}
+    jumps = {a["commodity"]: a for a in w11.alerts if a.get("rule") == "local"}
     # 乙菜 +5.0 % reaches the default 5 % line; 辛菜 -10 % passes it; 丙菜 +9 % stays under
     # its category's 10 % line (categories.jump_threshold_pct for 蔬菜)
     assert set(jumps) == {"乙菜", "辛菜"}
-    assert jumps["乙菜"]["message"] == "乙菜环比上涨5.0%,达到5%预警线"
-    assert jumps["辛菜"]["message"] == "辛菜环比下降10.0%,超过5%预警线"
+    assert jumps["乙菜"]["message"] == "乙菜价格环比上涨5.0%，达到5%的预警线（黄色预警）"
+    assert jumps["辛菜"]["message"] == "辛菜价格环比下降10.0%，超过5%的预警线（黄色预警）"
+    assert (jumps["乙菜"]["kind"], jumps["乙菜"]["level"], jumps["乙菜"]["level_label"]) == ("rule", "yellow", "黄色预警")
+    assert "预警线" in jumps["乙菜"]["source"]
     assert item(w11, "丙菜")["threshold"] == 10.0
-    assert item(w11, "乙菜")["alert"] == "乙菜环比上涨5.0%,达到5%预警线"
+    assert item(w11, "乙菜")["alert"] == "乙菜价格环比上涨5.0%，达到5%的预警线（黄色预警）"
 
 
 def test_settings_threshold_applies_when_category_has_none(store):
     rep = indicators.report(store, period="2024-W11", public=True,
                             settings=Settings(category_thresholds={"测试": 12.0}))
-    assert {a["commodity"] for a in rep.alerts if a["kind"] == "jump"} == set()
+    assert {a["commodity"] for a in rep.alerts if a.get("rule") == "local"} == set()
 
 
 def test_gap_alerts(w11):
     gaps = [(a["market"], a["commodity"], a["message"]) for a in w11.alerts if a["kind"] == "gap"]
     # 丁市场 reported last week and nothing now; 乙市场 still reports but dropped 丙菜;
     # 甲市场 dropped 丁菜 (it quoted 丁菜 last week, only 丙市场 does now)
-    assert (M4, None, "丁市场本期未报送价格(上期有报价)") in gaps
-    assert (M2, "丙菜", "乙市场本期未报送丙菜价格(上期有报价)") in gaps
-    assert (M1, "丁菜", "甲市场本期未报送丁菜价格(上期有报价)") in gaps
+    assert (M4, None, "丁市场本期未报送价格（上期有报价）") in gaps
+    assert (M2, "丙菜", "乙市场本期未报送丙菜价格（上期有报价）") in gaps
+    assert (M1, "丁菜", "甲市场本期未报送丁菜价格（上期有报价）") in gaps
     assert len(gaps) == 3
 
 

@@ -66,14 +66,28 @@ def store(tmp_path_factory):
 def test_report_raises_an_alps_alert_at_the_spike(store):
     starts, _ = synthetic()
     # the series is scored with its prices up to the reported period
-    spike = indicators.report(store, period=period_of(starts[SPIKE]).label, settings=Settings())
+    spike = indicators.report(store, period=period_of(starts[SPIKE]).label, public=False, settings=Settings())
     alps = [a for a in spike.alerts if a["kind"] == "alps"]
     assert len(alps) == 1 and alps[0]["commodity"] == "季节菜" and alps[0]["level"] == "crisis"
-    assert alps[0]["message"].startswith("季节菜价格明显高于按长期趋势和季节规律推算的水平(ALPS指数")
+    assert alps[0]["message"].startswith("季节菜价格明显高于按长期趋势和季节规律推算的水平（ALPS指数")
+    assert (alps[0]["rule"], alps[0]["level_label"]) == ("alps", "危机") and "ALPS" in alps[0]["source"]
     row = spike.items.iloc[0]
     # the item's alert text carries every alert of the commodity: here the jump too (+11.4 %)
     assert row["alps_level"] == "crisis"
-    assert row["alert"] == "季节菜环比上涨11.4%,超过5%预警线;" + alps[0]["message"]
+    assert row["alert"] == "季节菜价格环比上涨11.4%，超过5%的预警线（黄色预警）；" + alps[0]["message"]
+
+
+def test_public_sees_no_alps_unless_the_deployment_says_so(store):
+    starts, _ = synthetic()
+    label = period_of(starts[SPIKE]).label
+    public = indicators.report(store, period=label, settings=Settings())
+    assert [a for a in public.alerts if a["kind"] == "alps"] == []
+    assert public.items.iloc[0]["alps"] is None and "ALPS" not in str(public.items.iloc[0]["alert"])
+    assert "危机" not in repr(public.to_json())
+    shown = indicators.report(store, period=label, settings=Settings(alps_public=True))
+    alps = [a for a in shown.alerts if a["kind"] == "alps"]
+    assert len(alps) == 1 and "危机" not in alps[0]["message"] and "ALPS指数" not in alps[0]["message"]
+    assert alps[0]["level_label"] == "明显偏高"
 
 
 @pytest.mark.parametrize("week", [
@@ -83,12 +97,12 @@ def test_report_raises_an_alps_alert_at_the_spike(store):
 ])
 def test_report_has_no_alps_alert_elsewhere(store, week):
     starts, _ = synthetic()
-    rep = indicators.report(store, period=period_of(starts[week]).label, settings=Settings())
+    rep = indicators.report(store, period=period_of(starts[week]).label, public=False, settings=Settings())
     assert [a for a in rep.alerts if a["kind"] == "alps"] == []
     assert rep.items.iloc[0]["alps"] is not None
 
 
 def test_report_has_no_alps_score_before_three_years(store):
     starts, _ = synthetic()
-    rep = indicators.report(store, period=period_of(starts[150]).label, settings=Settings())
+    rep = indicators.report(store, period=period_of(starts[150]).label, public=False, settings=Settings())
     assert rep.items.iloc[0]["alps"] is None and rep.items.iloc[0]["alps_level"] is None

@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -107,8 +109,15 @@ def test_home_headline_board_alerts_and_notes(env) -> None:
     assert "2025年第10周" in text
     # 大米 flat (0.0%), 猪肉(五花) and 鸡蛋 move: 猪肉 94.24/85.68 - 1 = +10.0%, 鸡蛋 -5.0%
     assert "本周监测3种商品,1种上涨、1种下降、1种持平" in text
-    # alerts in plain words: |环比| at or above the 5% line of 肉禽蛋
-    assert [e.value for e in at.error] == ["猪肉(五花)环比上涨10.0%,超过5%预警线", "鸡蛋环比下降5.0%,达到5%预警线"]
+    # alerts in plain words, the level in words on a coloured badge, a link to the trend:
+    # 猪肉 +10% is 价格异常波动 (a rise above 5 % in meat); 鸡蛋 -5.0% reaches 肉禽蛋's own 5 % line
+    alerts = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if "-badge[" in m.value]
+    assert alerts == [
+        ":yellow-badge[黄色预警] 猪肉(五花)价格环比上涨10.0%，超过5%的价格异常波动标准（黄色预警） "
+        f"[走势 →](./trend?commodity={quote('猪肉(五花)')})",
+        ":yellow-badge[黄色预警] 鸡蛋价格环比下降5.0%，达到5%的预警线（黄色预警） "
+        f"[走势 →](./trend?commodity={quote('鸡蛋')})"]
+    assert "ALPS" not in text and "危机" not in text
     boards = pd.concat([df.value for df in at.dataframe])
     pork = boards[boards["商品"].str.endswith("猪肉(五花)")].iloc[0]
     # 30.80 + 30.18 + 33.26 = 94.24 -> /3 = 31.4133 -> 31.41
@@ -127,7 +136,9 @@ def test_home_in_english(env) -> None:
     at = run(lang="en")
     assert at.title[0].value == "This week's prices"
     assert "3 items monitored this week: 1 up, 1 down, 1 flat" in everything(at)
-    assert at.error[0].value == "猪肉(五花): +10.0% on the previous period (alert line 5%)"
+    first = next(m.value for m in at.markdown if "-badge[" in m.value)
+    assert re.sub(r"\\(.)", r"\1", first).startswith(
+        ":yellow-badge[yellow alert] 猪肉(五花): +10.0% on the previous period, past the 5% line [trend →]")
 
 
 # -- trend -----------------------------------------------------------------------------------

@@ -66,8 +66,8 @@ def test_json_schema(db, capsys):
     assert (jia["price"], jia["prev_price"], jia["wow_pct"], jia["yoy_price"], jia["yoy_pct"]) == \
         (14.33, 11.0, 4.5, 10.5, 4.8)
     for a in j["alerts"]:
-        assert {"commodity", "market", "kind", "level", "message"} <= set(a)
-        assert a["kind"] in ("jump", "alps", "gap")
+        assert {"commodity", "market", "kind", "rule", "level", "level_label", "message", "source"} <= set(a)
+        assert a["kind"] in ("rule", "alps", "gap") and a["source"]
         assert a["message"]
     for c in j["categories"]:
         assert {"category", "index", "wow_pct"} <= set(c)
@@ -87,8 +87,8 @@ def test_text_table(db, capsys):
     ding = next(line for line in lines if line.split()[1:2] == ["丁菜"])
     assert "—(本期与上期没有共同报价的市场)" in ding
     assert "持平" in next(line for line in lines if line.split()[1:2] == ["庚菜"])
-    assert "  · 乙菜环比上涨5.0%，达到5%预警线" in lines
-    assert "  · 丁市场本期未报送价格(上期有报价)" in lines
+    assert "  · 乙菜价格环比上涨5.0%，达到5%的预警线（黄色预警）" in lines
+    assert "  · 丁市场本期未报送价格（上期有报价）" in lines
 
 
 def test_default_period_is_the_latest_and_public_sees_released_only(own_db, capsys):

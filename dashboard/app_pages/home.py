@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.alert_view import show_alerts
 from dashboard.i18n import lang, tr
 from dashboard.share import share_box
 from pricewatch.errors import PricewatchError
@@ -20,24 +21,9 @@ def _unit_note(g: pd.DataFrame) -> str:
     """'单位: 元/公斤' or '单位: 元/公斤; 大豆油、花生油为元/桶' for one category's rows."""
     units = g.groupby("unit", sort=False)["commodity"].apply(list)
     main = DEFAULT_UNIT if DEFAULT_UNIT in units.index else units.index[0]
-    parts = [tr(f"单位: {main}", f"unit: {main}")]
+    parts = [tr(f"单位：{main}", f"unit: {main}")]
     parts += [tr(f"{'、'.join(v)}为{u}", f"{', '.join(v)}: {u}") for u, v in units.items() if u != main]
-    return "; ".join(parts)
-
-
-def _alert_en(a: dict) -> str:
-    """The alert in English, from its fields (the Chinese message is written by indicators)."""
-    what, value = a.get("commodity") or "", a.get("value")
-    if a.get("kind") == "alps":
-        return (f"{what}: price well above its long-run trend and seasonal level "
-                f"(ALPS score {value}, {a.get('level')})")
-    if a.get("kind") == "jump":
-        line = f" (alert line {a['threshold']:g}%)" if isinstance(a.get("threshold"), (int, float)) else ""
-        return f"{what}: {value:+.1f}% on the previous period{line}" \
-            if isinstance(value, (int, float)) else f"{what}: a large change on the previous period"
-    if a.get("kind") == "gap":
-        return f"{a.get('market') or ''} did not report {what or 'any price'} this period".strip()
-    return str(a.get("message") or what)
+    return tr("；", "; ").join(parts)
 
 
 try:
@@ -64,29 +50,18 @@ st.subheader(tr(rep.headline(rep.period.this_zh),
                 f"{s['up']} up, {s['down']} down, {s['flat']} flat"))
 
 
-# -- alerts, in plain language (the messages are written by pricewatch.indicators) --------
+# -- 价格预警, in plain words with the level in words (written by pricewatch.indicators) -------
 st.markdown(f"#### {tr('价格提醒', 'Price alerts')}")
-MAX_ALERTS = 5  # a phone screen's worth; the rest fold away
+lang_q = "" if lang() == "zh" else f"&lang={lang()}"  # the trend page opens in this language
 if j["alerts"]:
-    def _show(a: dict) -> None:
-        show = st.error if str(a.get("level") or "") in ("crisis", "alert") else st.warning
-        show(str(a.get("message") or "") if lang() == "zh" else _alert_en(a), icon=":material/warning:")
-
-    for a in j["alerts"][:MAX_ALERTS]:
-        _show(a)
-    if len(j["alerts"]) > MAX_ALERTS:
-        with st.expander(tr(f"其余 {len(j['alerts']) - MAX_ALERTS} 条提醒",
-                            f"{len(j['alerts']) - MAX_ALERTS} more alerts")):
-            for a in j["alerts"][MAX_ALERTS:]:
-                _show(a)
+    show_alerts(j["alerts"], lang_q=lang_q)
 else:
-    st.success(tr("本周没有超过预警线的价格波动。", "No price moved past its alert threshold this week."),
-               icon=":material/check_circle:")
+    st.success(tr(f"{rep.period.this_zh}没有达到预警标准的价格波动。",
+                  "No price moved past an alert line this period."), icon=":material/check_circle:")
 
 # -- the board, by category -------------------------------------------------------------------
 items = data.board(public=True)
 name_col, price_col = tr("商品", "Item"), tr("价格", "Price")
-lang_q = "" if lang() == "zh" else f"&lang={lang()}"  # the trend page opens in this language
 wow_col, yoy_col = tr("环比", "WoW"), tr("同比", "YoY")
 spark_col = tr(f"近12{rep.period.freq_zh}", f"12 {FREQ_EN[rep.period.freq]}s")
 flat_word = tr("持平", "flat")

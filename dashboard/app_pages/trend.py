@@ -8,6 +8,7 @@ periods (hover shows the title) and are listed beside it (below it on a phone).
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.alert_view import alert_line
 from dashboard.i18n import tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
@@ -47,6 +48,12 @@ with c1:
     rng = range_choice()
 with c2:
     view = url_choice(tr("显示", "Show"), VIEW_LABELS, "avg", key="view", width="stretch")
+
+# this period's 价格预警 for the commodity (the public report's: a badge with the level in words)
+rep = data.report(public=True)
+mine = [a for a in (rep.alerts if rep is not None else []) if a.get("commodity") == pick]
+if mine:
+    st.markdown("\n\n".join(alert_line({**a, "commodity": None}) for a in mine))
 
 unit = str(com.loc[com["name"] == pick, "unit"].iloc[0])
 frame = data.trend(pick, rng)

@@ -20,7 +20,7 @@ from ..periods import normalise_freq, parse_period
 from . import _common
 
 PRICE_TYPE_ZH = {"retail": "零售价格", "wholesale": "批发价格"}
-KIND_ZH = {"jump": "涨跌幅", "alps": "ALPS", "gap": "缺报"}
+KIND_ZH = {"rule": "预警", "alps": "ALPS", "gap": "缺报"}
 
 
 def _freq(value: str) -> str:
@@ -126,7 +126,7 @@ def render_text(rep: indicators.Report) -> str:
             _price(it["prev_price"], why, "prev_price"), _pct(it["wow_pct"], why, "wow_pct"),
             _price(it["yoy_price"], why, "yoy_price"), _pct(it["yoy_pct"], why, "yoy_pct"),
             str(it["markets"]),
-            "、".join(KIND_ZH[a["kind"]] for a in j["alerts"]
+            "、".join(a["level_label"] if a["kind"] == "rule" else KIND_ZH[a["kind"]] for a in j["alerts"]
                      if a["commodity"] == it["commodity"] and a["kind"] != "gap"),
         ])
     numeric = {3, 4, 5, 6, 7, 8}

@@ -134,11 +134,11 @@ from .history import (
     freq_from_dates,
     resolve_period,
 )
-from .messages import alps_message, gap_message, jump_message
+from .messages import LEVEL_EN, alert_en, alps_message, gap_message, jump_message
 from .reports import ITEM_COLUMNS, Report, build_report, report
 
 __all__ = [
-    "ALPS_ALERT_LEVELS", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
+    "ALPS_ALERT_LEVELS", "LEVEL_EN", "alert_en", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
     "MA_WINDOW", "PRICE_TYPES", "SPARK_PERIODS", "Report", "_window_stats", "alps_band", "alps_message",
     "alps_scores", "board", "build_report", "category_index_series", "clear_cache", "default_freq", "detect_freq",
     "direction", "display_width", "fixed_base_index", "freq_from_dates", "gap_message", "jump_message", "laspeyres_index",

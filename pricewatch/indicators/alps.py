@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 ALPS_BANDS = ((2.0, "crisis"), (1.0, "alert"), (0.25, "stress"))
 ALPS_LEVEL_ZH = {"normal": "正常", "stress": "关注", "alert": "预警", "crisis": "危机"}
+#: the words public pages use, where pricewatch.toml shows ALPS to the public at all
+ALPS_LEVEL_PUBLIC = {"normal": "正常", "stress": "略高", "alert": "偏高", "crisis": "明显偏高"}
+ALPS_SOURCE = "ALPS价格异常预警指数（世界粮食计划署方法：价格偏离长期趋势和季节规律的程度），仅供分析参考"
 ALPS_YEARS = 3
 #: ALPS levels that become an alert line. With normal residuals about 16 % of periods score
 #: 1 or more (the "alert" band) and about 2 % score 2 or more, so listing only "crisis" keeps

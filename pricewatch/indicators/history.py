@@ -225,11 +225,15 @@ def clear_cache() -> None:
         _FREQ_CACHE.clear()
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def _ordinals(starts: pd.Series, freq: str) -> np.ndarray:
     """Vectorised :func:`periods.ordinal` of period starts (datetime64)."""
     if freq in ("day", "week"):
-        days = (starts - pd.Timestamp("0001-01-01")).dt.days.to_numpy()
-        return days if freq == "day" else days // 7
+        # date.toordinal() of each start (1970-01-01 is day 719163)
+        days = (starts - pd.Timestamp("1970-01-01")).dt.days.to_numpy() + _EPOCH_ORDINAL
+        return days if freq == "day" else (days - 1) // 7
     months = (starts.dt.year * 12 + starts.dt.month - 1).to_numpy()
     if freq == "month":
         return months

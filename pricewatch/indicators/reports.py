@@ -25,7 +25,14 @@ from ..periods import (
 )
 from ..store import Store
 from ..store import indicator_queries as iq
-from .alps import ALPS_ALERT_LEVELS, _alps_at, alps_band
+from .alps import (
+    ALPS_ALERT_LEVELS,
+    ALPS_LEVEL_PUBLIC,
+    ALPS_LEVEL_ZH,
+    ALPS_SOURCE,
+    _alps_at,
+    alps_band,
+)
 from .formulas import (
     HIGH_LOW_WINDOW,
     MA_WINDOW,
@@ -43,7 +50,8 @@ from .history import (
     _history,
     _scope,
 )
-from .messages import alps_message, gap_message, jump_message
+from .messages import alps_message, gap_message
+from .rules import evaluate, load_rules, severity
 
 
 def _threshold(row_threshold: Any, category: str | None, settings: Settings) -> float:
@@ -53,6 +61,10 @@ def _threshold(row_threshold: Any, category: str | None, settings: Settings) -> 
 
 
 # -- the report ---------------------------------------------------------------------------
+#: what every data-gap alert carries besides its market, commodity and message
+GAP = {"kind": "gap", "rule": "gap", "level": "notice", "level_label": "提示",
+       "source": "本局价格监测报送要求：上期报价的市场本期应继续报价"}
+
 ITEM_COLUMNS = [
     "commodity", "category", "unit", "price", "prev_price", "wow_pct", "yoy_price", "yoy_pct",
     "markets", "direction", "alert", "sort",
@@ -198,13 +210,12 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
         whole = sorted({m for _, m in pairs if m in silent}, key=lambda m: (msort.get(m, 0), m))
         for mid in whole:
             m = mname.get(mid, str(mid))
-            alerts.append({"commodity": None, "market": m, "kind": "gap", "level": "notice",
-                           "message": gap_message(m)})
+            alerts.append({"commodity": None, "market": m, **GAP, "message": gap_message(m)})
         for commodity, mid in pairs:
             if mid not in silent:
                 m = mname.get(mid, str(mid))
-                alerts.append({"commodity": commodity, "market": m, "kind": "gap",
-                               "level": "notice", "message": gap_message(m, commodity)})
+                alerts.append({"commodity": commodity, "market": m, **GAP,
+                               "message": gap_message(m, commodity)})
 
     n_all = core["markets"].to_numpy(dtype="int64")
     sel = np.nonzero(n_all > 0)[0]
@@ -262,30 +273,46 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     rw = round_half_up_array(wow, 1)
     direction_ = np.full(k, None, dtype=object)
     direction_[rw > 0], direction_[rw < 0], direction_[rw == 0] = "up", "down", "flat"
-    alps_level = [alps_band(v) for v in alps]
     thr = np.array([_threshold(t, g, settings) for t, g in zip(jt, category, strict=True)], dtype="float64")
     no_yoy = no_yoy_reason(p)
     why = [_why(*v, yoy, no_yoy) for v in zip(n.tolist(), prev_n.tolist(), wow_n.tolist(),
                                       yoy_n_all.tolist(), yoy_n.tolist(), strict=True)]
 
-    item_alerts: dict[int, list[str]] = {}
-    for i in np.nonzero(np.abs(rw) >= thr)[0]:
-        msg = jump_message(names[i], float(wow[i]), float(thr[i]))
-        alerts.append({"commodity": names[i], "market": None, "kind": "jump", "level": "alert",
-                       "message": msg, "value": float(rw[i]), "threshold": float(thr[i])})
-        item_alerts.setdefault(int(i), []).append(msg)
+    # rule alerts (价格预警): the deployment's presets, on published values and the history
+    ruleset = load_rules(settings)
+    back = ruleset.window(p.freq)
+    window = np.full((back + 1, k), np.nan)
+    if ti is not None and ok.any():
+        lo_row = ti - back
+        rows = np.arange(lo_row, ti + 1)
+        valid = rows >= 0
+        window[np.ix_(valid, ok)] = h.y[np.ix_(rows[valid], cols[ok])]
+    rule_alerts = evaluate(ruleset, p.freq, names, [str(c) for c in category], wow, yoyp, thr, window)
+    item_alerts: dict[str, list[str]] = {}
+    for a in rule_alerts:
+        alerts.append(a)
+        if a["commodity"] is not None:
+            item_alerts.setdefault(a["commodity"], []).append(a["message"])
+    # ALPS: an analyst's indicator; public surfaces see it only where pricewatch.toml says so
+    show_alps = not public or settings.alps_public
+    if not show_alps:
+        alps = np.full(k, np.nan)
+    alps_level = [alps_band(v) for v in alps]
     for i, lvl in enumerate(alps_level):
         if lvl in ALPS_ALERT_LEVELS:
-            msg = alps_message(names[i], float(alps[i]), lvl)
-            alerts.append({"commodity": names[i], "market": None, "kind": "alps", "level": lvl,
-                           "message": msg, "value": round_half_up(float(alps[i]), 2)})
-            item_alerts.setdefault(i, []).append(msg)
+            msg = alps_message(names[i], float(alps[i]), lvl, public=public)
+            alerts.append({"commodity": names[i], "market": None, "kind": "alps", "rule": "alps",
+                           "level": lvl, "level_label": (ALPS_LEVEL_PUBLIC if public else ALPS_LEVEL_ZH)[lvl],
+                           "message": msg, "source": ALPS_SOURCE,
+                           "value": round_half_up(float(alps[i]), 2)})
+            item_alerts.setdefault(names[i], []).append(msg)
     alert_text = np.full(k, None, dtype=object)
-    for i, msgs in item_alerts.items():
-        alert_text[i] = ";".join(msgs)
-    order = {"jump": 0, "alps": 1, "gap": 2}
+    for i, name in enumerate(names):
+        if name in item_alerts:
+            alert_text[i] = "；".join(item_alerts[name])
+    order = {"rule": 0, "alps": 1, "gap": 2}
     sort_of = dict(zip(names, sort_all[sel].tolist(), strict=True))
-    alerts.sort(key=lambda a: (order[a["kind"]], sort_of.get(a["commodity"], -1)))
+    alerts.sort(key=lambda a: (order[a["kind"]], -severity(a.get("level")), sort_of.get(a["commodity"], -1)))
 
     common = {
         "commodity": pd.Series(names, dtype=object), "category": pd.Series(category, dtype=object),
