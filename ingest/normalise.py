@@ -265,10 +265,20 @@ def _parse_date(value: Any, year: int | None = None) -> tuple[date | None, str |
 
 
 _XUN = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?\s*(上|中|下)\s*旬")
-_XUN_START = {"上": 1, "中": 11, "下": 21}
 _YMD_RANGE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*(?:-|~|～|—|至|到)\s*"
                         r"(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _YM = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月(?:份)?|[-/.](\d{1,2}))(?![\d.\-/日号])")
+
+
+def _xun_start(year: int, month: int, k: int) -> date | None:
+    """The first day of a 旬 (pricewatch.periods: 上旬 the 1st, 中旬 the 11th, 下旬 the 21st)."""
+    from pricewatch.errors import InputError
+    from pricewatch.periods import xun
+
+    try:
+        return xun(year, month, k).start
+    except InputError:
+        return None
 
 
 def title_period(text: Any, year: int | None = None) -> tuple[date | None, str | None, str | None]:
@@ -294,7 +304,7 @@ def title_period(text: Any, year: int | None = None) -> tuple[date | None, str |
         y = int(m.group(1)) if m.group(1) else year
         if y is None:
             return None, m.group(0), "no_year"
-        return _mk(y, int(m.group(2)), _XUN_START[m.group(3)]), m.group(0), "xun"
+        return _xun_start(y, int(m.group(2)), "上中下".index(m.group(3)) + 1), m.group(0), "xun"
     m = _YMD_RANGE.search(s)
     if m:
         y = int(m.group(1)) if m.group(1) else year

@@ -67,3 +67,17 @@ def test_the_generator_covers_every_axis():
     assert seen["blocks"] == {1, 2}
     for extra in ("headings", "totals", "notes", "footer", "zeros"):
         assert seen[extra] == {True, False}
+
+
+@pytest.mark.parametrize("seed", [3, 11, 26, 57, 101, 202, 303, 399])
+def test_generated_forms_through_the_whole_path(seed, store, tmp_path):
+    from ingest_testkit import run
+
+    v = variant(seed)
+    res = run(store, v.write(tmp_path / f"v{seed}.xlsx"), today=TODAY, accept_new_names=True)
+    assert res.status == "loaded", res.errors
+    with store.read() as s:
+        got = {(d, m, c, round(p, 4)) for d, m, c, p in s.all(
+            "SELECT obs_date, market, commodity, price FROM obs_staff")}
+    assert got == v.expected
+    assert len(res.notes) == len(v.sheets)  # each sheet says which date it took and why
