@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.i18n import tr
 from dashboard.state import get_store, require_user, settings
-from pricewatch import deadlines
+from pricewatch import daily_watch, deadlines
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.workflow import Notebook
 
@@ -22,6 +22,13 @@ except PricewatchError as e:
 
 st.caption(tr(f"{status.week.label_zh}({status.week.start} — {status.week.end}),现在 {status.now:%m-%d %H:%M}",
               f"{status.week.label} ({status.week.start} — {status.week.end}), now {status.now:%m-%d %H:%M}"))
+# 异常波动期间日报制度: while a red-level alert is open, each day's data are due by 12:00
+watch = daily_watch.status(store, cfg, status.now)
+if watch.active:
+    st.error(tr(watch.headline_zh(), "A red-level price alert is open: prices are due daily by 12:00."),
+             icon=":material/campaign:")
+    st.markdown("\n".join(f"- {d.day:%m-%d} · {tr(daily_watch.STATE_ZH[d.state(watch.now)], d.state(watch.now))}"
+                          + (f" ({d.arrived:%H:%M})" if d.arrived else "") for d in watch.days))
 LABELS = {"data_uploaded": "Data uploaded", "data_released": "Data released",
           "note_drafted": "Note drafted", "note_approved": "Note approved",
           "note_published": "Note published"}

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .. import indicators, issues
+from .. import daily_watch, indicators, issues
 from .. import textfmt as tf
 from ..config import Settings
 from ..errors import InputError, NotFound
@@ -229,6 +229,10 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
                 commodity=com, market=a.get("market"), kind=str(a.get("kind") or ""),
                 level=a.get("level"), message=str(a.get("message") or ""),
                 unreleased=(com in unreleased) if com else bool(unreleased)))
+        # a red-level alert open: the internal briefing says daily reporting is expected
+        daily = None if public else daily_watch.briefing_line(store, settings, now)
+        if daily:
+            alerts.append(AlertLine(None, None, "daily", "red", daily))
     gap_markets = [a.market for a in (alerts or []) if a.kind == "gap" and a.market]
     missing = list(dict.fromkeys(gap_markets)) if gap_markets else silent
 

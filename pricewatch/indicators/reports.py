@@ -138,7 +138,8 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
     with store.read() as s:
         named = parse_period(period) if period else None
         snap = iq.snapshot_id(s)
-        f = named.freq if named else (freq or _detect(s, scope, price_type, snap))
+        f = named.freq if named else (freq or settings.publication_frequency
+                                      or _detect(s, scope, price_type, snap))
         # the whole history of commodity prices (cached per data version): the long-window
         # figures come from it, and so does the latest period with data
         h = _history(s, store, scope, f, price_type, snap)

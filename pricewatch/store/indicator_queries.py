@@ -26,6 +26,7 @@ span more than one date (daily data; a market surveyed twice in a week).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -215,3 +216,13 @@ def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "re
         g = pd.concat([g, exact], ignore_index=True)
     g["markets"] = g["markets"].astype("int64")
     return g.sort_values(["commodity_id", "period_start"], kind="stable").reset_index(drop=True)
+
+
+def first_arrivals(s: Session, first: date, last: date) -> dict[date, Any]:
+    """For each observation date in [first, last]: when its data first arrived (the earliest
+    ``uploaded_at`` of an upload, not superseded, holding observations of that date)."""
+    rows = s.all(
+        "SELECT o.obs_date, min(u.uploaded_at) FROM observations o JOIN uploads u ON u.id = o.upload_id"
+        " WHERE o.obs_date BETWEEN ? AND ? AND u.status <> 'superseded' GROUP BY o.obs_date",
+        [first, last])
+    return {r[0]: r[1] for r in rows}
