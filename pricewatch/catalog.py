@@ -244,29 +244,37 @@ class NameIndex:
         return None
 
 
-def add_alias(store: object, alias: str, commodity: str, *, actor: str) -> bool:
-    """Make ``alias`` another name of the catalog commodity ``commodity`` (one audited
-    write, ``catalog.add_alias``), so the next file that spells it so matches by itself.
+def add_alias(store: object, alias: str, name: str, *, actor: str, kind: str = "commodity") -> bool:
+    """Make ``alias`` another name of the catalog commodity (or, with ``kind="market"``, the
+    market) ``name``: one audited write (``catalog.add_alias`` / ``catalog.add_market_alias``),
+    so the next file that spells it so matches by itself.
 
-    Returns False (and writes nothing) when the alias already names that commodity;
-    raises :class:`~pricewatch.errors.InputError` when it is empty or already names
-    another commodity, and NotFound when ``commodity`` is not in the catalog."""
+    Returns False (and writes nothing) when the alias already names it; raises
+    :class:`~pricewatch.errors.InputError` when the alias is empty or already names another
+    entry, and NotFound when ``name`` is not in the catalog."""
     from .errors import InputError
     from .store import queries, writes
 
+    what = {"commodity": "商品", "market": "市场"}[kind]
     text = unicodedata.normalize("NFKC", str(alias or "")).strip()
     if not text:
-        raise InputError("别名不能为空", "请填写文件中出现的商品名称")
+        raise InputError("别名不能为空", f"请填写文件中出现的{what}名称")
     with store.write() as s:  # type: ignore[attr-defined]
-        ali = queries.commodity_aliases(s)
-        index = NameIndex(list(queries.commodities(s)["name"]), list(zip(ali["alias"], ali["commodity"], strict=True)))
+        if kind == "market":
+            names, ali = list(queries.markets(s)["name"]), queries.market_aliases(s)
+        else:
+            names, ali = list(queries.commodities(s)["name"]), queries.commodity_aliases(s)
+        index = NameIndex(names, list(zip(ali["alias"], ali[kind], strict=True)))
         current = index.exact.get(normalise_name(text))
-        if current == commodity:
+        if current == name:
             return False
         if current is not None:
-            raise InputError(f"「{text}」已是商品「{current}」的名称或别名",
-                             f"如要改为「{commodity}」, 请先在目录中删除原别名")
-        writes.add_commodity_alias(s, text, commodity, actor=actor)
+            raise InputError(f"「{text}」已是{what}「{current}」的名称或别名",
+                             f"如要改为「{name}」，请先在目录中删除原别名")
+        if kind == "market":
+            writes.add_market_alias(s, text, name, actor=actor)
+        else:
+            writes.add_commodity_alias(s, text, name, actor=actor)
     return True
 
 

@@ -76,3 +76,13 @@ def test_add_alias_is_audited_and_matches_next_time(store):
         add_alias(store, "五花猪肉", "牛肉", actor="editor")
     with pytest.raises(InputError):
         add_alias(store, "  ", "牛肉", actor="editor")
+
+
+def test_add_market_alias(store):
+    assert add_alias(store, "城关菜场", "城关农贸市场", actor="editor", kind="market") is True
+    with store.read() as s:
+        ali = queries.market_aliases(s)
+        n = s.scalar("SELECT count(*) FROM audit_log WHERE action = 'catalog.add_market_alias'")
+    assert ("城关菜场", "城关农贸市场") in set(zip(ali["alias"], ali["market"], strict=True)) and n == 1
+    with pytest.raises(InputError, match="已是市场"):
+        add_alias(store, "城关菜场", "惠民超市", actor="editor", kind="market")

@@ -63,6 +63,15 @@ def add_commodity_alias(s: Session, alias: str, commodity: str, actor: str = "sy
     audit(s, actor, "catalog.add_alias", commodity, {"alias": alias})
 
 
+def add_market_alias(s: Session, alias: str, market: str, actor: str = "system") -> None:
+    limits.check("别名", alias)
+    mid = s.scalar("SELECT id FROM markets WHERE name = ?", [market])
+    if mid is None:
+        raise NotFound(f"市场「{market}」不在目录中", "先添加该市场")
+    s.execute("INSERT INTO market_aliases VALUES (?, ?) ON CONFLICT DO NOTHING", [alias, mid])
+    audit(s, actor, "catalog.add_market_alias", market, {"alias": alias})
+
+
 def add_market(s: Session, name: str, kind: str = "农贸市场", *, actor: str = "system") -> int:
     limits.check("市场名称", name)
     limits.check("市场类型", kind)
