@@ -164,7 +164,8 @@ def _ingest_file(store: Store, path: str | Path, options: IngestOptions | None,
     p = Path(path)
     res = FileResult(file=opts.file_name or p.name, status="rejected")
     if begun is None or begun.path != str(p):
-        begun = worker.begin(p, _context(opts), worker.Limits.of(cfg), cfg.max_upload_mb, opts.isolate)
+        begun = worker.begin(p, _context(opts), worker.Limits.of(cfg), cfg.max_upload_mb, opts.isolate,
+                             opts.today or worker.bureau_today(cfg))
     try:
         with contextlib.ExitStack() as stack:
             stack.callback(begun.close)  # the child is gone when this file is done
@@ -180,13 +181,17 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     w = begun.session
     if not store.exists():
         store.migrate()  # a new database: the schema and the catalog seeds, no data
-    read_issue = w.result()  # the read sent by begin()
+    read_issue = w.result()  # the read sent by begin(): done before any store lock is taken
     if read_issue is not None:
         return _reject(res, [read_issue])
     ctx = _context(opts)
     if opts.dry_run:
         with store.read() as s:
-            issues, preview, _summary = _check(s, w, ctx, opts, cfg, res)
+            issues, summary = _prepare(s, w, ctx, opts, res)
+            preview: worker.Preview | None = None
+            if _send_history(s, w, summary, cfg, preview=True):
+                preview = w.result()
+                issues.extend(preview.issues)
         if _blocking(issues, opts):
             return _finish_rejected(res, issues, opts)
         res.status = "dry-run"
@@ -204,13 +209,21 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     # and the previous prices the checks use are the ones the load writes against
     try:
         with store.write() as s:
-            issues, _preview, summary = _check(s, w, ctx, opts, cfg, res)
-            if _blocking(issues, opts):
+            issues, summary = _prepare(s, w, ctx, opts, res)
+            asked = _send_history(s, w, summary, cfg, preview=False)
+            ids = None
+            if asked and not _blocking(issues, opts):
+                # the child works through the history checks and then the rows, while this
+                # process adds the new names (rolled back with the rest if the file is refused)
+                chunks = _send_rows(w, summary.rows)
+                ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
+            if asked:
+                issues.extend(w.result().issues)
+            if _blocking(issues, opts) or ids is None:
                 raise _Abort(issues)
             res.errors, res.warnings = [], _ordered(issues)
-            ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
             lr = writes.load_observations(
-                s, _rows(w, summary.rows, ids), file_name=res.file, sha256=sha, actor=actor,
+                s, _rows(w, chunks, ids), file_name=res.file, sha256=sha, actor=actor,
                 layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
     except _Abort as a:
         return _finish_rejected(res, a.issues, opts)
@@ -253,25 +266,28 @@ def _finish_rejected(res: FileResult, issues: list[Issue], opts: IngestOptions) 
     return res
 
 
-def _check(s: Any, w: Any, ctx: Context, opts: IngestOptions, cfg: Settings,
-           res: FileResult) -> tuple[list[Issue], worker.Preview | None, worker.Summary]:
-    """Every check, in the child, against the store seen by session ``s``: the catalog goes
-    to the child, the summary comes back; then the stored prices around the file's dates
-    go, and the history issues and the preview come back."""
+def _prepare(s: Any, w: Any, ctx: Context, opts: IngestOptions, res: FileResult
+             ) -> tuple[list[Issue], worker.Summary]:
+    """The names against the catalog seen by session ``s``, in the child (which has done the
+    cell checks already): the catalog goes over, the summary comes back."""
     catalog = Catalog.from_session(s)
-    summary: worker.Summary = w.call("prepare", catalog, ctx, opts.accept_new_names, opts.strict,
-                                     opts.today or _today(cfg))
+    summary: worker.Summary = w.call("prepare", catalog, ctx, opts.accept_new_names, opts.strict)
     res.layout, res.rows_read = summary.layout, summary.rows_read
     res.notes = list(summary.notes)
     res.new_commodities = dict(summary.new_commodities)
     res.new_markets = list(summary.new_markets)
     res.unknown_names = [n for names in summary.unknown.values() for n in names]
-    issues = list(summary.issues)
-    if not summary.rows:
-        return issues, None, summary
-    res.commodities, res.markets = summary.commodities, summary.markets
-    res.date_min, res.date_max = summary.date_min, summary.date_max
-    assert summary.date_min is not None and summary.date_max is not None
+    if summary.rows:
+        res.commodities, res.markets = summary.commodities, summary.markets
+        res.date_min, res.date_max = summary.date_min, summary.date_max
+    return list(summary.issues), summary
+
+
+def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, preview: bool) -> bool:
+    """Send the child the stored prices around the file's dates for the history checks (and
+    the preview); False when the file has no rows to check."""
+    if not summary.rows or summary.date_min is None or summary.date_max is None:
+        return False
     start, end = summary.date_min - timedelta(days=JUMP_WINDOW_DAYS), summary.date_max
     recent = ingest_queries.recent_prices(s, start, end)
     reported: tuple = (None, [])
@@ -281,10 +297,8 @@ def _check(s: Any, w: Any, ctx: Context, opts: IngestOptions, cfg: Settings,
         # a correction of a week already loaded is not a missing report
         done = set(ingest_queries.markets_on(s, summary.date_min))
         reported = (prev, [m for m in markets if m not in done])
-    preview: worker.Preview = w.call("history", stored_tuples(recent), reported, cfg.ingest_jump_warning,
-                                     None)
-    issues.extend(preview.issues)
-    return issues, preview, summary
+    w.send("history", stored_tuples(recent), reported, cfg.ingest_jump_warning, preview)
+    return True
 
 
 def _stored_report(res: FileResult) -> dict[str, Any]:
@@ -301,18 +315,6 @@ def _sha256(p: Path) -> str:
     return h.hexdigest()
 
 
-def _today(cfg: Settings) -> date:
-    """Today where the bureau is (a file dated today in Beijing is not "in the future" while
-    the server's UTC clock is still on yesterday)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return datetime.now(ZoneInfo(cfg.timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return date.today()
-
-
 def _shell_user() -> str:
     try:
         return getpass.getuser()
@@ -325,28 +327,33 @@ def _ids(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[
     """Catalog ids inside the write transaction, adding the confirmed new names first."""
     from pricewatch.store import queries
 
-    com = queries.commodities(s)
-    known = set(com["name"])
-    for name, (unit, category) in new_commodities.items():
-        if name not in known:
-            writes.add_commodity(s, name, category, unit=unit, actor=actor)
-    mk = set(queries.markets(s)["name"])
-    for name, kind in new_markets.items():
-        if name not in mk:
-            writes.add_market(s, name, kind, actor=actor)
+    known = set(queries.commodities(s)["name"])
+    known_m = set(queries.markets(s)["name"])
+    writes.add_names(s, {k: v for k, v in new_commodities.items() if k not in known},
+                     {k: v for k, v in new_markets.items() if k not in known_m}, actor=actor)
     com = queries.commodities(s)
     mkt = queries.markets(s)
     return (dict(zip(com["name"], com["id"], strict=True)), dict(zip(mkt["name"], mkt["id"], strict=True)))
 
 
-def _rows(w: Any, n: int, ids: tuple[dict[str, int], dict[str, int]]) -> pd.DataFrame:
+def _send_rows(w: Any, n: int) -> int:
+    """Ask the child for the canonical rows, :data:`worker.CHUNK_ROWS` at a time; the number
+    of chunks asked for."""
+    chunks = 0
+    for start in range(0, n, worker.CHUNK_ROWS):
+        w.send("rows", start, worker.CHUNK_ROWS)
+        chunks += 1
+    return chunks
+
+
+def _rows(w: Any, chunks: int, ids: tuple[dict[str, int], dict[str, int]]) -> pd.DataFrame:
     """The canonical rows from the child, a chunk at a time, each made into the store's
     columns (catalog ids, the source cell) at once: the names and cells of the whole
     file never sit in this process together."""
     cid, mid = ids
     parts = []
-    for start in range(0, n, worker.CHUNK_ROWS):
-        c = w.call("rows", start, worker.CHUNK_ROWS)
+    for _ in range(chunks):
+        c = w.result()
         parts.append(pd.DataFrame({
             "commodity_id": [cid[x] for x in c["commodity"]], "market_id": [mid[x] for x in c["market"]],
             "obs_date": c["obs_date"], "price": c["price"], "price_type": c["price_type"],

@@ -171,8 +171,45 @@ def _spec_key(sp: Any) -> str | None:
     return None if is_blank(sp) else clean_text(sp)
 
 
+@dataclass
+class _Rows:
+    """The rows that passed the cell checks, as columns."""
+
+    sheet: list[Any]
+    row: list[Any]
+    column: list[Any]
+    obs_date: list[date]
+    market: list[str]
+    commodity: list[str]
+    raw_category: list[str | None]
+    unit_text: list[str]
+    orig_price: list[float]
+    spec: list[str | None]
+    pt: list[str | None]
+
+
 def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept_new_names: Any = False,
             strict: bool = False, today: date | None = None) -> Prepared:
+    """Every check of :func:`check_cells`, then the names against the catalog (:func:`resolve`)."""
+    return resolve(check_cells(sheets, ctx, today), catalog, ctx, accept_new_names=accept_new_names, strict=strict)
+
+
+@dataclass
+class Cells:
+    """What the cell checks leave: the rows that passed (as columns) and the issues so far.
+
+    The first half of :func:`prepare`, which needs no catalog: the parser child runs it right
+    after the read, while the caller is still opening the store."""
+
+    layout: str | None
+    rows_read: int
+    issues: list[Issue]
+    rows: _Rows | None
+    #: unit text -> Unit (or None), as parsed
+    units: dict[str, Any]
+
+
+def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = None) -> Cells:
     today = today or date.today()
     issues: list[Issue] = []
     agg = _Agg()
@@ -184,7 +221,6 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
             layouts.append(sh.layout)
         records.extend(sh.records)
     layout = "+".join(dict.fromkeys(layouts)) or None
-    prep = Prepared(layout=layout, rows_read=len(records))
     if records:
         (c_sheet, c_row, c_col, c_date, c_mkt, c_com, c_spec, c_unit, c_price, c_low, c_high, c_pt,
          c_cat, c_cur) = zip(*records, strict=True)
@@ -319,8 +355,7 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
     if not keep:
         if not any(i.severity == ERROR for i in issues):
             issues.append(Issue("no_data", ERROR))
-        prep.issues = issues
-        return prep
+        return Cells(layout, len(records), issues, None, units)
     rows = _Rows(
         sheet=[c_sheet[i] for i in keep], row=[c_row[i] for i in keep], column=[c_col[i] for i in keep],
         obs_date=k_date, market=k_market, commodity=k_name,
@@ -329,26 +364,18 @@ def prepare(sheets: list[SheetResult], catalog: Catalog, ctx: Context, *, accept
         spec=[(clean_text(c_spec[i]) or None) for i in keep],
         pt=[None if c_pt[i] is None else price_type_of(c_pt[i]) for i in keep],
     )
-    _resolve(rows, units, catalog, ctx, accept_new_names, strict, issues, prep)
+    return Cells(layout, len(records), issues, rows, units)
+
+
+def resolve(cells: Cells, catalog: Catalog, ctx: Context, *, accept_new_names: Any = False,
+            strict: bool = False) -> Prepared:
+    """The second half of :func:`prepare`: names, units, duplicates (see :func:`_resolve`)."""
+    prep = Prepared(layout=cells.layout, rows_read=cells.rows_read)
+    issues = list(cells.issues)
+    if cells.rows is not None:
+        _resolve(cells.rows, cells.units, catalog, ctx, accept_new_names, strict, issues, prep)
     prep.issues = issues
     return prep
-
-
-@dataclass
-class _Rows:
-    """The rows that passed the cell checks, as columns."""
-
-    sheet: list[Any]
-    row: list[Any]
-    column: list[Any]
-    obs_date: list[date]
-    market: list[str]
-    commodity: list[str]
-    raw_category: list[str | None]
-    unit_text: list[str]
-    orig_price: list[float]
-    spec: list[str | None]
-    pt: list[str | None]
 
 
 def _accepts(accept: Any, name: str) -> bool:
@@ -582,28 +609,42 @@ def history_checks(frame: Any, recent: Any, reported: tuple[date | None, list[st
         return issues
     com, mkt, pt, day, price = cols["commodity"], cols["market"], cols["price_type"], cols["obs_date"], cols["price"]
     file_keys = set(zip(com, mkt, pt, day, strict=True))
-    # (commodity, market, price type, date, source 0 stored / 1 file, position, price)
-    items: list[tuple] = []
+    # (commodity, market, price type) -> [(date, source 0 stored / 1 file, position, price)]
+    series: dict[tuple, list[tuple]] = {}
     for pos, r in enumerate(stored_tuples(recent)):
         if (r[0], r[1], r[2], r[3]) not in file_keys:
-            items.append((r[0], r[1], r[2], r[3], 0, pos, r[4]))
-    for i in range(len(com)):
-        items.append((com[i], mkt[i], pt[i], day[i], 1, i, price[i]))
-    items.sort(key=lambda t: t[:6])  # = a stable sort on (key, date, source)
-    prev = None
-    for it in items:
-        if prev is not None and it[4] == 1 and prev[:3] == it[:3]:
-            p_price, p_date = prev[6], prev[3]
-            if (it[3] - p_date).days <= JUMP_WINDOW_DAYS:
-                change = it[6] / p_price - 1
+            k = (r[0], r[1], r[2])
+            item = (r[3], 0, pos, r[4])
+            got = series.get(k)
+            if got is None:
+                series[k] = [item]
+            else:
+                got.append(item)
+    for i, k in enumerate(zip(com, mkt, pt, strict=True)):
+        item = (day[i], 1, i, price[i])
+        got = series.get(k)
+        if got is None:
+            series[k] = [item]
+        else:
+            got.append(item)
+    for k in sorted(series):  # the order of a stable sort on (key, date, source)
+        items = series[k]
+        if len(items) < 2:
+            continue
+        items.sort()  # (date, source, position) is unique: the price is never compared
+        for p, it in zip(items, items[1:]):  # noqa: B905 - pairs
+            if it[1] != 1:
+                continue
+            p_date, p_price = p[0], p[3]
+            if (it[0] - p_date).days <= JUMP_WINDOW_DAYS:
+                change = it[3] / p_price - 1
                 if abs(change) > jump:
-                    i = it[5]
+                    i = it[2]
                     issues.append(Issue("price_jump", WARNING, cols["sheet"][i], int(cols["row"][i]),
                                         cols["column"][i], {
-                                            "name": it[0], "market": it[1], "new": round(it[6], 2),
+                                            "name": k[0], "market": k[1], "new": round(it[3], 2),
                                             "old": round(p_price, 2), "prev_date": p_date.isoformat(),
                                             "pct": change * 100}))
-        prev = it
     prev_date, markets = reported
     if prev_date is not None:
         present = set(mkt)

@@ -113,12 +113,18 @@ class ChildFailed(Exception):
 class _State:
     def __init__(self) -> None:
         self.sheets: list[SheetResult] = []
+        self.cells: Any = None
+        self.too_long: list[Issue] = []
         self.prep: Any = None
 
 
-def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits) -> Issue | None:
+def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits, today: date | None = None,
+             check: bool = True) -> Issue | None:
+    """Read, lay out and (``check``) run the cell checks, which need no catalog."""
     from .layouts import extract
+    from .lengths import check_lengths
     from .readers import read
+    from .validate import check_cells
 
     try:
         sheets = read(path, kind, max_rows=limits.rows, max_cells=limits.cells)
@@ -129,6 +135,11 @@ def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits) -> 
     except Exception as e:  # noqa: BLE001 - any parser failure is a property of the file
         return Issue("parse_failed", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:200]})
     st.sheets = extract(sheets, ctx)
+    del sheets
+    if check:
+        st.too_long = check_lengths(st.sheets)  # a step of its own, before any name is looked up
+        st.cells = check_cells(st.sheets, ctx, today)
+        st.sheets = []  # the records are in the cells now
     return None
 
 
@@ -152,15 +163,13 @@ def _bounded(issues: list[Issue]) -> list[Issue]:
     return out
 
 
-def _do_prepare(st: _State, catalog: Any, ctx: Context, accept: Any, strict: bool, today: date) -> Summary:
-    from .lengths import check_lengths
-    from .validate import prepare
+def _do_prepare(st: _State, catalog: Any, ctx: Context, accept: Any, strict: bool) -> Summary:
+    from .validate import resolve
 
-    too_long = check_lengths(st.sheets)  # a step of its own, before any name is looked up
-    prep = st.prep = prepare(st.sheets, catalog, ctx, accept_new_names=accept, strict=strict, today=today)
-    st.sheets = []  # the records are in prep now
-    if too_long:
-        prep.issues[:0] = too_long
+    prep = st.prep = resolve(st.cells, catalog, ctx, accept_new_names=accept, strict=strict)
+    st.cells = None
+    if st.too_long:
+        prep.issues[:0] = st.too_long
         prep.issues = [i for i in prep.issues if i.code != "no_data"]
     notes = [i for i in prep.issues if i.severity == INFO]
     prep.issues = [i for i in prep.issues if i.severity != INFO]
@@ -174,15 +183,18 @@ def _do_prepare(st: _State, catalog: Any, ctx: Context, accept: Any, strict: boo
         unknown={k: list(v) for k, v in prep.unknown.items()}, notes=notes)
 
 
-def _do_history(st: _State, recent: list[tuple], reported: tuple, jump: float, head: int | None) -> Preview:
-    """History checks, then each row against the stored current price of its key: new,
-    revised (differs by more than 1e-9) or the same (as ``writes.preview_load`` decides)."""
+def _do_history(st: _State, recent: list[tuple], reported: tuple, jump: float, preview: bool = True) -> Preview:
+    """History checks, then (``preview``) each row against the stored current price of its
+    key: new, revised (differs by more than 1e-9) or the same (as ``writes.preview_load``
+    decides; a real load leaves that to the store)."""
     from .validate import history_checks
 
     cols = st.prep.columns
     out = Preview(issues=_bounded(history_checks(cols, recent, reported, jump)))
+    if not preview:
+        return out
     stored = {(r[0], r[1], r[2], r[3]): r[4] for r in recent}
-    lim = PREVIEW_ROWS if head is None else head
+    lim = PREVIEW_ROWS
     for com, mkt, day, pt, price in zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"],
                                         cols["price"], strict=True):
         old = stored.get((com, mkt, pt, day))
@@ -431,7 +443,7 @@ class Parsed:
 def parse(path: str, kind: str, ctx: Context, limits: Limits | None = None) -> Parsed:
     """Read and lay out one file in this process (tests, tools)."""
     st = _State()
-    issue = _do_read(st, path, kind, ctx, limits or Limits())
+    issue = _do_read(st, path, kind, ctx, limits or Limits(), None, False)
     return Parsed(sheets=st.sheets, issue=issue)
 
 
@@ -441,7 +453,7 @@ def parse_isolated(path: str, kind: str, ctx: Context, memory_mb: int, timeout: 
     For tools and tests: an ingest itself never brings the records into the caller."""
     with Session(Limits(memory_mb=memory_mb), timeout) as s:
         try:
-            issue = s.call("read", path, kind, ctx, s.limits)
+            issue = s.call("read", path, kind, ctx, s.limits, None, False)
             if issue is not None:
                 return Parsed(issue=issue)
             s.send("sheets")
@@ -481,10 +493,12 @@ class Begun:
             self.session.close()
 
 
-def begin(path: Any, ctx: Context, limits: Limits, max_mb: float, isolate: bool = True) -> Begun:
-    """Guard the file, start its child and send it the read; the caller collects the answer
-    with ``begun.session.result()`` when it is ready for it (the CLI imports the store and
-    opens it meanwhile)."""
+def begin(path: Any, ctx: Context, limits: Limits, max_mb: float, isolate: bool = True,
+          today: date | None = None) -> Begun:
+    """Guard the file, start its child and send it the read and the cell checks (``today``:
+    the bureau's date, for dates in the future); the caller collects the answer with
+    ``begun.session.result()`` when it is ready for it (the CLI imports the store and opens
+    it meanwhile)."""
     from pathlib import Path
 
     from . import guard
@@ -496,5 +510,17 @@ def begin(path: Any, ctx: Context, limits: Limits, max_mb: float, isolate: bool 
     if verdict.kind is None:
         return Begun(str(p), verdict.issue or Issue("file_type", ERROR, params={"detail": "文件无法识别"}))
     session = open_session(limits, isolate)
-    session.send("read", str(p), verdict.kind, ctx, limits)
+    session.send("read", str(p), verdict.kind, ctx, limits, today)
     return Begun(str(p), None, session)
+
+
+def bureau_today(settings: Any) -> date:
+    """Today where the bureau is (a file dated today in Beijing is not "in the future" while
+    the server's UTC clock is still on yesterday)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return datetime.now(ZoneInfo(settings.timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return date.today()

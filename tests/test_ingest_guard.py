@@ -131,7 +131,7 @@ def test_an_unforeseen_fault_is_a_rejection_not_a_crash(store, tmp_path, monkeyp
     def boom(*a, **k):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(ingest.validate, "prepare", boom)
+    monkeypatch.setattr(ingest.validate, "resolve", boom)
     p = write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(大米__城关农贸市场=6.0)})
     issue = rejected_with(store, p, "internal")
     assert "ZeroDivisionError" in issue.message() and "发给管理员" in issue.message()

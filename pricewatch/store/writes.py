@@ -84,6 +84,50 @@ def add_market(s: Session, name: str, kind: str = "农贸市场", *, actor: str 
     return int(mid)
 
 
+def add_names(s: Session, commodities: dict[str, tuple[str, str]], markets: dict[str, str], *,
+              actor: str = "system") -> None:
+    """Many new names at once (the names an ingest confirmed): commodities (name -> (unit,
+    category)) and markets (name -> kind), with the same rows, checks and audit lines as
+    :func:`add_commodity` and :func:`add_market` one by one, in a handful of statements
+    (a file with 100 new names took 0.4 s one by one)."""
+    for name, (unit, category) in commodities.items():
+        limits.check("商品名称", name)
+        limits.check("类别", category)
+        limits.check("计量单位", unit)
+    for name, kind in markets.items():
+        limits.check("市场名称", name)
+        limits.check("市场类型", kind)
+    if commodities:
+        names = list(commodities)
+        units = [u for u, _c in commodities.values()]
+        cats = [c for _u, c in commodities.values()]
+        s.execute("INSERT INTO categories (name, sort) SELECT DISTINCT c, 50 FROM unnest(?::VARCHAR[]) t(c)"
+                  " WHERE c NOT IN (SELECT name FROM categories)", [cats])
+        s.execute(
+            "INSERT INTO commodities (name, category, spec, unit, weight, sort, created_by)"
+            " SELECT n, c, NULL, u, 1.0, (SELECT coalesce(max(sort), 0) FROM commodities) + i, ?"
+            " FROM (SELECT unnest(?::VARCHAR[]) AS n, unnest(?::VARCHAR[]) AS c, unnest(?::VARCHAR[]) AS u,"
+            " unnest(range(1, ? + 1)) AS i) ORDER BY i", [actor, names, cats, units, len(names)])
+        _audit_many(s, actor, "catalog.add_commodity", names,
+                    [{"category": c, "unit": u} for u, c in commodities.values()])
+    if markets:
+        names = list(markets)
+        s.execute(
+            "INSERT INTO markets (name, kind, sort, created_by)"
+            " SELECT n, k, (SELECT coalesce(max(sort), 0) FROM markets) + i, ?"
+            " FROM (SELECT unnest(?::VARCHAR[]) AS n, unnest(?::VARCHAR[]) AS k, unnest(range(1, ? + 1)) AS i)"
+            " ORDER BY i", [actor, names, list(markets.values()), len(names)])
+        _audit_many(s, actor, "catalog.add_market", names, [{"kind": k} for k in markets.values()])
+
+
+def _audit_many(s: Session, actor: str, action: str, targets: list[str], details: list[Any]) -> None:
+    """Audit lines for many targets in one statement, in the order given."""
+    s.execute(
+        "INSERT INTO audit_log (actor, action, target, detail) SELECT ?, ?, t, d::JSON"
+        " FROM (SELECT unnest(?::VARCHAR[]) AS t, unnest(?::VARCHAR[]) AS d, unnest(range(?)) AS i) ORDER BY i",
+        [actor, action, targets, [json.dumps(d, ensure_ascii=False, default=str) for d in details], len(targets)])
+
+
 # -- observations -------------------------------------------------------------------
 @dataclass
 class LoadResult:
