@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
+from pricewatch import sessions
 from pricewatch.accounts import User
 from pricewatch.config import Settings, load_settings
 from pricewatch.store import Store, open_store
@@ -31,16 +34,61 @@ def get_store() -> Store:
     return _store(str(settings().db_path))
 
 
+#: where a test (AppTest cannot send cookies) puts a real session token; the served app
+#: never writes it: there the token comes only from the HttpOnly cookie
+TEST_TOKEN_KEY = "_session_token"
+
+
+def session_token() -> str | None:
+    """The opaque token of this browser's session: the HttpOnly cookie the login route set
+    (st.context.cookies holds the cookies of the page's WebSocket request)."""
+    try:
+        token = st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # noqa: BLE001 (no browser context: bare runs, AppTest)
+        token = None
+    if not isinstance(token, str) or not token:
+        token = st.session_state.get(TEST_TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
 def current_user() -> User | None:
-    return st.session_state.get("user")
+    """The signed-in user, checked against the server-side session on every run: a session
+    that was revoked, ended at logout in another tab, expired or idled out gives None."""
+    if settings().auth_provider == "oidc":
+        return _oidc_user()
+    return sessions.resolve(get_store(), session_token())
 
 
-def login(user: User) -> None:
-    st.session_state["user"] = user
+def _oidc_user() -> User | None:
+    """With ``[auth] provider = "oidc"``: the identity provider's user (st.user), mapped to
+    the account of the same name (email, else preferred_username) for its role."""
+    from pricewatch.accounts import get_user
+    from pricewatch.errors import NotFound
+
+    if not getattr(st.user, "is_logged_in", False):
+        return None
+    name = st.user.get("email") or st.user.get("preferred_username")
+    if not name:
+        return None
+    try:
+        user = get_user(get_store(), str(name))
+    except NotFound:
+        return None
+    issued = st.user.get("iat")
+    revoked = sessions.auth_db(get_store()).last_revoked(user.name)
+    if revoked is not None and (not isinstance(issued, int | float) or
+                                datetime.fromtimestamp(issued, UTC).replace(tzinfo=None) <= revoked):
+        return None
+    return user
 
 
 def logout() -> None:
-    st.session_state.pop("user", None)
+    """End this browser's session everywhere (every tab holding its cookie)."""
+    if settings().auth_provider == "oidc":
+        st.logout()
+        return
+    sessions.end(get_store(), session_token())
+    st.session_state.pop(TEST_TOKEN_KEY, None)
 
 
 def require_user(permission: str, refusal_zh: str, refusal_en: str) -> User:

@@ -2,15 +2,19 @@
 
 Passwords are hashed with argon2-cffi (argon2id, a random salt per hash; the library is
 maintained by the PyCA/Hynek and is what OWASP recommends). Nothing in plain text is kept.
-After ``login_max_tries`` failures in a row the account is locked for 30 s, doubling with
-every further failure up to 15 minutes; a locked account refuses even the right password
-until the lock expires. Every login attempt goes into the audit log.
+Logins are throttled by name and by client address (:func:`held_until`): three failures of a
+name from one address hold that pair for 30 s, doubling up to 15 minutes; twenty failures of
+any names from one address hold the address; ten failures of a name from everywhere hold each
+address that failed for it. An address that has not failed can always sign in with the right
+password, so nobody can lock an account's owner out. Every refusal reads the same and does
+the same hash work (:data:`LOGIN_REFUSED`, :func:`_verify`). Every attempt is audited in the
+login store (:mod:`pricewatch.store.authdb`), never in a DuckDB write.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -24,8 +28,8 @@ ROLE_NAMES = {"editor": "编辑(内贸股)", "reviewer": "审核(局办公室)",
 #: what each role may do; "admin" may do everything
 PERMISSIONS: dict[str, set[str]] = {
     "editor": {"upload", "write_note", "submit_note", "view_staff"},
-    "reviewer": {"review_note", "release", "publish", "view_staff", "schedule"},
-    "leader": {"view_staff", "briefing"},
+    "reviewer": {"review_note", "release", "publish", "view_staff", "schedule", "audit", "read_notes"},
+    "leader": {"view_staff", "briefing", "read_notes"},
     "admin": {"*"},
 }
 for _role in ("editor", "reviewer"):
@@ -82,7 +86,12 @@ def add_user(store: Store, name: str, role: str, password: str, *, actor: str = 
         raise InputError(f"未知角色「{role}」", f"角色只能是 {', '.join(ROLES)}")
     pw_hash = hash_password(password)
     with store.write() as s:
+        existed = queries.user(s, name) is not None
         writes.add_user(s, name, role, pw_hash, actor=actor, display_name=display_name)
+    if existed:  # a new password or role: sessions opened under the old ones end
+        from .sessions import revoke_user
+
+        revoke_user(store, name, actor=actor)
     return User(name, role, display_name)
 
 
@@ -94,55 +103,85 @@ def get_user(store: Store, name: str) -> User:
     return User(row[0], row[1], row[7])
 
 
-def authenticate(store: Store, name: str, password: str, *, max_tries: int = 3,
-                 now: datetime | None = None) -> User:
-    """The user when name and password match; AuthError otherwise (always the same wording).
+#: the one answer to every refused login: an unknown name, a wrong password and a held
+#: (throttled) attempt read the same, so neither the names nor the locks can be probed
+LOGIN_REFUSED = ("用户名或密码错误，或尝试过于频繁", "请核对后重试；连续输错后需等几分钟再试")
 
-    The failure is recorded (and the transaction committed) before the error is raised:
-    raising inside the write block would roll the failure count back.
+#: the throttle looks back this far
+THROTTLE_WINDOW = timedelta(minutes=15)
+#: failures of one name from one address before that pair is held (then 30 s, doubling)
+PAIR_FREE = 3
+#: failures of any names from one address before the address is held (password spraying)
+CLIENT_FREE = 20
+#: failures of one name from all addresses before every address that failed for it is held;
+#: an address that has not failed for the name is never held by this rule, so a stranger
+#: cannot lock the owner out of a correct login from the owner's own computer
+NAME_FREE = 10
+
+
+def _backoff(count: int, free: int) -> timedelta:
+    return timedelta(seconds=min(LOCK_BASE_S * 2 ** max(count - free, 0), LOCK_MAX_S))
+
+
+def held_until(pair: list[datetime], by_name: list[datetime], by_client: list[datetime]) -> datetime | None:
+    """When the throttle lets this (name, address) try again, or None when it is free now.
+
+    Each list holds the failure times within :data:`THROTTLE_WINDOW`, oldest first: of this
+    name from this address, of this name from anywhere, of any name from this address.
     """
-    now = now or datetime.now()
-    failure: AuthError | None = None
-    user: User | None = None
-    with store.write() as s:
-        s.keep_data_version()  # a login changes no figure: page caches stay valid
-        row = queries.user(s, name)
-        if row is None or not row[3]:
-            try:  # spend the same time as a real check, so names cannot be probed by timing
-                _hasher.verify(_dummy(), password)
-            except VerificationError:
-                pass
-            writes.audit(s, name or "?", "login.failed", name, {"reason": "unknown user"})
-            failure = AuthError("用户名或密码错误", "请检查后重试")
-        else:
-            _, role, pw_hash, _, failed, _, locked_until, display = row
-            if locked_until is not None and locked_until > now:
-                wait = int((locked_until - now).total_seconds()) + 1
-                writes.audit(s, name, "login.locked", name)
-                failure = AuthError("尝试次数过多, 账号暂时锁定", f"请在 {wait} 秒后重试")
-            else:
-                try:
-                    _hasher.verify(pw_hash, password)
-                except (VerifyMismatchError, VerificationError, InvalidHashError):
-                    failed += 1
-                    lock = None
-                    if failed >= max_tries:
-                        secs = min(LOCK_BASE_S * 2 ** (failed - max_tries), LOCK_MAX_S)
-                        lock = now + timedelta(seconds=secs)
-                    writes.record_login(s, name, ok=False, locked_until=lock)
-                    failure = (
-                        AuthError("用户名或密码错误; 尝试次数过多, 账号暂时锁定",
-                                  f"请在 {int((lock - now).total_seconds())} 秒后重试")
-                        if lock is not None else AuthError("用户名或密码错误", "请检查后重试")
-                    )
-                else:
-                    new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(pw_hash) else None
-                    writes.record_login(s, name, ok=True, new_hash=new_hash)
-                    user = User(name, role, display)
-    if failure is not None:
-        raise failure
-    assert user is not None
-    return user
+    until: list[datetime] = []
+    if len(pair) >= PAIR_FREE:
+        until.append(pair[-1] + _backoff(len(pair), PAIR_FREE))
+    if len(by_client) >= CLIENT_FREE:
+        until.append(by_client[-1] + _backoff(len(by_client), CLIENT_FREE))
+    if len(by_name) >= NAME_FREE and pair:
+        until.append(pair[-1] + _backoff(len(by_name), NAME_FREE))
+    return max(until) if until else None
+
+
+def _verify(pw_hash: str, password: str) -> bool:
+    """The one argon2 check of a login: every path (unknown name, wrong password, a held
+    attempt) calls it exactly once, so they take the same time."""
+    try:
+        return _hasher.verify(pw_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(store: Store, name: str, password: str, *, client: str = "local",
+                 now: datetime | None = None) -> User:
+    """The user when name and password match and the throttle lets this address try;
+    AuthError with :data:`LOGIN_REFUSED` otherwise, whatever the reason.
+
+    Reads the account from the published snapshot (never waits for a writer) and writes
+    only to the login store beside the database (:mod:`pricewatch.store.authdb`): a login
+    never waits for an ingest and costs no snapshot copy. ``client`` is the address the
+    attempt came from. ``now`` is naive UTC.
+    """
+    from .sessions import auth_db
+
+    now = now or utcnow()
+    name = (name or "").strip()[:64]
+    db = auth_db(store)
+    with store.read() as s:
+        row = queries.user(s, name) if name else None
+    known = row is not None and bool(row[3])
+    held = held_until(*db.failures(name, client, now - THROTTLE_WINDOW))
+    ok = _verify(row[2] if known else _dummy(), password)
+    if known and ok and (held is None or held <= now):
+        db.clear_failures(name, client)
+        return User(row[0], row[1], row[7])
+    if known and ok:  # the right password while held: refused alike, but not a failure
+        db.audit(now, name, "login.locked", name, {"client": client})
+    else:
+        reason = "wrong password" if known else "unknown user"
+        db.record_failure(name, client, now, "login.failed", {"client": client, "reason": reason})
+    raise AuthError(*LOGIN_REFUSED)
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive (the store's convention for stored times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def resolve_actor(store: Store, name: str | None) -> User:

@@ -63,6 +63,14 @@ class Settings:
     rules_file: Path | None = None
     #: ``[alerts] alps_public``: show the ALPS score on public surfaces (default: staff only)
     alps_public: bool = False
+    #: a staff session lasts this long from its login, and ends sooner when idle this long
+    session_hours: float = 8.0
+    session_idle_minutes: float = 60.0
+    #: "builtin" (accounts in the database, the default) or "oidc" (st.login: an identity
+    #: provider configured in .streamlit/secrets.toml; roles still come from the accounts)
+    auth_provider: str = "builtin"
+    #: the session cookie's Secure flag: "auto" (when the request came over HTTPS), or always
+    cookie_secure: str = "auto"
 
     def threshold_for(self, category: str | None) -> float:
         if category and category in self.category_thresholds:
@@ -104,6 +112,7 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     schedule = data.get("schedule", {})
     site = data.get("site", {})
     publication = data.get("publication", {})
+    auth = data.get("auth", {})
 
     if db is not None:
         db_path = Path(db)
@@ -168,4 +177,14 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         except PricewatchError as e:
             raise ConfigError(f"配置文件 {path} 中 [publication] frequency 无效：{e.message}",
                               "写作 frequency = \"旬\"（或 日、周、月）") from e
+    for key, attr, kind in (("session_hours", "session_hours", float),
+                            ("idle_minutes", "session_idle_minutes", float),
+                            ("provider", "auth_provider", str), ("cookie_secure", "cookie_secure", str)):
+        if key in auth:
+            kwargs[attr] = kind(auth[key]).lower() if kind is str else kind(auth[key])
+    if kwargs.get("auth_provider", "builtin") not in ("builtin", "oidc"):
+        raise ConfigError(f"[auth] provider「{kwargs['auth_provider']}」无效",
+                          "只能是 builtin（内置账号）或 oidc（统一身份认证）")
+    if kwargs.get("session_hours", 8.0) <= 0 or kwargs.get("session_idle_minutes", 60.0) <= 0:
+        raise ConfigError("[auth] session_hours 和 idle_minutes 必须大于 0", "例如 session_hours = 8")
     return Settings(**kwargs)

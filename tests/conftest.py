@@ -76,6 +76,18 @@ def small_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     return store
 
 
+def sign_in(at, user) -> str:
+    """Give an AppTest a real staff session of ``user`` (AppTest cannot send the browser's
+    HttpOnly cookie, so the token goes where dashboard/state.py looks for a test's token)."""
+    from dashboard.state import TEST_TOKEN_KEY
+    from pricewatch import sessions
+    from pricewatch.store import open_store
+
+    token = sessions.start(open_store(os.environ["PRICEWATCH_DB"]), user)
+    at.session_state[TEST_TOKEN_KEY] = token
+    return token
+
+
 def free_port() -> int:
     import socket
 
@@ -84,8 +96,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: str = "app.py"):
-    """Start the dashboard (dashboard/<script>) on a free port; returns (process, base_url).
+def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: str = "server.py"):
+    """Start the dashboard (dashboard/<script>: the served entry point with its login and
+    file routes by default) on a free port; returns (process, base_url).
 
     The server's own URL is its public base URL (so QR codes and feed links point at it),
     and the file watcher is off (no "file changed" bar in screenshots). Caller terminates it.

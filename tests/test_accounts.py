@@ -12,9 +12,18 @@ import pytest
 
 from pricewatch import accounts
 from pricewatch.errors import AuthError, InputError
-from pricewatch.store import Store, queries
+from pricewatch.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheaper argon2 parameters for these tests (dozens of logins); the same code paths."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(accounts, "_dummy_hash", None)
 
 
 def test_no_plaintext_is_stored_and_each_hash_is_salted(store: Store) -> None:
@@ -29,6 +38,8 @@ def test_no_plaintext_is_stored_and_each_hash_is_salted(store: Store) -> None:
 
 
 def test_right_password_logs_in_and_wrong_one_is_refused(store: Store) -> None:
+    from pricewatch.audit import audit_log
+
     accounts.add_user(store, "zhang", "reviewer", "s3cret-pass")
     user = accounts.authenticate(store, "zhang", "s3cret-pass")
     assert (user.name, user.role) == ("zhang", "reviewer")
@@ -36,23 +47,84 @@ def test_right_password_logs_in_and_wrong_one_is_refused(store: Store) -> None:
         accounts.authenticate(store, "zhang", "wrong-pass")
     with pytest.raises(AuthError, match="用户名或密码错误"):
         accounts.authenticate(store, "nobody", "s3cret-pass")
-    with store.read() as s:
-        actions = queries.audit_log(s)["action"].tolist()
-    assert actions.count("login.ok") == 1 and actions.count("login.failed") == 2
+    actions = audit_log(store)["action"].tolist()
+    assert actions.count("login.failed") == 2 and "users.add" in actions
 
 
-def test_failures_in_a_row_lock_the_account_even_for_the_right_password(store: Store) -> None:
+def test_failures_in_a_row_hold_that_address_even_for_the_right_password(store: Store) -> None:
     accounts.add_user(store, "zhang", "editor", "s3cret-pass")
     now = datetime(2026, 1, 5, 9, 0, 0)
-    for _ in range(2):
+    for _ in range(3):
         with pytest.raises(AuthError):
-            accounts.authenticate(store, "zhang", "nope-nope", now=now)
-    with pytest.raises(AuthError, match="锁定"):
-        accounts.authenticate(store, "zhang", "nope-nope", now=now)  # third failure: locked 30 s
-    with pytest.raises(AuthError, match="秒后重试"):
-        accounts.authenticate(store, "zhang", "s3cret-pass", now=now + timedelta(seconds=10))
-    user = accounts.authenticate(store, "zhang", "s3cret-pass", now=now + timedelta(seconds=31))
+            accounts.authenticate(store, "zhang", "nope-nope", client="10.0.0.9", now=now)
+    with pytest.raises(AuthError, match="用户名或密码错误"):  # held 30 s: the same answer
+        accounts.authenticate(store, "zhang", "s3cret-pass", client="10.0.0.9",
+                              now=now + timedelta(seconds=10))
+    user = accounts.authenticate(store, "zhang", "s3cret-pass", client="10.0.0.9",
+                                 now=now + timedelta(seconds=31))
     assert user.name == "zhang"
+
+
+def test_a_stranger_cannot_lock_the_owner_out_of_a_correct_login(store: Store) -> None:
+    """Many failures from other addresses hold those addresses; the owner's own address,
+    which has not failed, signs in at once with the right password."""
+    accounts.add_user(store, "zhang", "editor", "s3cret-pass")
+    now = datetime(2026, 1, 5, 9, 0, 0)
+    for i in range(30):
+        with pytest.raises(AuthError):
+            accounts.authenticate(store, "zhang", f"guess-{i:04d}", client=f"203.0.113.{i % 3}", now=now)
+    assert accounts.authenticate(store, "zhang", "s3cret-pass", client="10.1.1.1", now=now).name == "zhang"
+    with pytest.raises(AuthError):  # but the attacking addresses stay held, right password or not
+        accounts.authenticate(store, "zhang", "s3cret-pass", client="203.0.113.1", now=now)
+
+
+def test_one_address_spraying_many_names_is_held(store: Store) -> None:
+    accounts.add_user(store, "zhang", "editor", "s3cret-pass")
+    now = datetime(2026, 1, 5, 9, 0, 0)
+    for i in range(accounts.CLIENT_FREE):
+        with pytest.raises(AuthError):
+            accounts.authenticate(store, f"user{i}", "whatever-1", client="198.51.100.7", now=now)
+    with pytest.raises(AuthError):
+        accounts.authenticate(store, "zhang", "s3cret-pass", client="198.51.100.7", now=now)
+    assert accounts.authenticate(store, "zhang", "s3cret-pass", client="10.1.1.1", now=now).name == "zhang"
+
+
+@pytest.mark.parametrize("case", ["unknown name", "wrong password", "held", "held right password"])
+def test_every_refusal_reads_the_same_and_does_the_same_hash_work(
+        store: Store, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """The timing of the paths is measured in benchmarks/login_bench.py; this proves that
+    each refused path runs exactly one argon2 verification with the same parameters."""
+    accounts.add_user(store, "zhang", "editor", "s3cret-pass")
+    now = datetime(2026, 1, 5, 9, 0, 0)
+    if case.startswith("held"):
+        for _ in range(accounts.PAIR_FREE):
+            with pytest.raises(AuthError):
+                accounts.authenticate(store, "zhang", "nope-nope", client="c", now=now)
+    calls: list[str] = []
+    real = accounts._hasher
+    dummy_params = accounts._dummy().split("$")[3]
+
+    class Counting:
+        def verify(self, h: str, pw: str) -> bool:
+            calls.append(h.split("$")[3])  # the argon2 parameters (m, t, p) of the hash checked
+            return real.verify(h, pw)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    name = "nobody" if case == "unknown name" else "zhang"
+    pw = "s3cret-pass" if case == "held right password" else "nope-nope"
+    with pytest.raises(AuthError) as err:
+        accounts.authenticate(store, name, pw, client="c", now=now)
+    assert (err.value.message, err.value.hint) == accounts.LOGIN_REFUSED
+    assert calls == [dummy_params]
+
+
+def test_logins_do_not_write_to_the_database(store: Store) -> None:
+    accounts.add_user(store, "zhang", "editor", "s3cret-pass")
+    v, files = store.version(), sorted(store.snapshot_dir.iterdir())
+    accounts.authenticate(store, "zhang", "s3cret-pass")
+    with pytest.raises(AuthError):
+        accounts.authenticate(store, "zhang", "wrong-pass")
+    assert store.version() == v and sorted(store.snapshot_dir.iterdir()) == files
 
 
 def test_short_passwords_and_unknown_roles_are_refused(store: Store) -> None:

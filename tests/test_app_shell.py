@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from pricewatch.accounts import User
 from pricewatch.store import Store
+from tests.conftest import sign_in
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -16,7 +17,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 def run_app(user: User | None = None, page: str | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if user is not None:
-        at.session_state["user"] = user
+        sign_in(at, user)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
@@ -67,19 +68,31 @@ def test_the_public_sees_no_staff_pages_and_staff_see_theirs(small_db: Store) ->
     assert at.title[0].value == "工作人员登录"
 
 
-def test_login_page_signs_a_user_in(small_db: Store) -> None:
-    from pricewatch import accounts
-
-    accounts.add_user(small_db, "zhang", "editor", "editor-pass-1")
+def test_login_page_posts_to_the_login_route_and_says_a_refusal_plainly(small_db: Store) -> None:
     at = run_app(page="app_pages/login.py")
-    at.text_input[0].input("zhang")
-    at.text_input[1].input("wrong-pass-1")
-    at.button[0].click().run()
-    assert "用户名或密码错误" in texts(at)
-    at.text_input[1].input("editor-pass-1")
-    at.button[0].click().run()
     assert not at.exception
-    assert at.session_state["user"].name == "zhang"
+    form = "\n".join(str(e.proto.body) for e in at.get("html"))
+    assert 'action="/auth/login"' in form and 'type="password"' in form
+    at = run_app(page="app_pages/login.py", login="failed")
+    assert "用户名或密码错误" in texts(at)
+
+
+def test_every_staff_page_checks_the_role_itself(small_db: Store) -> None:
+    """Each staff page, run by itself (no navigation around it), refuses the public and
+    every role the navigation does not give it."""
+    from dashboard.nav import STAFF_PAGES
+    from pricewatch.accounts import ROLES
+
+    pages = Path(APP).parent / "app_pages"
+    for spec in STAFF_PAGES:
+        for role in [None, *(r for r in ROLES if r not in spec.roles and r != "admin")]:
+            at = AppTest.from_file(str(pages / spec.file), default_timeout=60)
+            if role is not None:
+                sign_in(at, User(f"x-{role}", role))
+            at.run()
+            assert not at.exception, (spec.file, role)
+            assert at.error, f"{spec.file} opened for {role or 'the public'}"
+            assert not at.dataframe and not at.button, (spec.file, role)
 
 
 def test_audit_page_shows_logins_to_a_reviewer(small_db: Store) -> None:

@@ -33,6 +33,7 @@ from pricewatch.config import Settings
 from pricewatch.errors import InputError, NotFound
 from pricewatch.periods import week
 from pricewatch.store import open_store, queries, writes
+from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEKS = [(2025, 47), (2025, 48)] + [(2026, w) for w in range(37, 49)]
@@ -527,7 +528,7 @@ def _page(user: User | None):
 
     at = AppTest.from_file(PAGE, default_timeout=60)
     if user is not None:
-        at.session_state["user"] = user
+        sign_in(at, user)
     at.run()
     return at
 

@@ -26,7 +26,7 @@ def _login(page, url: str, name: str) -> None:
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_text(f"已登录: {name}").wait_for(timeout=30000)
+    page.get_by_text(f"已登录：{name}").wait_for(timeout=30000)
 
 
 def _idle(page) -> None:

@@ -12,6 +12,7 @@ from pricewatch import notes as notes_api
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.notes import draft
+from tests.conftest import sign_in
 from tests.fixtures.notes_env import build_template, copy_env
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -30,7 +31,7 @@ def db(notes_template, tmp_path, monkeypatch):
 def open_page(user: User | None, page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if user is not None:
-        at.session_state["user"] = user
+        sign_in(at, user)
     at.run()
     at.switch_page(page)
     at.run()
@@ -170,7 +171,10 @@ def test_reviewer_downloads_the_attachment_of_a_submitted_note(db):
     book.submit(editor, n.id)
     at = open_page(User("reviewer", "reviewer"), "app_pages/review.py")
     assert not at.exception
-    assert [b.label for b in at.get("download_button")] == ["📎 原文.pdf"]
+    links = [(b.proto.label, b.proto.url) for b in at.get("link_button")]
+    # the server's route, which checks the session (tests/test_auth_routes.py), not a media URL
+    assert links == [("📎 原文.pdf", f"/files/notes/{n.id}/%E5%8E%9F%E6%96%87.pdf")]
+
 
 
 def test_regenerating_the_draft_asks_before_dropping_unsaved_edits(db):

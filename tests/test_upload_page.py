@@ -14,6 +14,7 @@ from ingest_testkit import long_rows, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
+from tests.conftest import sign_in  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def open_page(user: User | None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     if user is not None:
-        at.session_state["user"] = user
+        sign_in(at, user)
     at.run()
     at.switch_page("app_pages/upload.py")
     at.run()

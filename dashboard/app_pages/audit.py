@@ -6,20 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import get_store
-from pricewatch.store import queries
+from dashboard.state import get_store, require_user
+from pricewatch.audit import audit_log
 
 st.title(tr("审计日志", "Audit log"))
+require_user("audit", "只有审核人员和管理员可以查看审计日志。", "Only reviewers and administrators see the audit log.")
 st.caption(tr("登录、上传、发布、审核等每一次操作都记录在此,记录只增不改。",
               "Every login, upload, release and review is recorded here; entries are never changed."))
 
-kinds = {"": tr("全部", "All"), "login": tr("登录", "Logins"), "ingest": tr("数据上传", "Uploads"),
+kinds = {"": tr("全部", "All"), "login": tr("登录", "Logins"), "session": tr("会话", "Sessions"), "ingest": tr("数据上传", "Uploads"),
          "release": tr("数据发布", "Releases"), "note": tr("解读稿件", "Notes"),
          "users": tr("账号", "Accounts"), "catalog": tr("目录", "Catalog")}
 kind = st.selectbox(tr("类别", "Kind"), list(kinds), format_func=kinds.get, key="kind")
 limit = st.select_slider(tr("条数", "Rows"), [50, 200, 1000], value=200)
-with get_store().read() as s:
-    log = queries.audit_log(s, limit=limit, action_prefix=kind or None)
+log = audit_log(get_store(), limit=limit, action_prefix=kind or None)
 if log.empty:
     st.info(tr("没有记录。", "No entries."))
 else:

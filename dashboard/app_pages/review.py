@@ -9,19 +9,20 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
+from dashboard.auth import attachment_url
 from dashboard.i18n import tr
 from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings
 from pricewatch.errors import PricewatchError
 from pricewatch.notes import share
 from pricewatch.notes.checks import pending_cited, render_body
-from pricewatch.notes.model import CHECK_NAMES, MIME
+from pricewatch.notes.model import CHECK_NAMES
 from pricewatch.notes.render import escape_markdown, markdown_to_html
 from pricewatch.notes.workflow import Notebook
 
 ss = st.session_state
 st.title(tr("审核解读", "Review notes"))
-user = require_user("view_staff", "只有审核人员可以审核解读。", "Only reviewers review notes.")
+user = require_user("read_notes", "只有审核人员和领导可以打开审核页面。", "Only reviewers and leaders open the review page.")
 # leaders read every note here (read only); reviewers and admins act on them
 can_review = user.can("review_note")
 if not can_review:
@@ -83,16 +84,11 @@ tab_text, tab_diff, tab_checks = st.tabs([tr("正文", "Text"), tr("修改对比
 with tab_text:
     st.subheader(escape_markdown(note.title))
     st.html(markdown_to_html(render_body(store, note, public=False)))
-    # staff download attachments before publication too: they are part of the 保密审查
-    for i, a in enumerate(note.attachments):
-        try:
-            path = book.published_attachment(note.id, a["name"], user)
-        except PricewatchError as e:
-            st.warning(f"{a['name']}: {e.message}")
-            continue
-        st.download_button(f"📎 {a['name']}", data=path.read_bytes(), file_name=a["name"],
-                           mime=MIME.get(a.get("type", ""), "application/octet-stream"),
-                           key=f"att_{i}")
+    # staff download attachments before publication too: they are part of the 保密审查.
+    # The link goes to the server's own route, which serves an unpublished note's files
+    # only to a staff session (a Streamlit media URL would work for anyone who has it).
+    for a in note.attachments:
+        st.link_button(f"📎 {a['name']}", attachment_url(note.id, a["name"]))
     if note.status == "published":
         # WeChat and sharing: made from the published text and released data (kept with
         # the note by the scheduler; drawn here only when not kept yet)

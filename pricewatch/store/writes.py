@@ -322,20 +322,6 @@ def add_user(s: Session, name: str, role: str, password_hash: str, *, actor: str
     audit(s, actor, "users.add", name, {"role": role})
 
 
-def record_login(s: Session, name: str, ok: bool, locked_until: object = None,
-                 new_hash: str | None = None) -> None:
-    s.keep_data_version()
-    if ok:
-        s.execute("UPDATE users SET failed_count = 0, locked_until = NULL WHERE name = ?", [name])
-        if new_hash:
-            s.execute("UPDATE users SET password_hash = ? WHERE name = ?", [new_hash, name])
-        audit(s, name, "login.ok", name)
-    else:
-        s.execute("UPDATE users SET failed_count = failed_count + 1, last_failed_at = current_timestamp,"
-                  " locked_until = ? WHERE name = ?", [locked_until, name])
-        audit(s, name, "login.failed", name)
-
-
 def set_user_active(s: Session, name: str, active: bool, *, actor: str) -> None:
     s.execute("UPDATE users SET active = ? WHERE name = ?", [active, name])
     audit(s, actor, "users.enable" if active else "users.disable", name)
