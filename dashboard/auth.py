@@ -32,6 +32,12 @@ form.pw-out button { background: transparent; border: 1px solid #c9ccd3; width: 
 """
 
 
+def app_base_path() -> str:
+    """``server.baseUrlPath`` as "/app" (or "" at the root): where the app's routes live."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + base if base else ""
+
+
 def login_form(next_path: str = "") -> None:
     """The login, then ``next_path`` (a url path of this app; "" for the role's landing page)."""
     st.title(tr("工作人员登录", "Staff login"))
@@ -52,7 +58,7 @@ def login_form(next_path: str = "") -> None:
                     "after repeated failures wait a few minutes."))
     esc = html.escape
     st.html(_FORM_CSS + f"""
-<form class="pw-auth" method="post" action="/auth/login">
+<form class="pw-auth" method="post" action="{app_base_path()}/auth/login">
   <input type="hidden" name="next" value="{esc(next_path)}">
   <input type="hidden" name="lang" value="{esc(lang())}">
   <label>{esc(tr("用户名", "User name"))}
@@ -73,7 +79,7 @@ def logout_button() -> None:
             st.logout()
         return
     st.html(_FORM_CSS + f"""
-<form class="pw-out" method="post" action="/auth/logout">
+<form class="pw-out" method="post" action="{app_base_path()}/auth/logout">
   <input type="hidden" name="lang" value="{html.escape(lang())}">
   <button type="submit">{html.escape(tr("退出登录", "Log out"))}</button>
 </form>""")
@@ -91,4 +97,4 @@ def attachment_url(note_id: str, name: str) -> str:
     an unpublished note's files only to a staff session (dashboard/server.py)."""
     from urllib.parse import quote
 
-    return f"/files/notes/{quote(note_id, safe='')}/{quote(name, safe='')}"
+    return f"{app_base_path()}/files/notes/{quote(note_id, safe='')}/{quote(name, safe='')}"

@@ -32,13 +32,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from dashboard.auth import app_base_path
 from dashboard.nav import PUBLIC_PAGES, STAFF_PAGES
 from pricewatch import notes, sessions
 from pricewatch.config import Settings, load_settings
 from pricewatch.errors import AuthError, PricewatchError
 from pricewatch.store import open_store
 
-#: internal endpoints that answer 404 here (prefixes of the request path)
+#: internal endpoints that answer 404 here (prefixes of the path below the base URL path)
 BLOCKED_PREFIXES = ("/_stcore/metrics", "/_stcore/script-health-check", "/_stcore/agent")
 #: url paths a login may continue to (no open redirect to another site)
 KNOWN_PATHS = frozenset(p.url_path for p in PUBLIC_PAGES + STAFF_PAGES) | {"login"}
@@ -111,7 +112,7 @@ def _page_url(path: str, lang: str, **params: str) -> str:
     query = [f"{k}={quote(v)}" for k, v in params.items()]
     if lang == "en":
         query.append("lang=en")
-    return "/" + path + ("?" + "&".join(query) if query else "")
+    return app_base_path() + "/" + path + ("?" + "&".join(query) if query else "")
 
 
 async def login(request: Request) -> Response:
@@ -188,16 +189,22 @@ class HideInternals:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and str(scope.get("path", "")).startswith(BLOCKED_PREFIXES):
+        path = str(scope.get("path", ""))
+        base = app_base_path()
+        if base and path.startswith(base + "/"):
+            path = path[len(base):]
+        if scope["type"] == "http" and path.startswith(BLOCKED_PREFIXES):
             await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
 
-app = st.App(
-    Path(__file__).with_name("app.py"),
-    routes=[Route("/feed.xml", feed), Route("/auth/login", login, methods=["POST"]),
-            Route("/auth/logout", logout, methods=["POST"]),
-            Route("/files/notes/{note_id}/{name}", attachment, methods=["GET"])],
-    middleware=[Middleware(HideInternals)],
-)
+_routes = [Route("/feed.xml", feed)]
+# Streamlit prefixes only its own routes with server.baseUrlPath (deploy/ serves the staff
+# app under /app/): ours are registered under it too
+for _prefix in {"", app_base_path()}:
+    _routes += [Route(_prefix + "/auth/login", login, methods=["POST"]),
+                Route(_prefix + "/auth/logout", logout, methods=["POST"]),
+                Route(_prefix + "/files/notes/{note_id}/{name}", attachment, methods=["GET"])]
+
+app = st.App(Path(__file__).with_name("app.py"), routes=_routes, middleware=[Middleware(HideInternals)])

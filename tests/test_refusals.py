@@ -15,6 +15,7 @@ from pricewatch.config import load_settings
 from pricewatch.notes.checks import ChecksFailed
 from pricewatch.notes.workflow import Notebook
 from pricewatch.textfmt import half_width_in_chinese
+from tests.conftest import sign_in
 from tests.fixtures.notes_env import build_template, copy_env
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -74,7 +75,7 @@ def test_command_line_prints_each_finding(book, capsys):
 def test_review_page_shows_each_finding(book):
     nid = _submitted(book, SECRET + "\n\n" + WRONG)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["user"] = REVIEWER
+    sign_in(at, REVIEWER)
     at.run()
     at.switch_page("app_pages/review.py")
     at.run()
