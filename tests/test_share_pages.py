@@ -9,6 +9,7 @@ from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.notes import share
 from pricewatch.notes.workflow import Notebook
+from tests.conftest import sign_in
 from tests.test_notes_pages import APP, db, notes_template  # noqa: F401 - fixtures
 
 EDITOR, REVIEWER = User("editor", "editor"), User("reviewer", "reviewer")
@@ -26,7 +27,7 @@ def _published(store) -> str:
 
 def _review(note: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["user"] = REVIEWER
+    sign_in(at, REVIEWER)
     at.run()
     at.switch_page("app_pages/review.py")
     if note:
