@@ -46,6 +46,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pricewatch.catalog import parse_unit, split_unit
+from pricewatch.outlets import guess_kind
 
 from .issues import ERROR, WARNING, Issue
 from .layouts import Context, SheetResult
@@ -433,7 +434,7 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
             mkt_map[m] = known
         elif _accepts(accept, m):
             mkt_map[m] = m
-            prep.new_markets[m] = "农贸市场"
+            prep.new_markets[m] = guess_kind(m)   # a person confirms it later (markets set-kind)
             issues.append(Issue("new_market", WARNING, rows.sheet[i0], rows.row[i0], None, {"name": m}))
         else:
             mkt_map[m] = None

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
-from .. import indicators, textfmt
+from .. import export, indicators, textfmt
 from ..errors import InputError, NotFound
 from ..periods import normalise_freq, parse_period
 from . import _common
@@ -45,6 +46,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="零售(retail, 默认)或批发(wholesale)价格")
     p.add_argument("--base", metavar="PERIOD", help="定基指数的基期(默认: 数据的第一期)")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--view", choices=list(VIEWS), default="items",
+                   help="items: 各商品(默认); outlets: 分网点价格表(本期均价、上期均价、涨跌幅);"
+                        " types: 超市与农贸市场均价对比")
+    p.add_argument("--out", metavar="FILE.xlsx|FILE.csv", help="把 outlets / types 视图写入文件")
     return p
 
 
@@ -71,8 +76,13 @@ def run(args: argparse.Namespace) -> int:
                                            price_type=args.price_type)
         hint = f"最近有数据的一期是 {latest.label}" if latest else "先导入数据"
         raise NotFound(f"{rep.period.label_zh}没有{scope}{PRICE_TYPE_ZH[args.price_type]}数据", hint)
+    if args.out and args.view == "items":
+        raise InputError("--out 只用于 outlets 或 types 视图", "加 --view outlets 或 --view types;"
+                         " 全部观测值的导出用 python -m pricewatch export")
     try:
-        if args.json:
+        if args.view != "items":
+            _view(args, store, rep)
+        elif args.json:
             _common.print_json(rep.to_json())
         else:
             print(render_text(rep))
@@ -99,6 +109,56 @@ def _pct(v: Any, why: dict[str, str], key: str) -> str:
     if v is None:
         return f"—({why[key]})" if key in why else "—"
     return "持平" if v == 0 else textfmt.pct(v)
+
+
+def _table(header: list[str], rows: list[list[Any]], numeric: set[int]) -> list[str]:
+    """Aligned columns (CJK characters count double); ``numeric`` columns align right."""
+    widths = [max(indicators.display_width(str(r[i])) for r in [header, *rows])
+              for i in range(len(header))]
+    return ["  ".join(_pad(str(c), widths[i], right=i in numeric) for i, c in enumerate(r)).rstrip()
+            for r in [header, *rows]]
+
+
+VIEWS = {"items": "各商品", "outlets": "分网点价格表", "types": "超市与农贸市场对比"}
+TYPE_COLUMNS = {"commodity": "品名", "category": "类别", "unit": "单位", "price_a": "超市均价",
+                "markets_a": "超市数", "price_b": "农贸市场均价", "markets_b": "农贸市场数",
+                "gap_pct": "超市比农贸市场(%)"}
+
+
+def _view(args: argparse.Namespace, store: Any, rep: indicators.Report) -> None:
+    """The outlets / types views of the report's period: a table, JSON, or a file (--out)."""
+    kw = {"period": rep.period.label, "public": args.public, "price_type": args.price_type}
+    summary: dict[str, Any] = {}
+    if args.view == "outlets":
+        _, table = indicators.outlet_table(store, **kw)
+    else:
+        _, frame, summary = indicators.kind_comparison(store, **kw)
+        table = frame.rename(columns=TYPE_COLUMNS)
+    title = f"{rep.period.label_zh}{VIEWS[args.view]}（{'公开口径' if args.public else '内部口径'}）"
+    if args.out:
+        path = Path(args.out)
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx"):
+            raise InputError(f"不支持的文件类型「{path.suffix}」", "写作 FILE.xlsx 或 FILE.csv")
+        path.write_bytes(export.render(export.safe(table), fmt))
+        print(f"已写入 {path}：{title}，{len(table)}行")
+        return
+    records = [{k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in r.items()}
+               for r in table.to_dict(orient="records")]
+    if args.json:
+        _common.print_json({"period": rep.period.label, "view": args.view, "public": args.public,
+                            "summary": summary, "rows": records})
+        return
+    lines = [title]
+    if summary.get("compared"):
+        g = summary["mean_gap_pct"]
+        lines.append(f"{summary['compared']}种商品两类网点均有报价，超市均价平均"
+                     f"{'高' if g >= 0 else '低'}于农贸市场{abs(g):.1f}%，其中{summary['dearer_at_a']}种超市更贵")
+    header = list(table.columns)
+    body = [["—" if r[c] is None else (f"{r[c]:.2f}" if "均价" in c else str(r[c])) for c in header]
+            for r in records]
+    lines += _table(header, body, set(range(2 if args.view == "outlets" else 3, len(header))))
+    print(textfmt.zh_punct("\n".join(lines)))
 
 
 def render_text(rep: indicators.Report) -> str:
@@ -129,12 +189,7 @@ def render_text(rep: indicators.Report) -> str:
             "、".join(a["level_label"] if a["kind"] == "rule" else KIND_ZH[a["kind"]] for a in j["alerts"]
                      if a["commodity"] == it["commodity"] and a["kind"] != "gap"),
         ])
-    numeric = {3, 4, 5, 6, 7, 8}
-    widths = [max(indicators.display_width(str(r[i])) for r in [header, *rows])
-              for i in range(len(header))]
-    for r in [header, *rows]:
-        lines.append("  ".join(_pad(str(c), widths[i], right=i in numeric)
-                               for i, c in enumerate(r)).rstrip())
+    lines += _table(header, rows, {3, 4, 5, 6, 7, 8})
     lines.append("")
     lines.append("价格提醒:")
     if j["alerts"]:

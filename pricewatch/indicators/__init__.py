@@ -92,7 +92,9 @@ The package, layer by layer (each module imports only those above it):
 * :mod:`.messages` - alert messages in plain Chinese;
 * :mod:`.history` - frequency detection and the cached history grid (long-window figures);
 * :mod:`.reports` - :class:`Report`, :func:`report`, :func:`build_report`;
-* :mod:`.frames` - the page frames (series, trend, markets, spread, category index, board).
+* :mod:`.frames` - the page frames (series, trend, markets, spread, category index, board);
+* :mod:`.rules` - 价格预警 rules (``warning_rules.toml``) applied by the report;
+* :mod:`.outlets` - prices by outlet type and the per-outlet table.
 
 Every public name is importable from ``pricewatch.indicators`` itself, as before the split.
 """
@@ -121,6 +123,7 @@ from .frames import (
     board,
     category_index_series,
     market_comparison,
+    market_rows,
     market_trend,
     series,
     spread_trend,
@@ -135,10 +138,11 @@ from .history import (
     resolve_period,
 )
 from .messages import LEVEL_EN, alert_en, alps_message, gap_message, jump_message
+from .outlets import kind_comparison, outlet_table
 from .reports import ITEM_COLUMNS, Report, build_report, report
 
 __all__ = [
-    "ALPS_ALERT_LEVELS", "LEVEL_EN", "alert_en", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
+    "ALPS_ALERT_LEVELS", "LEVEL_EN", "alert_en", "kind_comparison", "market_rows", "outlet_table", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
     "MA_WINDOW", "PRICE_TYPES", "SPARK_PERIODS", "Report", "_window_stats", "alps_band", "alps_message",
     "alps_scores", "board", "build_report", "category_index_series", "clear_cache", "default_freq", "detect_freq",
     "direction", "display_width", "fixed_base_index", "freq_from_dates", "gap_message", "jump_message", "laspeyres_index",

@@ -147,22 +147,21 @@ def spread_trend(store: Store, commodity: str, *, public: bool = True, freq: Fre
     }, columns=cols)
 
 
-def market_comparison(store: Store, *, period: str | None = None, public: bool = True,
-                      freq: Freq | None = None, price_type: str = "retail",
-                      commodity: str | None = None) -> pd.DataFrame:
-    """Markets side by side for one period (default: the latest with data).
-
-    One row per (commodity, market) with a price this period: period, commodity, category,
-    market, price, prev_price (that market's price last period), wow_pct (that market's own
-    环比; None when it did not report last period), diff_pct (100 x (price / commodity
-    price - 1), how far the market sits from the average).
-    """
+def market_rows(store: Store, *, period: str | None = None, public: bool = True,
+                freq: Freq | None = None, price_type: str = "retail",
+                commodity: str | None = None) -> tuple[Period | None, pd.DataFrame]:
+    """(period, unrounded rows) behind :func:`market_comparison` and the outlet views: one row
+    per (commodity, market) with a price in the period (default: the latest with data), in
+    catalog order: commodity_id, commodity, category, unit, market_id, market, kind (outlet
+    type), price, prev (that market's price last period, NaN if none), avg (the commodity
+    price: mean over the markets that reported)."""
     _check_price_type(price_type)
     scope = _scope(public)
     p = resolve_period(store, period=period, freq=freq, public=public, price_type=price_type)
-    cols = ["period", "commodity", "category", "market", "price", "prev_price", "wow_pct", "diff_pct"]
+    cols = ["commodity_id", "commodity", "category", "unit", "market_id", "market", "kind", "price",
+            "prev", "avg", "sort", "msort"]
     if p is None:
-        return pd.DataFrame(columns=cols)
+        return None, pd.DataFrame(columns=cols)
     prev = previous(p)
     with store.read() as s:
         mp = iq.market_period_prices(s, scope, p.freq, prev.start, p.end, price_type, commodity)
@@ -171,23 +170,43 @@ def market_comparison(store: Store, *, period: str | None = None, public: bool =
     ps = pd.to_datetime(mp["period_start"])
     cur = mp[(ps == pd.Timestamp(p.start)).to_numpy()]
     if cur.empty:
-        return pd.DataFrame(columns=cols)
+        return p, pd.DataFrame(columns=cols)
     pv = mp[(ps == pd.Timestamp(prev.start)).to_numpy()].set_index(["commodity_id", "market_id"])["price"]
     cur = cur.join(pv.rename("prev"), on=["commodity_id", "market_id"])
-    avg = cur.groupby("commodity_id")["price"].transform("mean")
-    cur = cur.merge(cat[["commodity_id", "category", "sort"]], on="commodity_id", how="left")
+    cur = cur.assign(avg=cur.groupby("commodity_id")["price"].transform("mean").to_numpy())
+    cur = cur.merge(cat[["commodity_id", "category", "unit", "sort"]], on="commodity_id", how="left")
     cur["msort"] = cur["market_id"].map(dict(zip(mk["market_id"], mk["sort"], strict=True)))
+    cur["kind"] = cur["market_id"].map(dict(zip(mk["market_id"], mk["kind"], strict=True)))
+    cur = cur.sort_values(["sort", "msort"], kind="stable").reset_index(drop=True)
+    return p, cur[cols]
+
+
+def market_comparison(store: Store, *, period: str | None = None, public: bool = True,
+                      freq: Freq | None = None, price_type: str = "retail",
+                      commodity: str | None = None) -> pd.DataFrame:
+    """Markets side by side for one period (default: the latest with data).
+
+    One row per (commodity, market) with a price this period: period, commodity, category,
+    market, price, prev_price (that market's price last period), wow_pct (that market's own
+    环比; None when it did not report last period), diff_pct (100 x (price / commodity
+    price - 1), how far the market sits from the average), kind (the outlet type).
+    """
+    p, cur = market_rows(store, period=period, public=public, freq=freq, price_type=price_type,
+                         commodity=commodity)
+    cols = ["period", "commodity", "category", "market", "price", "prev_price", "wow_pct", "diff_pct", "kind"]
+    if p is None or cur.empty:
+        return pd.DataFrame(columns=cols)
     with np.errstate(invalid="ignore", divide="ignore"):
         wow = (cur["price"] / cur["prev"] - 1) * 100
-        diff = (cur["price"] / avg.to_numpy() - 1) * 100
-    cur = cur.assign(wow=wow.to_numpy(), diff=diff.to_numpy()).sort_values(["sort", "msort"], kind="stable")
+        diff = (cur["price"] / cur["avg"] - 1) * 100
     return pd.DataFrame({
         "period": p.label, "commodity": cur["commodity"].to_numpy(),
         "category": cur["category"].to_numpy(), "market": cur["market"].to_numpy(),
         "price": _nullable(round_half_up_array(cur["price"], 2)).to_numpy(),
         "prev_price": _nullable(round_half_up_array(cur["prev"], 2)).to_numpy(),
-        "wow_pct": _nullable(round_half_up_array(cur["wow"], 1)).to_numpy(),
-        "diff_pct": _nullable(round_half_up_array(cur["diff"], 1)).to_numpy(),
+        "wow_pct": _nullable(round_half_up_array(wow, 1)).to_numpy(),
+        "diff_pct": _nullable(round_half_up_array(diff, 1)).to_numpy(),
+        "kind": cur["kind"].to_numpy(),
     }, columns=cols)
 
 

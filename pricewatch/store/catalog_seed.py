@@ -42,7 +42,8 @@ def seed(con: duckdb.DuckDBPyConnection, seed_dir: Path = SEED_DIR) -> None:
             )
     for i, r in enumerate(_rows("markets.csv", seed_dir)):
         mid = con.execute(
-            "INSERT INTO markets (name, kind, name_en, sort, created_by) VALUES (?, ?, ?, ?, 'seed')"
+            "INSERT INTO markets (name, kind, name_en, sort, created_by, kind_confirmed)"
+            " VALUES (?, ?, ?, ?, 'seed', true)"
             " RETURNING id",
             [r["name"], r.get("kind") or "农贸市场", r.get("name_en") or None, i],
         ).fetchall()[0][0]

@@ -95,7 +95,7 @@ def catalog(s: Session) -> pd.DataFrame:
 
 
 def market_names(s: Session) -> pd.DataFrame:
-    return s.df("SELECT id AS market_id, name AS market, sort FROM markets ORDER BY sort, name")
+    return s.df("SELECT id AS market_id, name AS market, sort, kind FROM markets ORDER BY sort, name")
 
 
 def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period | None,

@@ -48,7 +48,7 @@ def commodity_aliases(s: Session) -> pd.DataFrame:
 
 
 def markets(s: Session) -> pd.DataFrame:
-    return s.df("SELECT id, name, kind, name_en, sort FROM markets ORDER BY sort, name")
+    return s.df("SELECT id, name, kind, name_en, sort, kind_confirmed FROM markets ORDER BY sort, name")
 
 
 def market_aliases(s: Session) -> pd.DataFrame:

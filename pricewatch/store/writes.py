@@ -128,6 +128,17 @@ def _audit_many(s: Session, actor: str, action: str, targets: list[str], details
         [actor, action, targets, [json.dumps(d, ensure_ascii=False, default=str) for d in details], len(targets)])
 
 
+def set_market_kind(s: Session, name: str, kind: str, *, actor: str) -> str | None:
+    """Set (and confirm) a market's outlet type; returns the previous type (None: no such market)."""
+    limits.check("市场类型", kind)
+    before = s.scalar("SELECT kind FROM markets WHERE name = ?", [name])
+    if before is None:
+        return None
+    s.execute("UPDATE markets SET kind = ?, kind_confirmed = true WHERE name = ?", [kind, name])
+    audit(s, actor, "catalog.set_market_kind", name, {"kind": kind, "before": before})
+    return str(before)
+
+
 # -- observations -------------------------------------------------------------------
 @dataclass
 class LoadResult:
