@@ -135,6 +135,18 @@ def market_comparison(commodity: str | None = None, public: bool = True) -> pd.D
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _kind_comparison(db: str, ver: int, public: bool) -> tuple[pd.DataFrame, dict]:
+    _, frame, summary = indicators.kind_comparison(get_store(), public=public)
+    return frame, summary
+
+
+def kind_comparison(public: bool = True) -> tuple[pd.DataFrame, dict]:
+    """超市 against 农贸市场 in the latest period (indicators.kind_comparison): per commodity
+    price_a (超市), price_b (农贸市场), gap_pct; and the summary (compared, mean_gap_pct ...)."""
+    return _kind_comparison(*_key(), public)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _category_indices(db: str, ver: int, public: bool) -> pd.DataFrame:
     return indicators.category_index_series(get_store(), public=public)
 

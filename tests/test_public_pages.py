@@ -294,6 +294,15 @@ def test_markets_by_category(env) -> None:
     assert table.loc["鸡蛋", "城关农贸市场"] == pytest.approx(9.50)
 
 
+def test_markets_by_outlet_type(env) -> None:
+    at = run("markets", by="type")
+    text = everything(at)
+    # 惠民超市 (超市) against 城关 and 城南 (农贸市场): 1.08 / mean(1.00, 0.98) - 1 = +9.1 % or so
+    assert "2025年第10周：3种商品超市与农贸市场均有报价，超市均价平均高于农贸市场9.1%" in text
+    table = at.dataframe[0].value
+    assert list(table["商品"]) == ["大米", "猪肉(五花)", "鸡蛋"] and all(v.startswith("▲") for v in table["价差"])
+
+
 def test_indices_over_time_and_latest(env) -> None:
     at = run("indices", range="all")
     fig = figures(at)[0]

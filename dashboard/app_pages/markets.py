@@ -13,8 +13,10 @@ from dashboard import charts, data
 from dashboard.i18n import tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
+from pricewatch.periods import parse_period
 
-BY = {"commodity": ("按商品", "By item"), "category": ("按分类", "By category")}
+BY = {"commodity": ("按商品", "By item"), "category": ("按分类", "By category"),
+      "type": ("按网点类型", "By outlet type")}
 
 st.title(tr("市场对比", "Markets compared"))
 try:
@@ -66,6 +68,32 @@ if by == "commodity":
             f"Latest coefficient of variation across markets: {cv.iloc[-1]:.1f}% "
             "(standard deviation / mean; larger means wider gaps between markets)."))
     share_box("/markets", {"by": by, "commodity": pick, "range": rng})
+elif by == "type":
+    # 超市 against 农贸市场: each type's mean over its markets that priced the commodity
+    frame, summary = data.kind_comparison()
+    if summary["compared"]:
+        g = summary["mean_gap_pct"]
+        st.markdown(tr(
+            f"#### {parse_period(period).label_zh}：{summary['compared']}种商品超市与农贸市场均有报价，超市均价平均"
+            f"{'高' if g >= 0 else '低'}于农贸市场{abs(g):.1f}%",
+            f"#### {period}: supermarkets {g:+.1f}% against wet markets on average "
+            f"({summary['compared']} items priced by both)"))
+    else:
+        st.info(tr("本期没有同时在超市和农贸市场报价的商品。",
+                   "No item was priced by both supermarkets and wet markets this period."))
+    if not frame.empty:
+        st.dataframe(pd.DataFrame({
+            tr("商品", "Item"): frame["commodity"],
+            tr("超市均价", "Supermarkets"): frame["price_a"].astype("float64"),
+            tr("农贸市场均价", "Wet markets"): frame["price_b"].astype("float64"),
+            tr("价差", "Gap"): [charts.fmt_pct(v, "0.0%") for v in frame["gap_pct"]],
+        }), hide_index=True, width="stretch", key="type_table",
+            column_config={c: st.column_config.NumberColumn(format="%.2f")
+                           for c in (tr("超市均价", "Supermarkets"), tr("农贸市场均价", "Wet markets"))})
+    st.caption(tr("类型均价为该类型报价网点的平均；价差为超市均价相对农贸市场均价的涨跌幅。",
+                  "A type's price is the mean over its outlets that priced the item; the gap is "
+                  "supermarkets against wet markets."))
+    share_box("/markets", {"by": by})
 else:
     cats = list(dict.fromkeys(latest["category"]))
     cat = st.selectbox(tr("分类", "Category"), cats, key="category", bind="query-params")
