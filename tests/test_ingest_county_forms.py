@@ -133,3 +133,14 @@ def test_one_sheet_per_market_named_by_the_sheet(store, tmp_path):
                              ("2024-05-01", CN, "大米", 6.0)}  # 城南市场 is an alias of 城南农贸市场
     assert res.layout.startswith("sheet_per_market/")
     assert date(2024, 5, 1) == res.date_min
+
+
+def test_a_commodity_nobody_priced_is_no_category_heading():
+    from ingest.layouts import Context, extract
+
+    rows = [["示范县2024年第18周价格"], ["品名", GC, CN], ["一、粮油类"], ["大米", 6, 6.1], ["面粉", None, "/"],
+            ["挂面"], ["切面", 5, None], ["二、蔬菜类"], ["白菜", 1.2, 1.3]]
+    (res,) = extract([("s", rows)], Context())
+    assert [(r[5], r[4], r[8], r[12]) for r in res.records] == [
+        ("大米", GC, 6, "粮油"), ("大米", CN, 6.1, "粮油"), ("切面", GC, 5, "粮油"), ("白菜", GC, 1.2, "蔬菜"),
+        ("白菜", CN, 1.3, "蔬菜")]

@@ -220,8 +220,8 @@ def _block_rows(rows: list[list[Any]], a: int, lc: int) -> tuple[int, int]:
         filled = _filled(r)
         if not filled or min(filled) <= lc:
             break
-        if len(filled) == 1 and _info_line(clean_text(r[filled[0]])):
-            break
+        if len(filled) == 1 and (_info_line(clean_text(r[filled[0]])) or len(clean_text(r[filled[0]])) > 12):
+            break  # a unit, market or date line, or a title that happens to sit over the values
         if any(_is_number(r[j]) for j in filled):
             break
         top -= 1
@@ -439,6 +439,12 @@ def _plan(rows: list[list[Any]], top: int, bot: int, lo: int, hi: int, lc: int, 
     return Plan(label, lc, "long" if long_table else "weekly_form", fields, cols[:1], long_table)
 
 
+def _category(heading: Any) -> str:
+    """'一、粮油类' -> '粮油' (the catalog's category names carry no numbering and no 类)."""
+    text = _CATEGORY_HEAD.sub("", clean_text(heading))
+    return text[:-1] if text.endswith("类") and len(text) > 2 else text
+
+
 def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan, sheet_date: date | None,
           market: str | None, facts: Facts, year: int | None) -> None:
     f = p.fields
@@ -459,15 +465,17 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
         if is_blank(label):
             if all(not x or (_is_number(v) and parse_number(v)[0] == 0) for x, v in zip(present, values, strict=True)):
                 if len(filled) == 1 and isinstance(r[filled[0]], str) and not _is_number(r[filled[0]]):
-                    category = _CATEGORY_HEAD.sub("", clean_text(r[filled[0]])) or category
+                    category = _category(r[filled[0]]) or category
                 continue  # an empty line, or formulas giving 0 on it
         elif text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均")) or _NOTE_LINE.match(text):
             continue
         elif not any(present):
             others = [j for j in filled if j != lc]
-            if not others and (_CATEGORY_HEAD.match(clean_text(label)) or not p.blank_rows_count):
-                if p.label == "commodity" and not _is_number(label):
-                    category = _CATEGORY_HEAD.sub("", clean_text(label)) or category
+            # a lone name in a form may be a commodity nobody priced: a heading says so itself
+            # (一、粮油, 蔬菜类); in a long table a data row also fills its date and market
+            heading = _CATEGORY_HEAD.match(clean_text(label)) or text.endswith("类") or p.blank_rows_count
+            if not others and heading and p.label == "commodity" and not _is_number(label):
+                category = _category(label) or category
                 continue
             if not p.blank_rows_count:
                 continue
