@@ -78,7 +78,7 @@ _MARKET_LINE = re.compile(r"(?:监测点|采价点|监测市场|市场名称|市
 _MARKET_IN_TITLE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,}?(?:农贸市场|批发市场|菜市场|市场|超市|商场|菜场))")
 _PT_LINE = re.compile(r"价格类型\s*[:：]?\s*(\S+)")
 _NOTE_LINE = re.compile(r"^(?:注|说明|备注|附注)\s*(?:[:：、.\d一二三四五六七八九十]|$)")
-_GENERIC_SHEET = re.compile(r"^(?:sheet\d*|工作表\d*|表\d*|价格\S*|\S*监测\S*|汇总\S*|数据\S*|目录|说明|封面|"
+_GENERIC_SHEET = re.compile(r"^(?:sheet\d*|工作表\d*|表\d*|价格\S*|\S*监测(?:表|数据|汇总|情况)\S*|汇总\S*|数据\S*|目录|说明|封面|"
                             r"附表\S*|\S*价格表|\S*周报\S*|\S*旬报\S*|\S*月报\S*|\S*期刊\S*)$", re.IGNORECASE)
 _DATE_RULES = {
     "week": ("第N周取该周星期一", "a week is dated its Monday"),
