@@ -77,6 +77,7 @@ def _lines(r: FileResult, lang: str) -> list[str]:
     out = [head]
     items = [("错误" if lang != "en" else "error", i) for i in r.errors]
     items += [("警告" if lang != "en" else "warning", i) for i in r.warnings]
+    items += [("说明" if lang != "en" else "note", i) for i in r.notes]  # which date a sheet took, and why
     for kind, i in items[:MAX_LINES_PER_FILE]:
         where = i.where(lang)
         out.append(f"  {kind} [{i.code}] {where + ': ' if where else ''}{i.message(lang)}")

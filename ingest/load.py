@@ -304,7 +304,8 @@ def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, pre
 def _stored_report(res: FileResult) -> dict[str, Any]:
     return {"layout": res.layout, "rows_read": res.rows_read,
             "warnings": [i.to_dict("zh") | {"severity": i.severity} for i in res.warnings],
-            "errors": [i.to_dict("zh") for i in res.errors]}
+            "errors": [i.to_dict("zh") for i in res.errors],
+            "notes": [i.to_dict("zh") for i in res.notes]}
 
 
 def _sha256(p: Path) -> str:

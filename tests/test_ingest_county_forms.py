@@ -51,6 +51,13 @@ def test_two_row_weekly_form_markets_over_this_week_last_week_change(store, tmp_
         ("2024-04-29", GC, "大米", 6.2), ("2024-04-29", HM, "大米", 6.4), ("2024-04-29", GC, "面粉", 5.2),
         ("2024-04-29", GC, "猪肉(五花)", 33.0), ("2024-04-29", HM, "猪肉(五花)", 34.0), ("2024-04-29", GC, "鸡蛋", 10.8)}
     assert notes(res) == ["观测日期取 2024-04-29：标题写明「2024年第18周」，第N周取该周星期一"]
+    import json
+
+    from pricewatch.store import queries
+
+    with store.read() as s:  # kept with the upload, for its history
+        stored = json.loads(queries.upload_report(s, res.upload_id))
+    assert [n["message"] for n in stored["notes"]] == notes(res)
     df = staff(store)
     assert set(df.loc[df["commodity"] == "大米", "category"]) == {"粮油"}
 
