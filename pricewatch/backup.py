@@ -5,7 +5,9 @@
 * ``database/pricewatch.duckdb``: a consistent copy of the primary, taken under the write
   lock (an ingest in progress is waited for; readers are never disturbed). Everything kept
   in the database comes along: observations and their revisions, uploads and releases,
-  the catalog, users, the audit log, the briefing records;
+  the catalog, users, the audit log, the briefing records; beside it
+  ``database/pricewatch.auth.sqlite``, the login store (sessions, login failures and the
+  login audit lines), copied with SQLite's online backup;
 * ``notes/``: the notes folder with every note's history and attachments, copied under the
   notes lock (no save is half in it);
 * ``archive/``: the briefing archive (every archived PDF and Word file);
@@ -44,10 +46,13 @@ from .config import Settings, _toml_path
 from .errors import InputError, PricewatchError
 from .notes.model import NoteRepo
 from .store import Store
+from .store.authdb import AuthDB
 
 FORMAT = "pricewatch-backup"
 FORMAT_VERSION = 1
 DB_MEMBER = "database/pricewatch.duckdb"
+#: the login store beside the database (sessions, login failures, the login audit lines)
+AUTH_MEMBER = "database/pricewatch.auth.sqlite"
 PARTS = ("database", "notes", "archive", "config")
 
 
@@ -113,6 +118,11 @@ def backup(store: Store, settings: Settings, out: str | os.PathLike[str]) -> Sum
             w.add(db_copy, DB_MEMBER)
             db_copy.unlink()
             parts = {"database": 1}
+            auth_copy = Path(work) / "auth.sqlite"
+            if AuthDB.beside(store.path).copy_to(auth_copy):
+                w.add(auth_copy, AUTH_MEMBER)
+                auth_copy.unlink()
+                parts["database"] = 2
             notes_root = Path(settings.interpretations_dir)
             n = len(w.files)
             if notes_root.is_dir():
@@ -246,6 +256,13 @@ def restore(path: str | os.PathLike[str], db: str | os.PathLike[str], *,
         except (OSError, tarfile.TarError, EOFError) as e:
             raise _bad(f"读取时出错（{e}）") from e
         version, _gen = target.install(stage / "database" / "pricewatch.duckdb")
+        staged_auth, auth = stage / AUTH_MEMBER, AuthDB.beside(target.path).path
+        for old in (auth, *(auth.with_name(auth.name + x) for x in ("-wal", "-shm"))):
+            if old.exists():  # only with --force (the database itself was there too)
+                os.replace(old, old.with_name(f"{old.name}.before-restore-{stamp}"))
+        if staged_auth.is_file():  # the login audit comes back; its sessions do not
+            shutil.move(str(staged_auth), str(auth))
+            AuthDB(auth).revoke_all(datetime.now(UTC).replace(tzinfo=None), "restore")
         for part, dest in (("notes", notes), ("archive", arch)):
             staged = stage / part
             if dest.exists():

@@ -134,3 +134,17 @@ def test_users_sessions_and_revoke_on_the_command_line(staff: Store) -> None:
     assert unknown.returncode == 1 and "不存在" in unknown.stderr and "Traceback" not in unknown.stderr
     line = audit_log(staff, action_prefix="session")
     assert line.iloc[0]["actor"] == "li" and line.iloc[0]["target"] == "zhang"
+
+
+def test_backup_keeps_the_login_audit_and_a_restore_brings_no_session_back(staff: Store, tmp_path: Path) -> None:
+    from pricewatch import backup
+
+    _, token = sessions.login(staff, "zhang", "zhang-pass-1", client="10.0.0.5")
+    settings = replace(Settings(), db_path=staff.path, interpretations_dir=tmp_path / "notes",
+                       archive_dir=tmp_path / "archive")
+    backup.backup(staff, settings, tmp_path / "b.tar.gz")
+    restored = backup.restore(tmp_path / "b.tar.gz", tmp_path / "new" / "pw.duckdb")
+    new = Store(restored.db)
+    assert "login.ok" in audit_log(new)["action"].tolist()
+    assert sessions.resolve(new, token) is None  # a restore brings no session back
+    assert sessions.resolve(staff, token) is not None

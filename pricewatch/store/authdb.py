@@ -268,3 +268,24 @@ class AuthDB:
             r = con.execute("SELECT max(at_time) FROM auth_log WHERE action = 'session.revoke'"
                             " AND target = ?", [name]).fetchone()
         return _dt(r[0]) if r else None
+
+    def copy_to(self, dest: str | Path) -> bool:
+        """A consistent copy of the login store into ``dest`` (SQLite's online backup: safe
+        while logins go on); False when there is no login store yet."""
+        if not self.path.exists():
+            return False
+        with self._con() as con:
+            out = sqlite3.connect(dest)
+            try:
+                con.backup(out)
+            finally:
+                out.close()
+        return True
+
+    def revoke_all(self, now: datetime, actor: str, action: str = "session.revoke_all") -> int:
+        """End every live session (a restored login store must not bring sessions back)."""
+        with self._tx() as con:
+            n = con.execute("UPDATE sessions SET revoked_at = ?, revoked_by = ? WHERE revoked_at IS NULL",
+                            [_iso(now), actor]).rowcount
+            self._audit(con, now, actor, action, None, {"sessions": n})
+            return n
