@@ -105,3 +105,36 @@ def test_audit_page_shows_logins_to_a_reviewer(small_db: Store) -> None:
     table = at.dataframe[0].value
     assert "login.ok" in table.iloc[:, 2].tolist()
     assert "release" in table.iloc[:, 2].tolist()
+
+
+def test_an_identity_provider_can_replace_the_built_in_accounts(small_db: Store, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """[auth] provider = "oidc": st.user (st.login) names the account, which gives the role;
+    `users revoke` refuses identities issued before it."""
+    import time
+
+    from pricewatch import accounts, sessions
+
+    cfg = tmp_path / "pricewatch.toml"
+    cfg.write_text('[auth]\nprovider = "oidc"\n', encoding="utf-8")
+    monkeypatch.setenv("PRICEWATCH_CONFIG", str(cfg))
+    accounts.add_user(small_db, "zhang@bureau.example", "leader", "leader-pass-1")
+
+    def as_identity(email: str, iat: float) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.user = {"is_logged_in": True, "email": email, "iat": int(iat)}
+        at.run()
+        return at
+
+    at = as_identity("zhang@bureau.example", time.time() - 5)
+    at.switch_page("app_pages/briefing.py").run()
+    assert not at.exception and at.title[0].value == "领导简报"
+    assert not any("仅供工作人员" in e.value for e in at.error)  # not refused
+    at = as_identity("stranger@elsewhere.example", time.time())  # no account: no staff pages
+    assert not at.exception
+    at.switch_page("app_pages/login.py").run()
+    assert [b.label for b in at.button] == ["使用统一身份认证登录"]
+    sessions.revoke_user(small_db, "zhang@bureau.example", actor="admin")
+    at = as_identity("zhang@bureau.example", time.time() - 5)
+    at.switch_page("app_pages/login.py").run()
+    assert [b.label for b in at.button] == ["使用统一身份认证登录"]
