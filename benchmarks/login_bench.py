@@ -68,7 +68,7 @@ def main() -> None:
             "success (+ session)": lambda i: sessions.login(store, "zhang", "correct-pass-1", client=f"10.3.{i}.1"),
         }
         times: dict[str, list[float]] = {k: [] for k in kinds}
-        for name, f in kinds.items():  # warm-up: imports, first hashes, files
+        for f in kinds.values():  # warm-up: imports, first hashes, files
             _ms(lambda f=f: f(999))
         for i in range(args.rounds):
             for name, f in kinds.items():
