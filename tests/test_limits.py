@@ -62,3 +62,13 @@ def test_catalog_writes_refuse_too_long_names(store):
             writes.add_commodity_alias(s, "别" * 41, "大米")
     with store.read() as s:
         assert s.scalar("SELECT max(length(name)) FROM commodities") <= 40
+
+
+def test_a_release_comment_is_bounded(store):
+    from datetime import date
+
+    from pricewatch import publish
+    from pricewatch.accounts import User
+
+    with pytest.raises(InputError, match="意见.*不能超过 2000 个字符"):
+        publish.release(store, User("reviewer", "reviewer"), through=date(2024, 4, 30), comment="评" * 2001)

@@ -289,6 +289,7 @@ def release_uploads(
     released uploads, so a released correction replaces the value it corrects and an
     unreleased correction leaves the public value alone.
     """
+    limits.check("意见", comment)
     if not upload_ids:
         return None
     release_id = int(s.scalar(
