@@ -196,7 +196,7 @@ class Store:
             raise StoreFull(
                 f"磁盘空间不足：写入需要约 {need / MB:.1f} MB（含一份公开数据副本），"
                 f"现在只有 {free / MB:.1f} MB，本次操作未执行，数据未改变",
-                "请管理员清理磁盘（旧备份、日志）后重试；见 README「磁盘满了怎么办」",
+                "请管理员清理磁盘（旧备份、日志）后重试，再运行 python -m pricewatch doctor --repair",
             )
 
     def _mark(self) -> None:

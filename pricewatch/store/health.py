@@ -167,7 +167,7 @@ def check(store: Store, *, repair: bool = False, accept_loss: bool = False,
     free, need = store.free_bytes(), store.needed_bytes()
     if free < need:
         out.append(Finding("磁盘", BAD, f"可用 {free / MB:.1f} MB，少于一次写入所需的 {need / MB:.1f} MB",
-                           "清理磁盘后才能导入或发布；见 README「磁盘满了怎么办」"))
+                           "清理磁盘（旧备份、日志）后才能导入或发布"))
     else:
         out.append(Finding("磁盘", OK, f"可用 {free / MB:.0f} MB（一次写入约需 {need / MB:.0f} MB）"))
     return out
