@@ -5,8 +5,10 @@
     python -m benchmarks --size stress            # ~50 million observations (asks for ~10 GB RAM)
     python -m benchmarks --readme                 # also rewrite the table in benchmarks/README.md
 
-Measurements (``--only``, comma-separated): ingest, report, pages, publish, concurrency, rss,
-briefing, external (the other benchmark scripts in this folder, when present). ``report``
+Measurements (``--only``, comma-separated): ingest, ingest_cli (a whole ``python -m ingest``
+process beside the calamine parse alone, and their ratio), upload_memory (the serving
+process's RSS while a 1,000,000-row upload is refused and a 200,000-row one loaded), report,
+pages, publish, concurrency, rss, briefing, external (the other benchmark scripts in this folder, when present). ``report``
 covers the report and the trend query.
 The table is printed and written to benchmarks/out/results.md (git-ignored).
 """
@@ -27,7 +29,8 @@ from pathlib import Path
 from . import build, synth
 from .harness import OUT, ROOT, Result, machine, table, versions
 
-ALL = ("ingest", "report", "pages", "publish", "concurrency", "rss", "briefing", "external")
+ALL = ("ingest", "ingest_cli", "upload_memory", "report", "pages", "publish", "concurrency", "rss", "briefing",
+       "external")
 README = Path(__file__).resolve().parent / "README.md"
 
 
@@ -129,6 +132,14 @@ def run(sizes: list[str], only: set[str], n: int) -> tuple[list[Result], list[st
         from . import ingest_rate
 
         guarded("ingest rates (county spreadsheets)", ingest_rate.measure, log=log)
+    if "ingest_cli" in only:
+        from . import ingest_cli
+
+        guarded("ingest_cli: a whole python -m ingest process against the parse alone", ingest_cli.results)
+    if "upload_memory" in only:
+        from . import upload_memory
+
+        guarded("upload_memory: server RSS during a refused and a loaded upload", upload_memory.results)
     for name in sizes:
         size = synth.SIZES[name]
         t = time.perf_counter()

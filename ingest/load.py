@@ -17,7 +17,7 @@ import contextlib
 import getpass
 import hashlib
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -347,19 +347,17 @@ def _send_rows(w: Any, n: int) -> int:
     return chunks
 
 
-def _rows(w: Any, chunks: int, ids: tuple[dict[str, int], dict[str, int]]) -> pd.DataFrame:
+def _rows(w: Any, chunks: int, ids: tuple[dict[str, int], dict[str, int]]) -> Iterator[pd.DataFrame]:
     """The canonical rows from the child, a chunk at a time, each made into the store's
-    columns (catalog ids, the source cell) at once: the names and cells of the whole
-    file never sit in this process together."""
+    columns (catalog ids, the source cell) and handed to the store as it comes: the
+    names and cells of a whole file never sit in this process together."""
     cid, mid = ids
-    parts = []
     for _ in range(chunks):
         c = w.result()
-        parts.append(pd.DataFrame({
+        yield pd.DataFrame({
             "commodity_id": [cid[x] for x in c["commodity"]], "market_id": [mid[x] for x in c["market"]],
             "obs_date": c["obs_date"], "price": c["price"], "price_type": c["price_type"],
             "orig_price": c["orig_price"], "orig_unit": c["orig_unit"],
             "source": [f"{sh}!{col}{row}" for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)],
-        }))
+        })
         del c
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

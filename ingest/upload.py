@@ -8,6 +8,7 @@ real with the names the person ticked. Both go through the guard and the parser 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tempfile
@@ -30,10 +31,24 @@ def _run(store: Store, name: str, data: bytes, options: IngestOptions) -> FileRe
         suffix = ".bin"  # the guard refuses it with a message naming the type
     # the stem names a csv's only sheet in the report; letters, digits, - and _ only
     stem = re.sub(r"[^\w-]", "_", Path(name).stem)[:80].strip("_") or "upload"
-    with tempfile.TemporaryDirectory(prefix="pricewatch-upload-") as d:
-        p = Path(d) / f"{stem}{suffix}"
-        p.write_bytes(data)
-        return ingest_file(store, p, replace(options, file_name=Path(name).name[:200]))
+    try:
+        with tempfile.TemporaryDirectory(prefix="pricewatch-upload-") as d:
+            p = Path(d) / f"{stem}{suffix}"
+            p.write_bytes(data)
+            return ingest_file(store, p, replace(options, file_name=Path(name).name[:200]))
+    finally:
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return the heap a load freed to the system (glibc keeps freed blocks otherwise), so
+    the server's resident memory comes back down after a large upload."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def check(store: Store, name: str, data: bytes, options: IngestOptions) -> FileResult:

@@ -50,7 +50,7 @@ TIMEOUT_S = 300.0
 MAX_ISSUES_PER_CODE = 1000
 #: preview rows (and revised prices) a summary carries
 PREVIEW_ROWS = 200
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 PR_SET_PDEATHSIG = 1
 
 

@@ -27,10 +27,16 @@ def read(path: str | Path, kind: str, *, max_rows: int | None = None, max_cells:
     return read_excel(Path(path), max_rows=max_rows, max_cells=max_cells)
 
 
-def check_size(rows: int, cells: int, max_rows: int | None, max_cells: int | None) -> None:
+#: rows at the top of each sheet that the row limit does not count (titles, a header block)
+HEADER_ROWS = 20
+
+
+def check_size(rows: int, cells: int, max_rows: int | None, max_cells: int | None, sheets: int = 1) -> None:
+    """``rows``: all rows of the sheets read so far; the first HEADER_ROWS of each sheet are
+    not counted against ``max_rows`` (a 200,000-row table under its header is allowed)."""
     from ..errors import ParseError
 
-    if max_rows is not None and rows > max_rows:
+    if max_rows is not None and rows - HEADER_ROWS * sheets > max_rows:
         raise ParseError("too_many_rows", rows=rows, limit=max_rows)
     if max_cells is not None and cells > max_cells:
         raise ParseError("too_many_cells", cells=cells, limit=max_cells)

@@ -21,6 +21,7 @@ def read_excel(path: Path, *, max_rows: int | None = None, max_cells: int | None
     try:
         out = []
         rows = cells = 0
+        sheets = 0
         for meta in wb.sheets_metadata:
             # hidden sheets hold drop-down lists and lookups, not prices; chart sheets no cells
             # (the enum's text is "SheetVisibleEnum.Hidden": compare its member name)
@@ -30,7 +31,8 @@ def read_excel(path: Path, *, max_rows: int | None = None, max_cells: int | None
             sheet = wb.get_sheet_by_name(name)
             rows += sheet.height
             cells += sheet.height * sheet.width
-            check_size(rows, cells, max_rows, max_cells)
+            sheets += 1
+            check_size(rows, cells, max_rows, max_cells, sheets)
             out.append((name, sheet.to_python(skip_empty_area=False)))
         return out
     finally:

@@ -8,6 +8,7 @@ only when an upload is released.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -202,78 +203,101 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_observations(
-    s: Session, frame: pd.DataFrame, *, file_name: str, sha256: str, actor: str,
+    s: Session, frame: pd.DataFrame | Iterable[pd.DataFrame], *, file_name: str, sha256: str, actor: str,
     layout: str | None = None, rows_read: int | None = None, report: Any = None,
 ) -> LoadResult:
     """Add a file's observations as one pending upload.
 
     ``frame`` holds canonical rows (commodity_id, market_id, obs_date, price in the
-    commodity's canonical unit, price_type, orig_price, orig_unit, source). Rows equal to the
-    current value are skipped; changed ones become revision + 1 of their key. When nothing
-    is new or changed the result is "unchanged" and no upload is recorded.
+    commodity's canonical unit, price_type, orig_price, orig_unit, source), as one DataFrame
+    or as an iterable of them (chunks: each goes into a temporary table as it comes, so a
+    large file never sits in this process whole; the comparison and the insert are SQL).
+    Rows equal to the current value are skipped; changed ones become revision + 1 of their
+    key. When nothing is new or changed the result is "unchanged" and no upload is recorded.
     """
-    f = _canonical(frame)
-    d = preview_load(s, f)
-    new = d[d["change"] == "new"]
-    rev = d[d["change"] == "revised"]
-    same = int((d["change"] == "same").sum())
-    if new.empty and rev.empty:
-        audit(s, actor, "ingest.unchanged", file_name, {"sha256": sha256, "rows": len(f)})
-        return LoadResult(status="unchanged", rows_same=same)
+    chunks = [frame] if isinstance(frame, pd.DataFrame) else frame
+    s.execute("CREATE OR REPLACE TEMP TABLE incoming_obs (commodity_id INTEGER, market_id INTEGER, obs_date DATE,"
+              " price DOUBLE, price_type VARCHAR, orig_price DOUBLE, orig_unit VARCHAR, source VARCHAR)")
+    try:
+        return _load(s, chunks, file_name=file_name, sha256=sha256, actor=actor, layout=layout,
+                     rows_read=rows_read, report=report)
+    finally:
+        s.execute("DROP TABLE IF EXISTS incoming_obs")
+        s.execute("DROP TABLE IF EXISTS diff_obs")
 
+
+def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256: str, actor: str,
+          layout: str | None, rows_read: int | None, report: Any) -> LoadResult:
+    n = 0
+    for chunk in chunks:
+        f = _canonical(chunk)
+        s.register("chunk_obs", f)
+        s.execute("INSERT INTO incoming_obs SELECT * FROM chunk_obs")
+        s.unregister("chunk_obs")
+        n += len(f)
+        del f
+    if s.scalar("SELECT count(*) FROM (SELECT 1 FROM incoming_obs GROUP BY commodity_id, market_id, obs_date,"
+                " price_type HAVING count(*) > 1)"):
+        raise InputError("同一商品、市场、日期出现多次", "每个商品每个市场每天只保留一个价格")
+    # each incoming row with the current price of its key: new, revised (differs by more
+    # than 1e-9) or the same, as preview_load decides
+    s.execute(
+        "CREATE OR REPLACE TEMP TABLE diff_obs AS SELECT i.*, o.price AS old_price, o.revision AS old_revision,"
+        " o.id AS old_id, CASE WHEN o.id IS NULL THEN 'new' WHEN abs(i.price - o.price) > 1e-9 THEN 'revised'"
+        " ELSE 'same' END AS change FROM incoming_obs i LEFT JOIN observations o ON o.is_current"
+        " AND o.commodity_id = i.commodity_id AND o.market_id = i.market_id AND o.obs_date = i.obs_date"
+        " AND o.price_type = i.price_type")
+    counts = dict(s.all("SELECT change, count(*) FROM diff_obs GROUP BY change"))
+    new, rev, same = (int(counts.get(k, 0)) for k in ("new", "revised", "same"))
+    if not new and not rev:
+        audit(s, actor, "ingest.unchanged", file_name, {"sha256": sha256, "rows": n})
+        return LoadResult(status="unchanged", rows_same=same)
+    date_min, date_max = s.one("SELECT min(obs_date), max(obs_date) FROM incoming_obs")  # type: ignore[misc]
     upload_id = int(s.scalar(
         "INSERT INTO uploads (file_name, sha256, uploaded_by, layout, rows_read, rows_loaded,"
         " rows_revised, date_min, date_max, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [file_name, sha256, actor, layout, int(rows_read if rows_read is not None else len(f)),
-         len(new) + len(rev), len(rev), min(f["obs_date"]), max(f["obs_date"]),
+        [file_name, sha256, actor, layout, int(rows_read if rows_read is not None else n),
+         new + rev, rev, date_min, date_max,
          json.dumps(report, ensure_ascii=False, default=str) if report is not None else None],
     ))
-    changed = pd.concat([new, rev])
-    changed = changed.assign(
-        upload_id=upload_id,
-        revision=changed["old_revision"].fillna(0).astype("int64") + 1,
-    )
     losers: list[int] = []  # uploads that just lost a current row: only they can be superseded
-    if not rev.empty:
-        s.register("old_ids", rev[["old_id"]])
+    if rev:
         losers = sorted({int(r[0]) for r in s.all(
-            "UPDATE observations SET is_current = false WHERE id IN (SELECT old_id FROM old_ids)"
-            " RETURNING upload_id")})
-        s.unregister("old_ids")
-    ins = changed[[*OBS_COLUMNS, "upload_id", "revision"]]
+            "UPDATE observations SET is_current = false"
+            " WHERE id IN (SELECT old_id FROM diff_obs WHERE change = 'revised') RETURNING upload_id")})
     # the currency of a price is that of its commodity's canonical unit ("KES/公斤" -> KES)
-    units = dict(s.all("SELECT id, unit FROM commodities WHERE list_contains(?, id)",
-                       [sorted({int(c) for c in ins["commodity_id"]})]))
-    ins = ins.assign(currency=[unit_currency(units.get(int(c))) for c in ins["commodity_id"]])
-    s.register("ins_obs", ins)
+    units = s.all("SELECT id, unit FROM commodities WHERE id IN"
+                  " (SELECT DISTINCT commodity_id FROM diff_obs WHERE change <> 'same')")
+    s.register("obs_currency", pd.DataFrame({"id": [int(i) for i, _u in units],
+                                             "currency": pd.Series([unit_currency(u) for _i, u in units],
+                                                                   dtype="object")}))
     s.execute(
         "INSERT INTO observations (commodity_id, market_id, obs_date, price, price_type, orig_price,"
         " orig_unit, source, upload_id, revision, is_current, is_public, currency)"
-        " SELECT commodity_id, market_id, obs_date, price, price_type, orig_price, orig_unit, source,"
-        " upload_id, revision, true, false, currency FROM ins_obs"
-    )
-    s.unregister("ins_obs")
+        " SELECT d.commodity_id, d.market_id, d.obs_date, d.price, d.price_type, d.orig_price, d.orig_unit,"
+        " d.source, ?, coalesce(d.old_revision, 0) + 1, true, false, c.currency::VARCHAR"
+        " FROM diff_obs d LEFT JOIN obs_currency c ON c.id = d.commodity_id WHERE d.change <> 'same'"
+        " ORDER BY d.change = 'revised'", [upload_id])
+    s.unregister("obs_currency")
     superseded = [int(r[0]) for r in s.all(
         "UPDATE uploads u SET status = 'superseded' WHERE list_contains(?, u.id)"
         " AND u.status <> 'superseded'"
         " AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.upload_id = u.id AND o.is_current)"
         " RETURNING id", [losers])] if losers else []
     changes = pd.DataFrame()
-    if not rev.empty:
-        s.register("rev_rows", rev)
+    if rev:
         changes = s.df(
             "SELECT c.name AS commodity, m.name AS market, r.obs_date, r.price_type,"
-            " r.old_price, r.price AS new_price FROM rev_rows r"
+            " r.old_price, r.price AS new_price FROM diff_obs r"
             " JOIN commodities c ON c.id = r.commodity_id JOIN markets m ON m.id = r.market_id"
-            " ORDER BY c.sort, m.sort, r.obs_date"
+            " WHERE r.change = 'revised' ORDER BY c.sort, m.sort, r.obs_date"
         )
-        s.unregister("rev_rows")
     audit(s, actor, "ingest.load", file_name, {
-        "upload_id": upload_id, "sha256": sha256, "new": len(new), "revised": len(rev),
+        "upload_id": upload_id, "sha256": sha256, "new": new, "revised": rev,
         "superseded": superseded,
     })
     return LoadResult(
-        status="loaded", upload_id=upload_id, rows_new=len(new), rows_revised=len(rev),
+        status="loaded", upload_id=upload_id, rows_new=new, rows_revised=rev,
         rows_same=same, changes=changes, superseded=superseded,
     )
 
