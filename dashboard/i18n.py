@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pricewatch.textfmt import zh_punct
+
 LANGS = {"zh": "中文", "en": "English"}
 
 
@@ -18,7 +20,8 @@ def lang() -> str:
 
 
 def tr(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
+    """The text in the reader's language; Chinese with full-width ，：； (pricewatch.textfmt)."""
+    return en if lang() == "en" else zh_punct(zh)
 
 
 def language_switch() -> None:

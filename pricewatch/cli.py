@@ -21,7 +21,7 @@ from .errors import PricewatchError
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: 参数错误: {message}", file=sys.stderr)
+        print(f"{self.prog}: 参数错误：{message}", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except PricewatchError as e:
-        print(f"错误: {e}", file=sys.stderr)
+        print(f"错误：{e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

@@ -40,7 +40,7 @@ def test_home_shows_the_latest_released_week_in_chinese(small_db: Store) -> None
     body = texts(at)
     # the newest week (2024-W18) is pending, so the public sees 2024-W17
     assert "2024年第17周" in body and "2024年第18周" not in body
-    assert "本周监测2种商品,2种上涨、0种下降、0种持平" in body
+    assert "本周监测2种商品，2种上涨、0种下降、0种持平" in body
     board = "\n".join(df.value.to_string() for df in at.dataframe)
     # 大米 in W17: 6.12, 6.00 and 6.61 in the three markets -> mean 18.73 / 3 = 6.2433 -> 6.24
     assert "6.24" in board

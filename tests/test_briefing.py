@@ -161,7 +161,8 @@ def test_staff_briefing_takes_every_figure_from_the_report(env, staff):
     assert staff.headline.startswith(f"本周监测{j['summary']['n']}种商品")
     assert [(c.category, c.index, c.wow_pct) for c in staff.categories] == [
         (c["category"], c["index"], c["wow_pct"]) for c in j["categories"]]
-    assert [a.message for a in staff.alerts] == [a["message"] for a in j["alerts"]]
+    # the report's message, in full-width punctuation (pricewatch.textfmt)
+    assert [a.message for a in staff.alerts] == [textfmt.zh_punct(a["message"]) for a in j["alerts"]]
     # the demo's planted gap is one of the report's alerts, and every alert is marked
     assert any(a.kind == "gap" and a.market == "城南农贸市场" for a in staff.alerts)
     assert all(a.unreleased for a in staff.alerts)
@@ -247,18 +248,6 @@ def test_notes_of_the_period(staff, public, env):
     assert public.notes == []  # no note of 2026-W47
 
 
-def test_notes_from_front_matter_alone(env, monkeypatch):
-    """Without the notes library the front matter decides, with the same rules."""
-    store, settings, _ = env
-    monkeypatch.setattr(notes, "_from_library", lambda *a, **k: None)
-    staff_notes = notes.notes_for_period(store, settings, week(2026, 48), public=False)
-    assert [(n.id, n.status) for n in staff_notes] == [
-        ("2026-w48-analysis", "published"), ("2026-w48-policy", "approved")]
-    assert [n.id for n in notes.notes_for_period(store, settings, week(2026, 48), public=True)] == [
-        "2026-w48-analysis"]
-    assert notes.notes_for_period(store, settings, week(2026, 47), public=False) == []
-
-
 def test_note_text_is_reduced_to_plain_text():
     # markdown is flattened (no ** left); raw HTML stays inert text (escaped by the renderers);
     # placeholders never show an unchecked figure
@@ -316,7 +305,7 @@ def test_pdf_figures_equal_the_report(staff, staff_pdf):
         assert re.search(re.escape(c["category"]) + r"(?:\s*未公开)?\s+" + re.escape(textfmt.index(c["index"]))
                          + r"\s+" + re.escape(textfmt.pct(c["wow_pct"])), text), c
     for a in staff.report_json["alerts"]:
-        assert a["message"] in flat
+        assert textfmt.zh_punct(a["message"]) in flat
 
 
 def test_internal_mark_only_with_unreleased_data(staff_pdf, public_pdf, env):
@@ -504,7 +493,7 @@ def test_cli_errors_are_one_chinese_line(env, tmp_path, capsys, monkeypatch, arg
     monkeypatch.chdir(tmp_path)
     assert main(["briefing", "--db", str(settings.db_path), *args]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("错误: ") and words in err and err.count("\n") == 1
+    assert err.startswith("错误：") and words in err and err.count("\n") == 1
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -548,8 +537,12 @@ def test_page_shows_the_staff_briefing_with_its_marks(page_env, staff):
     assert at.selectbox(key="period").value == "2026-W48"
     assert SECRET_MARK in text and staff.headline in text
     assert "城南农贸市场" in text and "第48周价格监测分析" in text and "草稿不应出现" not in text
-    table = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
-    assert UNRELEASED in table.to_string()
+    # every figure of 2026-W48 is unreleased: the banner says it once, no row repeats it, and
+    # no table has an empty extra column
+    for df in at.dataframe:
+        assert "" not in [str(c).strip() for c in df.value.columns]
+        assert UNRELEASED not in df.value.to_string()
+    assert "数据版本" not in text and "第" in staff.issue.text and staff.issue.text in text
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_pdf", "dl_docx"} <= keys
 

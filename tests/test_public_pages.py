@@ -108,7 +108,7 @@ def test_home_headline_board_alerts_and_notes(env) -> None:
     text = everything(at)
     assert "2025年第10周" in text
     # 大米 flat (0.0%), 猪肉(五花) and 鸡蛋 move: 猪肉 94.24/85.68 - 1 = +10.0%, 鸡蛋 -5.0%
-    assert "本周监测3种商品,1种上涨、1种下降、1种持平" in text
+    assert "本周监测3种商品，1种上涨、1种下降、1种持平" in text
     # alerts in plain words, the level in words on a coloured badge, a link to the trend:
     # 猪肉 +10% is 价格异常波动 (a rise above 5 % in meat); 鸡蛋 -5.0% reaches 肉禽蛋's own 5 % line
     alerts = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if "-badge[" in m.value]

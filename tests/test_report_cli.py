@@ -133,7 +133,7 @@ def test_base_option(db, capsys):
 def test_bad_input_is_one_clear_line(db, capsys, argv, message):
     code, out, err = run(capsys, "--db", db, *argv)
     assert code == 1 and out == ""
-    assert err.startswith("错误: ") and message in err and "Traceback" not in err
+    assert err.startswith("错误：") and message in err and "Traceback" not in err
 
 
 def test_no_database(tmp_path, capsys, clean_env):

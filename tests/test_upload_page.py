@@ -55,7 +55,7 @@ def test_rejected_file_shows_every_error_and_writes_nothing(small_db: Store, tmp
     at.file_uploader[0].set_value(("第19周.xlsx", xlsx_bytes(tmp_path, rows), XLSX))
     at.run()
     assert not at.exception
-    assert "「第19周.xlsx」未通过校验, 共 1 个错误" in at.error[0].value
+    assert "「第19周.xlsx」未通过校验，共 1 个错误" in at.error[0].value
     table = at.dataframe[0].value
     errors = table[table["级别"] == "错误"]
     assert list(errors["代码"]) == ["not_a_number"] and list(errors["行"]) == ["3"]
@@ -85,7 +85,7 @@ def test_preview_confirm_and_history(small_db: Store, tmp_path) -> None:
     at.button(key="upload_go").click()
     at.run()
     assert not at.exception
-    assert "已导入, 上传编号 4, 新增 2 行、更正 1 行, 待审核发布" in at.success[0].value
+    assert "已导入，上传编号 4，新增 2 行、更正 1 行，待审核发布" in at.success[0].value
     last = uploads(small_db)[-1]
     assert last == ("更正.xlsx", "pending", "editor", 3)
     with small_db.read() as s:
@@ -144,7 +144,7 @@ def test_upload_in_a_real_browser(small_db: Store, tmp_path: Path) -> None:
             # a correction of a loaded week: no warning to tick
             assert page.get_by_text("我已逐条核对以上警告").count() == 0
             page.get_by_role("button", name="确认导入(待发布)").click()
-            page.get_by_text("已导入, 上传编号 4").wait_for(timeout=60000)
+            page.get_by_text("已导入，上传编号 4").wait_for(timeout=60000)
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=str(artifacts / "upload-done.png"), full_page=True)
             browser.close()

@@ -62,9 +62,13 @@ st.caption(f"{b.title}　{issue}　" + tr(
     f"{b.bureau_name} · {b.monitoring_dates} · {b.variant_text}"))
 
 
+# when every figure is unreleased the banner above says so once; otherwise each name is marked
+per_row = b.has_unreleased and not all(i.unreleased for i in b.items)
+
+
 def _named(name: str, unreleased: bool) -> str:
     """A name with its 〔未公开〕 mark (no column of its own: it would be empty for most rows)."""
-    return f"{name}〔{UNRELEASED}〕" if unreleased else name
+    return f"{name}〔{UNRELEASED}〕" if per_row and unreleased else name
 
 
 # -- downloads: generated and archived on the click ---------------------------------------

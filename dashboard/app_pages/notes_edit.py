@@ -36,7 +36,7 @@ if "_flash" in ss:
 
 mine = book.list(user, author=None if user.role == "admin" else user.name)
 if mine:
-    with st.expander(tr(f"我的解读({len(mine)})", f"My notes ({len(mine)})"), expanded=False):
+    with st.expander(tr(f"我的解读（{len(mine)}）", f"My notes ({len(mine)})"), expanded=False):
         st.dataframe(pd.DataFrame({
             tr("编号", "ID"): [n.id for n in mine], tr("标题", "Title"): [n.title for n in mine],
             tr("类型", "Kind"): [n.kind for n in mine], tr("期间", "Period"): [n.period or "" for n in mine],
@@ -188,7 +188,7 @@ if b3.button(tr("提交审核", "Submit for review"), key="edit_submit"):
         ss["_flash"] = tr("已提交审核", "Submitted for review")
         st.rerun()
 
-with st.expander(tr("检查(数据核对、保密审查、数据发布)", "Checks"), expanded=False):
+with st.expander(tr("检查（数据核对、保密审查、数据发布）", "Checks"), expanded=False):
     try:
         results = book.checks(preview)
     except PricewatchError as e:
@@ -196,7 +196,7 @@ with st.expander(tr("检查(数据核对、保密审查、数据发布)", "Check
         results = []
     for r in results:
         icon = ":green[✔]" if r.ok else ":red[✘]"
-        st.markdown(f"{icon} **{r.title}**: {r.summary}")
+        st.markdown(f"{icon} **{r.title}**：{r.summary}")
         for f in r.findings:
             st.text(f"  {f.get('message') or f.get('kind_name', '')}  {f.get('context', '')}"
                     + (f"  → {f['expected']}" if f.get("expected") else ""))
@@ -212,7 +212,7 @@ for a in note.attachments:
             show_error(e)
         else:
             st.rerun()
-up = st.file_uploader(tr("添加附件(PDF、DOCX、PNG、JPEG)", "Add attachment (PDF, DOCX, PNG, JPEG)"),
+up = st.file_uploader(tr("添加附件（PDF、DOCX、PNG、JPEG）", "Add attachment (PDF, DOCX, PNG, JPEG)"),
                       type=[e.lstrip(".") for e in EXT_TYPES], key=f"upload_{key}")
 if up is not None and st.button(tr("上传附件", "Upload"), key="attach"):
     try:

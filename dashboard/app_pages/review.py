@@ -140,7 +140,7 @@ with tab_checks:
         state = ":green[✔ " + tr("通过", "passed") + "]" if r.ok else (
             ":orange[● " + tr("已放行", "overridden") + "]" if r.override
             else ":red[**✘ " + tr("未通过", "failed") + "**]")
-        st.markdown(f"**{r.title}** — {state}: {r.summary}")
+        st.markdown(f"**{r.title}** — {state}：{r.summary}")
         for f in r.findings:
             st.text(f"  {f.get('message') or f.get('kind_name', '')}  {f.get('context', '')}"
                     + (f"  → {tr('应为', 'should be')} {f['expected']}" if f.get("expected") else ""))

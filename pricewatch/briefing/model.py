@@ -227,7 +227,7 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
             # a whole-market gap (no commodity) is about the period's reporting as a whole
             alerts.append(AlertLine(
                 commodity=com, market=a.get("market"), kind=str(a.get("kind") or ""),
-                level=a.get("level"), message=str(a.get("message") or ""),
+                level=a.get("level"), message=tf.zh_punct(str(a.get("message") or "")),
                 unreleased=(com in unreleased) if com else bool(unreleased)))
         # a red-level alert open: the internal briefing says daily reporting is expected
         daily = None if public else daily_watch.briefing_line(store, settings, now)

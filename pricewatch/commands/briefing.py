@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             _common.print_json(df.to_dict(orient="records"))
             return 0
         if df.empty:
-            print("归档中还没有简报; 用 `python -m pricewatch briefing --period 2026-W48 --out 简报.pdf` 生成")
+            print("归档中还没有简报；用 `python -m pricewatch briefing --period 2026-W48 --out 简报.pdf` 生成")
         for r in df.itertuples():
             print(f"#{r.id}\t{r.period}\t{'公开版' if r.public else '内部版'}\t{r.format}\t"
                   f"数据版本 {r.data_version}\t{r.created_at:%Y-%m-%d %H:%M}\t{r.created_by}\t{r.file_name}")
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"简报 #{args.fetch} 是 {rec['format']} 文件",
                              f"输出文件请用 .{rec['format']} 结尾")
         _write(args.out, content)
-        print(f"已取出简报 #{rec['id']}({rec['period']}) -> {args.out}")
+        print(f"已取出简报 #{rec['id']}（{rec['period']}）-> {args.out}")
         return 0
     if not args.period:
         raise InputError("缺少 --period", "例如 --period 2026-W48(周)或 --period 2026-11(月)")
@@ -87,9 +87,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _common.print_json({"out": args.out, "archive_id": g.archived.id, "period": b.period.label,
                             "public": b.public, "has_unreleased": b.has_unreleased,
-                            "data_version": b.data_version, "bytes": len(g.content)})
+                            "data_version": b.data_version, "issue": b.issue.text,
+                            "bytes": len(g.content)})
     else:
-        mark = ", 含未公开数据(内部资料 注意保密)" if b.has_unreleased else ""
-        print(f"已生成{b.variant_text.split('(')[0]}简报 {b.period.label}{mark} -> {args.out}"
-              f"(归档 #{g.archived.id}, 数据版本 {b.data_version})")
+        mark = "，含未公开数据（内部资料 注意保密）" if b.has_unreleased else ""
+        print(f"已生成{b.variant_text.split('（')[0]}{b.title} {b.period.label_zh} {b.issue.text}"
+              f"{mark} -> {args.out}（归档 #{g.archived.id}）")
     return 0
