@@ -12,22 +12,21 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from pricewatch import accounts, briefing, demo, publish
+from pricewatch import accounts, briefing
 from pricewatch.accounts import User
 from pricewatch.cli import main
 from pricewatch.config import Settings
 from pricewatch.notes import draft
 from pricewatch.notes.workflow import Notebook
-from pricewatch.store import open_store
 from pricewatch.textfmt import half_width_in_chinese
-from tests.test_briefing import WEEKS, _load_week
+from tests.conftest import sign_in
+from tests.fixtures import demo_weeks
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -37,17 +36,9 @@ EDITOR, REVIEWER, LEADER = User("editor", "editor"), User("reviewer", "reviewer"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fullwidth")
-    sample = demo.SAMPLE_DIR
-    if not (sample / "2026-W48_价格监测.xlsx").exists():
-        sample = tmp / "sample"
-        demo.generate(sample)
-    store = open_store(tmp / "pw.duckdb")
-    store.migrate()
+    store = demo_weeks.build(tmp)
     for u in (EDITOR, REVIEWER, LEADER):
         accounts.add_user(store, u.name, u.role, "fullwidth-pass-2026", actor="test")
-    for y, w in WEEKS:
-        _load_week(store, sample / f"{y}-W{w:02d}_价格监测.xlsx")
-    publish.release(store, REVIEWER, through=date(2026, 11, 22))
     notes_dir = tmp / "interpretations"
     notes_dir.mkdir()
     settings = Settings(db_path=tmp / "pw.duckdb", bureau_name="示范县商务局",
@@ -128,7 +119,7 @@ def test_pages(env, monkeypatch, user, page):
     monkeypatch.setenv("PRICEWATCH_ARCHIVE_DIR", str(settings.archive_dir))
     at = AppTest.from_file(APP, default_timeout=90)
     if user is not None:
-        at.session_state["user"] = user
+        sign_in(at, user)
     at.run()
     at.switch_page(page)
     if page.endswith("notes.py"):
