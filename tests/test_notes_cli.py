@@ -101,6 +101,9 @@ def test_cli_draft_generation_and_release_together(db, capsys, tmp_path):
 
 def test_deadlines_status_and_overdue(db, capsys):
     settings = load_settings()
+    # each upload arrived at 09:00 Beijing time on the Monday its data are dated (stored UTC)
+    with db.write() as s:
+        s.execute("UPDATE uploads SET uploaded_at = CAST(date_min AS TIMESTAMP) + INTERVAL 1 HOUR")
     # Wednesday 2024-05-01 18:00: data (W18, Monday 12:00) uploaded but not released; no note
     now = datetime(2024, 5, 1, 18, 0, tzinfo=TZ)
     st = deadlines.week_status(db, settings, now, notes=[])

@@ -98,6 +98,9 @@ def test_deadline_reminders_once_per_item(env):
     # 2024-W18 (Mon 04-29): data due Mon 12:00, note due Wed 17:00; on Thursday the note
     # items are overdue (W18 data exist but are pending, no note)
     clock = Clock(datetime(2024, 5, 2, 10, 0, tzinfo=TZ))
+    # each upload arrived at 09:00 Beijing time on the Monday its data are dated (stored UTC)
+    with env.write() as s:
+        s.execute("UPDATE uploads SET uploaded_at = CAST(date_min AS TIMESTAMP) + INTERVAL 1 HOUR")
     lines: list[str] = []
     sched = Scheduler(env, settings, clock=clock, site=False, log=lines.append)
     first = sched.tick().reminders

@@ -20,7 +20,7 @@ except PricewatchError as e:
     st.error(e.message + (f" — {e.hint}" if e.hint else ""))
     st.stop()
 
-st.caption(tr(f"{status.week.label_zh}({status.week.start} — {status.week.end}),现在 {status.now:%m-%d %H:%M}",
+st.caption(tr(f"{status.week.label_zh}（{status.week.start}至{status.week.end}），现在{status.now:%m-%d %H:%M}",
               f"{status.week.label} ({status.week.start} — {status.week.end}), now {status.now:%m-%d %H:%M}"))
 # 异常波动期间日报制度: while a red-level alert is open, each day's data are due by 12:00
 watch = daily_watch.status(store, cfg, status.now)
@@ -32,20 +32,25 @@ if watch.active:
 LABELS = {"data_uploaded": "Data uploaded", "data_released": "Data released",
           "note_drafted": "Note drafted", "note_approved": "Note approved",
           "note_published": "Note published"}
+COLOURS = {"met": "green", "late": "orange", "partial": "orange", "open": "gray", "overdue": "red"}
+ICONS = {"met": "✔", "late": "✔", "partial": "◐", "open": "…", "overdue": "✘"}
+st.markdown(f"**{tr(status.schedule, 'Schedule: data by ' + deadlines.fmt_due(status.items[0].due) + ', notes by ' + deadlines.fmt_due(status.items[-1].due))}**")
 for it in status.items:
-    if it.done:
-        mark = ":green[✔ " + tr("已完成", "done") + "]"
-    elif it.overdue(status.now):
-        mark = ":red[**✘ " + tr("已逾期", "overdue") + "**]"
-    else:
-        mark = ":orange[… " + tr("未完成", "open") + "]"
-    # item.detail holds counts and note ids ([a-z0-9-]) only, so it is safe in markdown
+    state = it.state(status.now)
+    words = it.describe(status.now) if tr("zh", "en") == "zh" else deadlines.STATE_EN[state]
+    # item texts hold counts, market names from the catalog (bounded, plain) and note ids;
+    # escape markdown's own characters so a name cannot format the line
+    safe = (words + " · " + it.detail).replace("[", "\\[").replace("*", "\\*").replace("_", "\\_")
     st.markdown(f"- **{tr(it.label, LABELS[it.key])}** · {tr('截止', 'due')} "
-                f"{deadlines.fmt_due(it.due)} · {mark} · {it.detail}")
-if status.overdue:
-    st.error(tr(f"逾期 {len(status.overdue)} 项: ", f"{len(status.overdue)} overdue: ")
-             + "、".join(tr(i.label, LABELS[i.key]) for i in status.overdue))
+                f"{deadlines.fmt_due(it.due)} · :{COLOURS[state]}[{ICONS[state]} {safe}]")
+problems = status.overdue + status.late
+if problems:
+    st.error(tr("逾期" + str(len(status.overdue)) + "项，逾期完成" + str(len(status.late)) + "项：",
+                f"{len(status.overdue)} overdue, {len(status.late)} done late: ")
+             + "、".join(tr(i.label, LABELS[i.key]) + tr("（" + i.describe(status.now) + "）", "")
+                        for i in problems))
+elif any(i.state(status.now) == "partial" for i in status.items):
+    st.warning(tr("本周有部分完成的事项，请补齐。", "Some items are only partly done."))
 else:
     st.success(tr("本周没有逾期事项。", "Nothing overdue this week."))
-st.caption(tr(f"时间表: 数据截止 {cfg.data_due},解读截止 {cfg.note_due}(星期几 时:分,{cfg.timezone})",
-              f"Schedule: data {cfg.data_due}, note {cfg.note_due} (weekday HH:MM, {cfg.timezone})"))
+st.caption(tr(f"时间按{cfg.timezone}时区显示。", f"Times in {cfg.timezone}."))

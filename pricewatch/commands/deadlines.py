@@ -25,10 +25,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _common.print_json(st.to_json())
         return 0
-    print(f"{st.week.label_zh}({st.week.start} — {st.week.end}) 限时发布进度, 现在 {st.now:%Y-%m-%d %H:%M}")
+    print(f"{st.week.label_zh}（{st.week.start}至{st.week.end}）限时发布进度，现在{st.now:%Y-%m-%d %H:%M}")
+    print(f"时间表：{st.schedule}")
     for it in st.items:
-        mark = "✔" if it.done else ("✘ 已逾期" if it.overdue(st.now) else "… 未完成")
-        print(f"  {it.label:<6} 截止 {deadlines.fmt_due(it.due)}  {mark}  {it.detail}")
+        print(f"  {it.label:<6} 截止 {deadlines.fmt_due(it.due)}  {it.describe(st.now)}  {it.detail}")
     if st.overdue:
-        print(f"逾期 {len(st.overdue)} 项: " + "、".join(i.label for i in st.overdue))
+        print(f"逾期{len(st.overdue)}项：" + "、".join(i.label for i in st.overdue))
+    if st.late:
+        print(f"逾期完成{len(st.late)}项：" + "、".join(i.label for i in st.late))
     return 0

@@ -43,3 +43,22 @@ def public_fingerprint(s: Session, spans: list[tuple[date, date]]) -> str:
                     " WHERE obs_date BETWEEN ? AND ?", [start, end])
         parts.append("-".join(str(int(x)) for x in row))
     return "/".join(parts)
+
+
+def upload_markets(s: Session, upload_ids: list[int], start: date, end: date) -> pd.DataFrame:
+    """Which markets each upload holds current rows for in [start, end] (upload_id, market)."""
+    if not upload_ids:
+        return pd.DataFrame({"upload_id": pd.Series(dtype="int64"), "market": pd.Series(dtype=str)})
+    return s.df(
+        "SELECT DISTINCT o.upload_id, m.name AS market FROM observations o"
+        " JOIN markets m ON m.id = o.market_id"
+        " WHERE o.is_current AND o.obs_date BETWEEN ? AND ? AND list_contains(?, o.upload_id)"
+        " ORDER BY 1, 2", [start, end, list(upload_ids)])
+
+
+def markets_reporting(s: Session, start: date, end: date) -> list[str]:
+    """Markets with current rows in [start, end], in catalog order."""
+    return s.df(
+        "SELECT m.name FROM markets m WHERE EXISTS (SELECT 1 FROM observations o"
+        " WHERE o.market_id = m.id AND o.is_current AND o.obs_date BETWEEN ? AND ?)"
+        " ORDER BY m.sort, m.id", [start, end])["name"].tolist()
