@@ -231,7 +231,7 @@ def _load(s: Any, con: Any, columns: list[str], *, file_name: str, actor: str, r
             " VALUES (?, ?, ?, ?) RETURNING id",
             [actor, d1, [upload_id], comment or "bulk load"]).fetchall()[0][0])
         con.execute(
-            "UPDATE uploads SET status = 'released', released_at = current_timestamp,"
+            "UPDATE uploads SET status = 'released', released_at = make_timestamp(epoch_us(current_timestamp)),"
             " release_id = ? WHERE id = ?", [release_id, upload_id])
         audit(s, actor, "release", f"release:{release_id}", {
             "uploads": [upload_id], "through": d1, "comment": comment or "bulk load"})

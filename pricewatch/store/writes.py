@@ -320,7 +320,7 @@ def release_uploads(
         "INSERT INTO releases (released_by, through_date, upload_ids, comment) VALUES (?, ?, ?, ?)"
         " RETURNING id", [actor, through, upload_ids, comment]))
     s.execute(
-        "UPDATE uploads SET released_at = current_timestamp, release_id = ?,"
+        "UPDATE uploads SET released_at = make_timestamp(epoch_us(current_timestamp)), release_id = ?,"
         " status = CASE WHEN status = 'pending' THEN 'released' ELSE status END"
         " WHERE list_contains(?, id) AND released_at IS NULL",
         [release_id, upload_ids],
