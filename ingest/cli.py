@@ -1,6 +1,15 @@
 """``python -m ingest [--db PATH] [--json] [--dry-run] [--strict] [--accept-new-names]
 [--market NAME] [--date YYYY-MM-DD] [--unit UNIT] [--price-type retail|wholesale] [--as USER]
-[--lang zh|en] FILE...`` (also ``--template OUT.xlsx``).
+[--lang zh|en] [--map MAPPING | --profile NAME] [--save-profile NAME]
+[--skip-invalid-rows --reason TEXT] [--confirm-row SHEET:ROW]... FILE...`` (also
+``--template OUT.xlsx``), and ``python -m ingest profiles list|show NAME|delete NAME|rename OLD NEW``.
+
+``--map "commodity=B,price=I,date=M,unit=L,market=北京新发地"`` reads every sheet with that
+mapping (see :mod:`ingest.profiles`); ``--save-profile NAME`` keeps it as an import profile
+once the file loads, so the next file of that layout is read with it by itself (the report
+names the profile). ``--skip-invalid-rows --reason TEXT`` loads the rows without errors when
+every error is one of a row; ``--confirm-row SHEET:ROW`` (with ``--reason``) accepts a price
+more than ``[ingest] jump_error_factor`` times (or under 1/that of) the previous one.
 
 Exit codes: 0 every file loaded, unchanged or (dry run) valid; 1 any file rejected;
 2 usage or configuration errors. Each file is its own transaction. The human output is
@@ -18,11 +27,12 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pricewatch.catalog import parse_unit
 from pricewatch.config import load_settings
 from pricewatch.errors import ConfigError, PricewatchError
+from pricewatch.errors import NotFound as NotFoundError
 
 if TYPE_CHECKING:
     from pricewatch.config import Settings
@@ -58,6 +68,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", metavar="USER", help="操作人(须有上传权限)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言")
     p.add_argument("--template", metavar="OUT.xlsx", help="写出县级周报表模板后退出")
+    p.add_argument("--map", dest="mapping", metavar="MAPPING",
+                   help="按此映射读取, 如 \"commodity=B,price=I,date=M,unit=L,market=北京新发地\"")
+    p.add_argument("--profile", metavar="NAME", help="按已保存的导入方案读取")
+    p.add_argument("--save-profile", metavar="NAME", help="导入成功后把 --map 的映射保存为导入方案")
+    p.add_argument("--no-profiles", action="store_true", help="不自动匹配已保存的导入方案")
+    p.add_argument("--skip-invalid-rows", action="store_true", help="跳过有错误的行, 导入其余行(须写 --reason)")
+    p.add_argument("--confirm-row", action="append", default=[], metavar="SHEET:ROW",
+                   help="确认该行超出倍数范围的价格变动(须写 --reason); 可重复")
+    p.add_argument("--reason", metavar="TEXT", help="跳过行或确认行的原因")
+    return p
+
+
+def build_profiles_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m ingest profiles", description="导入方案: 列出、查看、改名、删除")
+    p.add_argument("--db", metavar="PATH", help="数据库文件")
+    p.add_argument("--as", dest="actor", metavar="USER", help="操作人(改名、删除须有上传权限)")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("list", help="列出导入方案")
+    sub.add_parser("show", help="查看一个方案").add_argument("name")
+    sub.add_parser("delete", help="删除一个方案").add_argument("name")
+    r = sub.add_parser("rename", help="给方案改名")
+    r.add_argument("old")
+    r.add_argument("new")
     return p
 
 
@@ -74,7 +108,21 @@ def _lines(r: FileResult, lang: str) -> list[str]:
                      f" {r.rows_revised} 行), {r.commodities} 种商品, {r.markets} 个市场, {r.date_min} 至 {r.date_max}")
         if r.upload_id:
             head += f"; upload #{r.upload_id}" if lang == "en" else f"; 上传编号 {r.upload_id}"
-    out = [head]
+    if r.profile:
+        out_profile = (f"  read with import profile \"{r.profile}\"" if lang == "en"
+                       else f"  按导入方案「{r.profile}」读取")
+    elif r.profile == "":
+        out_profile = "  read with the given mapping" if lang == "en" else "  按给定的映射读取"
+    else:
+        out_profile = ""
+    out = [head, *([out_profile] if out_profile else [])]
+    if r.skipped:
+        n = sum(x.get("count", 1) for x in r.skipped)
+        out.append(f"  skipped {n} rows by choice ({r.skipped_by}): {r.skip_reason}" if lang == "en"
+                   else f"  按选择跳过 {n} 行（{r.skipped_by}）：{r.skip_reason}")
+    for c in r.confirmed:
+        out.append(f"  confirmed [{c['sheet']}] row {c['row']}: {c['reason']}" if lang == "en"
+                   else f"  已确认 [{c['sheet']}] 第{c['row']}行：{c['reason']}")
     items = [("错误" if lang != "en" else "error", i) for i in r.errors]
     items += [("警告" if lang != "en" else "warning", i) for i in r.warnings]
     items += [("说明" if lang != "en" else "note", i) for i in r.notes]  # which date a sheet took, and why
@@ -88,13 +136,19 @@ def _lines(r: FileResult, lang: str) -> list[str]:
         for c in r.changes.head(MAX_LINES_PER_FILE).itertuples(index=False):
             arrow = f"{c.old_price:.2f} -> {c.new_price:.2f}"
             out.append(f"  {'revised' if lang == 'en' else '更正'} {c.commodity} {c.market} {str(c.obs_date)[:10]}: {arrow}")
+    if r.status == "rejected" and r.skip_offer:
+        n, m = r.skip_offer
+        out.append(f"  errors are confined to {n} rows: --skip-invalid-rows --reason TEXT loads the other {m}"
+                   if lang == "en" else f"  错误只在 {n} 行：加 --skip-invalid-rows --reason 原因 可跳过这些行，导入其余 {m} 行")
     return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    profiles_cmd = bool(argv) and argv[0] == "profiles"
+    args = build_profiles_parser().parse_args(argv[1:]) if profiles_cmd else build_parser().parse_args(argv)
     try:
-        return _run(args)
+        return _profiles(args) if profiles_cmd else _run(args)
     except ConfigError as e:
         print(f"错误: {e}", file=sys.stderr)
         return 2
@@ -111,6 +165,7 @@ def _run(args: argparse.Namespace) -> int:
     day = _day(args)
     if args.unit and parse_unit(args.unit) is None:
         raise ConfigError(f"--unit「{args.unit}」无法识别", "请写作 元/公斤、元/斤、元/个 等")
+    _choices(args)  # usage errors before any child starts
     begun = None
     if args.files and not args.template:
         # the first file's child starts reading now, while this process imports pandas and
@@ -125,6 +180,30 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if begun is not None:
             begun.close()
+
+
+def _choices(args: argparse.Namespace) -> tuple[Any, str]:
+    """The person's mapping (``--map``) and reason (``--reason``), checked."""
+    mapping = None
+    if args.mapping:
+        from .profiles import Mapping
+
+        if args.profile:
+            raise ConfigError("--map 与 --profile 只能用一个", "用 --map 给出映射, 或用 --profile 指定已保存的方案")
+        try:
+            mapping = Mapping.parse(args.mapping)
+        except PricewatchError as e:
+            raise ConfigError(f"--map: {e.message}", e.hint) from None
+    if args.save_profile and mapping is None:
+        raise ConfigError("--save-profile 需要 --map 给出的映射", "例如 --map \"commodity=A,price=C\" --save-profile 新发地导出")
+    reason = (args.reason or "").strip()
+    if (args.skip_invalid_rows or args.confirm_row) and not reason:
+        raise ConfigError("--skip-invalid-rows 与 --confirm-row 须写明原因", "加 --reason \"原因\"")
+    for key in args.confirm_row:
+        sheet, sep, row = key.rpartition(":")
+        if not sep or not sheet or not row.isdigit():
+            raise ConfigError(f"--confirm-row「{key}」格式不对", "写作 工作表:行号, 如 价格:12")
+    return mapping, reason
 
 
 def _day(args: argparse.Namespace) -> date | None:
@@ -156,14 +235,21 @@ def _run_files(args: argparse.Namespace, cfg: Settings, day: date | None, begun:
         from pricewatch.accounts import require, resolve_actor
 
         actor = require(resolve_actor(store, args.actor), "upload").name
+    mapping, reason = _choices(args)
     results = []
     # each file is its own transaction; readers get one new snapshot when all are done
     with store.batch():
         for n, f in enumerate(args.files):
             opts = IngestOptions(actor=actor, dry_run=args.dry_run, strict=args.strict,
                                  accept_new_names=args.accept_new_names, market=args.market,
-                                 date=day, unit=args.unit, price_type=args.price_type, settings=cfg)
+                                 date=day, unit=args.unit, price_type=args.price_type, settings=cfg,
+                                 mapping=mapping, profile=args.profile, use_profiles=not args.no_profiles,
+                                 skip_invalid_rows=args.skip_invalid_rows, reason=reason or None,
+                                 confirm_rows=dict.fromkeys(args.confirm_row, reason))
             r = ingest_file(store, f, opts, begun=begun if n == 0 else None)
+            if args.save_profile and r.ok and not args.dry_run:
+                _save_profile(store, args.save_profile, mapping, r, actor)
+                r.profile = args.save_profile
             results.append(r)
             if not args.json:
                 stream = sys.stdout if r.ok else sys.stderr
@@ -172,3 +258,62 @@ def _run_files(args: argparse.Namespace, cfg: Settings, day: date | None, begun:
         print(json.dumps({"files": [r.to_json(args.lang) for r in results]}, ensure_ascii=False, indent=2,
                          default=str))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _save_profile(store: object, name: str, mapping: object, r: FileResult, actor: str | None) -> None:
+    from .load import _shell_user
+    from .profiles import save_profile
+
+    new = save_profile(store, name, mapping, r.peek, actor or _shell_user())  # type: ignore[arg-type]
+    print(f"导入方案「{name}」已{'保存' if new else '更新'}", file=sys.stderr)
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    from pricewatch.store import open_store
+    from pricewatch.store import profiles as stored
+
+    from .load import _shell_user
+    from .profiles import Mapping, describe
+
+    cfg = load_settings(args.db)
+    store = open_store(cfg.db_path)
+    if not store.exists():
+        raise ConfigError(f"数据库 {cfg.db_path} 不存在", "先导入数据或用 --db 指定数据库")
+    actor = None
+    if args.actor:
+        from pricewatch.accounts import require, resolve_actor
+
+        actor = require(resolve_actor(store, args.actor), "upload").name
+    if args.cmd == "list":
+        with store.read() as s:
+            df = stored.list_profiles(s)
+        if args.json:
+            print(json.dumps([{"name": n, "mapping": json.loads(m), "created_by": c}
+                              for n, m, c in zip(df["name"], df["mapping"], df["created_by"], strict=True)],
+                             ensure_ascii=False, indent=2))
+        elif df.empty:
+            print("还没有导入方案")
+        for n, m in zip(df["name"], df["mapping"], strict=True) if not args.json else ():
+            print(f"{n}\t{describe(Mapping.from_dict(json.loads(m)))}")
+        return 0
+    if args.cmd == "show":
+        with store.read() as s:
+            got = stored.get_profile(s, args.name)
+        if got is None:
+            raise NotFoundError(f"导入方案「{args.name}」不存在", "用 python -m ingest profiles list 查看")
+        m = Mapping.from_dict(got[0])
+        if args.json:
+            print(json.dumps({"name": args.name, "mapping": got[0], "fingerprint": got[1]}, ensure_ascii=False,
+                             indent=2, default=str))
+        else:
+            print(f"{args.name}\n  映射：{m.to_text()}\n  说明：{describe(m)}\n  版式特征：{json.dumps(got[1], ensure_ascii=False, default=str)}")
+        return 0
+    who = actor or _shell_user()
+    with store.write() as s:
+        if args.cmd == "delete":
+            stored.delete_profile(s, args.name, actor=who)
+            print(f"导入方案「{args.name}」已删除")
+        else:
+            stored.rename_profile(s, args.old, args.new, actor=who)
+            print(f"导入方案「{args.old}」已改名为「{args.new}」")
+    return 0

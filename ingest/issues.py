@@ -103,6 +103,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "market \"{name}\" reported on {prev_date} but not in this file"),
     "more_issues": ("另有 {count} 条同类问题未逐条列出（第一条：{example}）；请先改正上面列出的同类问题",
                     "{count} more issues of this kind are not listed (the first: {example_en}); fix the ones above first"),
+    # a person's mapping, partial loads and confirmations
+    "map_invalid": ("导入方案与这张表对不上：{detail}；{hint}",
+                    "the mapping does not fit this sheet: {detail}; {hint}"),
+    "price_jump_large": ("「{name}」在 {market} 的价格 {new} 是上期 {old}（{prev_date}）的 {ratio:.1f} 倍，"
+                         "超出允许范围（{factor:g} 倍）；如确实如此，请逐行确认并写明原因，否则请改正",
+                         "\"{name}\" at {market}: {new} is {ratio:.1f}x the previous {old} ({prev_date}), beyond"
+                         " the {factor:g}x bound; confirm this row with a reason, or fix it"),
+    "row_confirmed": ("已确认：{message}（确认人 {by}，原因：{reason}）",
+                      "confirmed: {message} (by {by}, reason: {reason})"),
+    "row_skipped": ("已按选择跳过，未导入：{message}（决定人 {by}，原因：{reason}）",
+                    "skipped by choice, not loaded: {message} (by {by}, reason: {reason})"),
     "internal": ("程序内部错误({detail}), 文件未导入; 请把文件和这条信息发给管理员",
                  "internal error ({detail}); nothing was loaded; send the file and this message to the administrator"),
     "load_failed": ("写入数据库失败: {detail}", "writing to the database failed: {detail}"),

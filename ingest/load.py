@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
+import json
 import logging
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from pricewatch.errors import PricewatchError, PublishFailed
 from pricewatch.store import Store, ingest_queries, writes
 
 from . import worker
-from .issues import ERROR, Issue
+from .issues import ERROR, WARNING, Issue
 from .layouts import Context
 from .normalise import Catalog
 from .validate import JUMP_WINDOW_DAYS, stored_tuples
@@ -61,6 +62,22 @@ class IngestOptions:
     isolate: bool = True
     settings: Settings | None = None
     today: date | None = None
+    #: read every sheet with this mapping (``--map``, the page's mapping step): a Mapping
+    mapping: Any = None
+    #: read with this saved import profile whatever the file looks like (``--profile``)
+    profile: str | None = None
+    #: match saved profiles by the layout's fingerprint (off: detection only)
+    use_profiles: bool = True
+    #: load the rows without errors, skipping the rows with errors (needs ``reason``)
+    skip_invalid_rows: bool = False
+    reason: str | None = None
+    #: "SHEET:ROW" -> the reason a person gave for accepting that row's jump
+    confirm_rows: dict[str, str] = field(default_factory=dict)
+    #: record a rejection in the audit log even on a dry run (the page's check)
+    audit_rejected: bool = False
+    #: the person ticked "checked" for the file's other warnings (kept with the upload)
+    warnings_checked: bool = False
+
 
 
 @dataclass
@@ -88,6 +105,20 @@ class FileResult:
     unknown_names: list[str] = field(default_factory=list)
     #: information lines: which date each sheet took and why (``date_taken``)
     notes: list[Issue] = field(default_factory=list)
+    #: the import profile the file was read with ("" for an unsaved mapping), else None
+    profile: str | None = None
+    #: the first rows of the first sheets (the page's mapping grid)
+    peek: list[tuple[str, list[list[Any]]]] = field(default_factory=list)
+    #: rows confirmed one by one: sheet, row, column, code, message, reason, by
+    confirmed: list[dict[str, Any]] = field(default_factory=list)
+    #: rows skipped by choice: sheet, row, column, code, message, count; and why, by whom
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    skip_reason: str | None = None
+    skipped_by: str | None = None
+    #: when a rejection is confined to rows: (rows to skip, rows that would load)
+    skip_offer: tuple[int, int] | None = None
+    #: who ticked "checked" for the file's other warnings (the page), else None
+    checked_by: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -96,14 +127,24 @@ class FileResult:
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         """The CLI's --json shape: file, status, layout, upload_id, rows_read, rows_loaded
         (new + revised), commodities and markets (distinct counts in the loaded rows),
-        date_min, date_max, errors and warnings ({sheet, row, column, code, message}), and
-        changes (revised prices: commodity, market, date, price_type, old, new)."""
+        date_min, date_max, errors and warnings ({sheet, row, column, code, message}), notes,
+        changes (revised prices: commodity, market, date, price_type, old, new), profile (the
+        import profile the file was read with, "" for an unsaved mapping, else null),
+        confirmed (rows confirmed one by one: sheet, row, column, code, message, reason, by),
+        skipped ({reason, by, rows} when rows were skipped by choice, else null) and
+        skip_offer ([rows with errors, rows that would load] when a rejection is confined
+        to rows, else null)."""
         return {
             "file": self.file, "status": self.status, "layout": self.layout, "upload_id": self.upload_id,
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded, "commodities": self.commodities,
             "markets": self.markets,
             "date_min": self.date_min.isoformat() if self.date_min else None,
             "date_max": self.date_max.isoformat() if self.date_max else None,
+            "profile": self.profile,
+            "confirmed": self.confirmed,
+            "skipped": ({"reason": self.skip_reason, "by": self.skipped_by, "rows": self.skipped}
+                        if self.skipped else None),
+            "skip_offer": list(self.skip_offer) if self.skip_offer else None,
             "errors": [i.to_dict(lang) for i in self.errors],
             "warnings": [i.to_dict(lang) for i in self.warnings],
             "notes": [i.to_dict(lang) for i in self.notes],
@@ -138,19 +179,52 @@ def ingest_file(store: Store, path: str | Path, options: IngestOptions | None = 
     A fault of the program itself (an exception nobody foresaw) also ends as "rejected" with
     the code ``internal`` and nothing written, and its traceback goes to the log: a file must
     never take the dashboard down (invariant 5). Errors of the store (busy, unreadable) are
-    raised as the PricewatchError they are."""
+    raised as the PricewatchError they are.
+
+    A rejected load (not a dry run, unless ``audit_rejected``) leaves one audit line,
+    ``ingest.reject``, and nothing else."""
+    opts = options or IngestOptions()
     try:
-        return _ingest_file(store, path, options, begun)
+        res = _ingest_file(store, path, opts, begun)
     except PricewatchError:
         raise
     except Exception as e:  # noqa: BLE001 - see the docstring
         log.exception("ingest of %s failed", path)
-        opts = options or IngestOptions()
         res = FileResult(file=opts.file_name or Path(path).name, status="rejected")
-        return _reject(res, [Issue("internal", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:300]})])
+        res = _reject(res, [Issue("internal", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:300]})])
     finally:
         if begun is not None:
             begun.close()
+    if res.status == "rejected" and (not opts.dry_run or opts.audit_rejected) and store.exists():
+        with store.write() as s:
+            s.keep_data_version()
+            writes.audit(s, opts.actor or _shell_user(), "ingest.reject", res.file, {
+                "errors": len(res.errors), "codes": sorted({i.code for i in res.errors}),
+                "first": [i.to_dict("zh") for i in res.errors[:5]]})
+    return res
+
+
+def _with_mapping(store: Store, ctx: Context, opts: IngestOptions) -> Context:
+    """The context with the person's mapping, the named profile, or the saved profiles to
+    match (raises NotFound for an unknown profile name)."""
+    from dataclasses import replace
+
+    from pricewatch.errors import NotFound
+    from pricewatch.store import profiles as stored
+
+    if opts.mapping is not None:
+        return replace(ctx, mapping=opts.mapping.to_dict(), mapping_name="")
+    if not store.exists() or not (opts.profile or opts.use_profiles):
+        return ctx
+    with store.read() as s:
+        if opts.profile:
+            got = stored.get_profile(s, opts.profile)
+            if got is None:
+                raise NotFound(f"导入方案「{opts.profile}」不存在", "用 python -m ingest profiles list 查看已有方案")
+            return replace(ctx, mapping=got[0], mapping_name=opts.profile)
+        df = stored.list_profiles(s)
+    return replace(ctx, profiles=tuple(
+        (n, json.loads(m), json.loads(f)) for n, m, f in zip(df["name"], df["mapping"], df["fingerprint"], strict=True)))
 
 
 def _context(opts: IngestOptions) -> Context:
@@ -184,14 +258,15 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     read_issue = w.result()  # the read sent by begin(): done before any store lock is taken
     if read_issue is not None:
         return _reject(res, [read_issue])
-    ctx = _context(opts)
+    ctx = _with_mapping(store, _context(opts), opts)
+    if ctx.mapping is not None or ctx.profiles:
+        res.profile = w.call("relayout", ctx, opts.today or worker.bureau_today(cfg))
+    res.peek = w.call("peek")
+    actor = opts.actor or _shell_user()
     if opts.dry_run:
         with store.read() as s:
             issues, summary = _prepare(s, w, ctx, opts, res)
-            preview: worker.Preview | None = None
-            if _send_history(s, w, summary, cfg, preview=True):
-                preview = w.result()
-                issues.extend(preview.issues)
+            issues, preview = _history_and_choices(s, w, summary, cfg, opts, res, actor, issues, preview=True)
         if _blocking(issues, opts):
             return _finish_rejected(res, issues, opts)
         res.status = "dry-run"
@@ -203,28 +278,46 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
             res.changes = pd.DataFrame(preview.changes, columns=CHANGE_COLUMNS)
         res.rows_loaded = res.rows_new + res.rows_revised
         return res
-    actor = opts.actor or _shell_user()
     sha = _sha256(p)
+    res.checked_by = actor if opts.warnings_checked else None
     # everything from reading the catalog to the last row is one transaction: the names
     # and the previous prices the checks use are the ones the load writes against
     try:
         with store.write() as s:
             issues, summary = _prepare(s, w, ctx, opts, res)
-            asked = _send_history(s, w, summary, cfg, preview=False)
             ids = None
-            if asked and not _blocking(issues, opts):
-                # the child works through the history checks and then the rows, while this
-                # process adds the new names (rolled back with the rest if the file is refused)
-                chunks = _send_rows(w, summary.rows)
-                ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
-            if asked:
-                issues.extend(w.result().issues)
+            if opts.skip_invalid_rows:
+                # the rows to leave out depend on the history checks: those first, then the rows
+                issues, _preview = _history_and_choices(s, w, summary, cfg, opts, res, actor, issues,
+                                                        preview=False)
+                if summary.rows and not _blocking(issues, opts):
+                    chunks = _send_rows(w, summary.rows)
+                    ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
+            else:
+                asked = _send_history(s, w, summary, cfg, preview=False)
+                if asked and not _blocking(issues, opts):
+                    # the child works through the history checks and then the rows, while this
+                    # process adds the new names (rolled back with the rest if the file is refused)
+                    chunks = _send_rows(w, summary.rows)
+                    ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
+                if asked:
+                    issues.extend(_judge(w.result().issues, opts, cfg, res, actor))
+                    if _blocking(issues, opts):
+                        for _ in range(chunks if ids is not None else 0):
+                            w.result()  # the rows asked for ahead, not needed now
+                        _skip(w, issues, opts, res, actor)  # the offer, for the report
             if _blocking(issues, opts) or ids is None:
                 raise _Abort(issues)
             res.errors, res.warnings = [], _ordered(issues)
             lr = writes.load_observations(
                 s, _rows(w, chunks, ids), file_name=res.file, sha256=sha, actor=actor,
                 layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
+            target = f"upload:{lr.upload_id}" if lr.upload_id else res.file
+            if res.skipped:
+                writes.audit(s, actor, "ingest.skip_rows", target, {
+                    "file": res.file, "reason": res.skip_reason, "rows": res.skipped})
+            if res.confirmed:
+                writes.audit(s, actor, "ingest.confirm_rows", target, {"file": res.file, "rows": res.confirmed})
     except _Abort as a:
         return _finish_rejected(res, a.issues, opts)
     except PublishFailed:
@@ -248,7 +341,8 @@ class _Abort(Exception):
 
 
 def _blocking(issues: list[Issue], opts: IngestOptions) -> bool:
-    return any(i.severity == ERROR or (opts.strict and i.code not in CONFIRMED) for i in issues)
+    return any(i.severity == ERROR or (opts.strict and i.code not in CONFIRMED and "confirmed" not in i.params)
+               for i in issues)
 
 
 def _ordered(issues: list[Issue]) -> list[Issue]:
@@ -301,8 +395,92 @@ def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, pre
     return True
 
 
+def _history_and_choices(s: Any, w: Any, summary: worker.Summary, cfg: Settings, opts: IngestOptions,
+                         res: FileResult, actor: str, issues: list[Issue], *, preview: bool
+                         ) -> tuple[list[Issue], worker.Preview | None]:
+    """The history checks, then the person's choices: jumps judged row by row
+    (:func:`_judge`) and, when chosen, the rows with errors left out (:func:`_skip`), after
+    which the checks and the preview are those of the rest."""
+    if not _send_history(s, w, summary, cfg, preview=preview):
+        return issues, None
+    pv: worker.Preview = w.result()
+    hist = _judge(pv.issues, opts, cfg, res, actor)
+    drop = _skip(w, [*issues, *hist], opts, res, actor)
+    if drop is None:
+        return [*issues, *hist], pv
+    kept: worker.Summary = w.call("drop", drop, True)
+    for k in ("rows", "commodities", "markets", "date_min", "date_max", "dates"):
+        setattr(summary, k, getattr(kept, k))
+    res.commodities, res.markets = kept.commodities, kept.markets
+    res.date_min, res.date_max = kept.date_min, kept.date_max
+    rest = [i for i in issues if i.severity != ERROR]
+    res.confirmed = []
+    if not _send_history(s, w, summary, cfg, preview=preview):
+        return rest, None
+    pv = w.result()
+    return [*rest, *_judge(pv.issues, opts, cfg, res, actor)], pv
+
+
+#: row errors a person may choose to skip (the rest of the file loads): each concerns its
+#: own row; an error of a sheet or of the file (no row) never is
+SKIPPABLE = frozenset({
+    "not_a_number", "price_not_positive", "price_absurd", "date_unreadable", "date_missing", "date_no_year",
+    "date_future", "unit_unknown", "unit_missing", "commodity_missing", "market_missing", "price_jump_large"})
+#: warnings that can hide a wrong number: confirmed row by row, with a reason
+PER_ROW = frozenset({"price_jump", "price_jump_large"})
+
+
+def row_key(sheet: Any, row: Any) -> str:
+    """How a row is named for ``--confirm-row``: SHEET:ROW."""
+    return f"{sheet}:{row}"
+
+
+def _judge(issues: list[Issue], opts: IngestOptions, cfg: Settings, res: FileResult, actor: str) -> list[Issue]:
+    """A jump beyond ``cfg.ingest_jump_error`` times (or under 1/that of) the previous price
+    is an error unless its row is confirmed; a confirmed jump row is recorded in
+    ``res.confirmed`` (who, why)."""
+    factor = cfg.ingest_jump_error
+    out: list[Issue] = []
+    for i in issues:
+        if i.code == "price_jump":
+            ratio = 1 + float(i.params.get("pct", 0)) / 100
+            if ratio > factor or ratio < 1 / factor:
+                i = Issue("price_jump_large", ERROR, i.sheet, i.row, i.column,
+                          {**i.params, "ratio": ratio, "factor": factor})
+        reason = opts.confirm_rows.get(row_key(i.sheet, i.row)) if i.code in PER_ROW else None
+        if reason:
+            i.severity = WARNING
+            i.params["confirmed"] = reason
+            res.confirmed.append({"sheet": i.sheet, "row": i.row, "column": i.column, "code": i.code,
+                                  "message": i.message("zh"), "reason": reason, "by": actor})
+        out.append(i)
+    return out
+
+
+def _skip(w: Any, issues: list[Issue], opts: IngestOptions, res: FileResult, actor: str) -> set | None:
+    """When every error is one of a row and other rows remain: offer to skip them
+    (``res.skip_offer``); with ``skip_invalid_rows`` and a reason, the rows to leave out
+    (recorded in ``res.skipped``), else None."""
+    errors = [i for i in issues if i.severity == ERROR]
+    if not errors or any(i.row is None or i.code not in SKIPPABLE for i in errors):
+        return None
+    drop = {(str(i.sheet), int(i.row)) for i in errors if i.row is not None}
+    remaining = w.call("drop", drop, False).rows
+    if not remaining:
+        return None
+    res.skip_offer = (sum(int(i.params.get("count", 1)) for i in errors), remaining)
+    reason = (opts.reason or "").strip()
+    if not (opts.skip_invalid_rows and reason):
+        return None
+    res.skipped = [i.to_dict("zh") | {"count": int(i.params.get("count", 1))} for i in errors]
+    res.skip_reason, res.skipped_by = reason, actor
+    return drop
+
+
 def _stored_report(res: FileResult) -> dict[str, Any]:
-    return {"layout": res.layout, "rows_read": res.rows_read,
+    return {"layout": res.layout, "rows_read": res.rows_read, "profile": res.profile,
+            "confirmed": res.confirmed, "checked_by": res.checked_by,
+            "skipped": {"reason": res.skip_reason, "by": res.skipped_by, "rows": res.skipped} if res.skipped else None,
             "warnings": [i.to_dict("zh") | {"severity": i.severity} for i in res.warnings],
             "errors": [i.to_dict("zh") for i in res.errors],
             "notes": [i.to_dict("zh") for i in res.notes]}

@@ -62,6 +62,42 @@ def confirm(store: Store, name: str, data: bytes, options: IngestOptions,
     return _run(store, name, data, replace(options, dry_run=False, accept_new_names=list(new_names)))
 
 
+#: a command-line hint inside a message ("(命令行 --date, 上传页「…」)", "(命令行加 --x)"):
+#: a page says what to do on the page only
+_CLI_PAREN = re.compile(r"[(（]\s*命令行[^()（）]*?[)）]")
+_CLI_PART = re.compile(r"命令行(?:加)?\s*--[\w-]+(?:\s+\S+)?\s*[,，、]\s*")
+_FLAG = re.compile(r"\s*--[a-z][\w-]*")
+
+
+def page_message(text: str) -> str:
+    """A report message as a page shows it: no command-line flags, full-width punctuation."""
+    from pricewatch.textfmt import zh_punct
+
+    text = _CLI_PART.sub("", text)
+    text = _CLI_PAREN.sub("", text)
+    text = re.sub(r"[(（]上传页「([^」]*)」[)）]", r"（见「\1」）", text).replace("上传页「", "「")
+    return zh_punct(_FLAG.sub("", text))
+
+
+def where_text(sheet: Any, row: Any, column: Any, lang: str = "zh") -> str:
+    """工作表「价格」第 3 行 F 列 (blank parts left out)."""
+    parts = []
+    if sheet not in (None, ""):
+        parts.append(f"工作表「{sheet}」" if lang != "en" else f"sheet \"{sheet}\"")
+    if row not in (None, ""):
+        parts.append(f"第 {row} 行" if lang != "en" else f"row {row}")
+    if column not in (None, ""):
+        parts.append(f"{column} 列" if lang != "en" else f"column {column}")
+    return (" " if lang != "en" else ", ").join(parts)
+
+
+def stored_report(report: Any) -> dict[str, Any]:
+    """A stored upload report (JSON text or dict) as a dict ({} when there is none)."""
+    if report is None or (isinstance(report, float) and pd.isna(report)):
+        return {}
+    return json.loads(report) if isinstance(report, str) else dict(report)
+
+
 def history(store: Store, limit: int = 100) -> pd.DataFrame:
     with store.read() as s:
         return ingest_queries.upload_history(s, limit)
@@ -69,18 +105,23 @@ def history(store: Store, limit: int = 100) -> pd.DataFrame:
 
 def report_rows(report: Any) -> pd.DataFrame:
     """A stored upload report (JSON text or dict) as rows: severity, sheet, row, column, code, message."""
-    if report is None or (isinstance(report, float) and pd.isna(report)):
+    d = stored_report(report)
+    if not d:
         return pd.DataFrame(columns=["severity", "sheet", "row", "column", "code", "message"])
-    d = json.loads(report) if isinstance(report, str) else report
     rows = [{"severity": "error", **i} for i in d.get("errors", [])]
     rows += [{"severity": i.get("severity", "warning"), **{k: v for k, v in i.items() if k != "severity"}}
              for i in d.get("warnings", [])]
+    for r in rows:
+        r["message"] = page_message(str(r.get("message") or ""))
     return _tidy(pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"]))
 
 
 def issues_frame(res: FileResult, lang: str = "zh") -> pd.DataFrame:
+    """One row per problem: severity, sheet, row, column, code, message (as a page shows it)."""
     rows = [{"severity": "error", **i.to_dict(lang)} for i in res.errors]
     rows += [{"severity": "warning", **i.to_dict(lang)} for i in res.warnings]
+    for r in rows:
+        r["message"] = page_message(r["message"])
     return _tidy(pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"]))
 
 

@@ -116,15 +116,30 @@ class _State:
         self.cells: Any = None
         self.too_long: list[Issue] = []
         self.prep: Any = None
+        #: the cells as read, until prepare: a person's mapping may lay them out again
+        self.raw: list[tuple[str, list[list[Any]]]] = []
+
+
+PEEK_SHEETS, PEEK_ROWS, PEEK_COLS, PEEK_CHARS = 10, 30, 40, 80
+
+
+def peek(sheets: list[tuple[str, list[list[Any]]]]) -> list[tuple[str, list[list[Any]]]]:
+    """The top-left corner of each of the first sheets, long texts cut: a bounded sample a
+    person maps columns on, and the rows a profile's fingerprint is taken from."""
+    out = []
+    for name, rows in sheets[:PEEK_SHEETS]:
+        if not any(any(c not in (None, "") for c in r) for r in rows[:PEEK_ROWS]):
+            continue
+        out.append((name, [[c[:PEEK_CHARS] if isinstance(c, str) else c for c in r[:PEEK_COLS]]
+                           for r in rows[:PEEK_ROWS]]))
+    return out
 
 
 def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits, today: date | None = None,
              check: bool = True) -> Issue | None:
     """Read, lay out and (``check``) run the cell checks, which need no catalog."""
     from .layouts import extract
-    from .lengths import check_lengths
     from .readers import read
-    from .validate import check_cells
 
     try:
         sheets = read(path, kind, max_rows=limits.rows, max_cells=limits.cells)
@@ -134,13 +149,50 @@ def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits, tod
         raise
     except Exception as e:  # noqa: BLE001 - any parser failure is a property of the file
         return Issue("parse_failed", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:200]})
+    st.raw = sheets  # kept until prepare: a saved profile or a person's mapping may apply
     st.sheets = extract(sheets, ctx)
-    del sheets
     if check:
-        st.too_long = check_lengths(st.sheets)  # a step of its own, before any name is looked up
-        st.cells = check_cells(st.sheets, ctx, today)
-        st.sheets = []  # the records are in the cells now
+        _check_cells(st, ctx, today)
     return None
+
+
+def _check_cells(st: _State, ctx: Context, today: date | None) -> None:
+    from .lengths import check_lengths
+    from .validate import check_cells
+
+    st.too_long = check_lengths(st.sheets)  # a step of its own, before any name is looked up
+    st.cells = check_cells(st.sheets, ctx, today)
+    st.sheets = []  # the records are in the cells now
+
+
+def _do_peek(st: _State) -> list[tuple[str, list[list[Any]]]]:
+    return peek(st.raw)
+
+
+def _do_relayout(st: _State, ctx: Context, today: date | None) -> str | None:
+    """Lay the sheets out again with the person's mapping or the saved profiles in ``ctx``
+    and check their cells; the profile a sheet was read with ("" for an unsaved mapping),
+    else None."""
+    from .layouts import extract
+
+    st.sheets = extract(st.raw, ctx)
+    profile = next((sh.profile for sh in st.sheets if sh.profile is not None), None)
+    _check_cells(st, ctx, today)
+    return profile
+
+
+def _do_drop(st: _State, rows: set[tuple[str, int]], apply: bool) -> Summary:
+    """The canonical rows left without those of ``rows`` ((sheet, row) pairs): their counts,
+    and (``apply``) the rows themselves from now on."""
+    cols = st.prep.columns
+    keep = [(str(a), int(b)) not in rows for a, b in zip(cols["sheet"], cols["row"], strict=True)]
+    kept = {k: [v for v, k_ in zip(vals, keep, strict=True) if k_] for k, vals in cols.items()}
+    if apply:
+        st.prep.columns = kept
+    days = kept["obs_date"]
+    return Summary(rows=len(days), commodities=len(set(kept["commodity"])), markets=len(set(kept["market"])),
+                   date_min=min(days) if days else None, date_max=max(days) if days else None,
+                   dates=len(set(days)))
 
 
 def _bounded(issues: list[Issue]) -> list[Issue]:
@@ -167,7 +219,7 @@ def _do_prepare(st: _State, catalog: Any, ctx: Context, accept: Any, strict: boo
     from .validate import resolve
 
     prep = st.prep = resolve(st.cells, catalog, ctx, accept_new_names=accept, strict=strict)
-    st.cells = None
+    st.cells, st.raw = None, []
     if st.too_long:
         prep.issues[:0] = st.too_long
         prep.issues = [i for i in prep.issues if i.code != "no_data"]
@@ -223,7 +275,7 @@ def _do_sheets(st: _State) -> list[SheetResult]:
 
 
 _HANDLERS = {"read": _do_read, "prepare": _do_prepare, "history": _do_history, "rows": _do_rows,
-             "sheets": _do_sheets}
+             "sheets": _do_sheets, "peek": _do_peek, "relayout": _do_relayout, "drop": _do_drop}
 
 
 # -- the child process ---------------------------------------------------------------

@@ -34,6 +34,9 @@ class Settings:
     category_thresholds: dict[str, float] = field(default_factory=dict)
     #: a price more than this share away from the previous period is an ingest warning
     ingest_jump_warning: float = 0.5
+    #: a price more than this many times (or under 1/this) the previous one is an ingest
+    #: error unless a person confirms that row with a reason (``[ingest] jump_error_factor``)
+    ingest_jump_error: float = 3.0
     max_upload_mb: float = 20.0
     #: ingest reads and checks untrusted files in a child process with this memory limit
     parser_memory_mb: int = 2048
@@ -145,6 +148,11 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["alps_public"] = bool(alerts["alps_public"])
     if "max_upload_mb" in ingest:
         kwargs["max_upload_mb"] = float(ingest["max_upload_mb"])
+    if "jump_error_factor" in ingest:
+        factor = float(ingest["jump_error_factor"])
+        if factor <= 1:
+            raise ConfigError(f"[ingest] jump_error_factor = {factor:g} 应大于 1", "例如 3（三倍或三分之一）")
+        kwargs["ingest_jump_error"] = factor
     if "parser_memory_mb" in ingest:
         kwargs["parser_memory_mb"] = int(ingest["parser_memory_mb"])
     for key in ("max_rows", "max_cells"):

@@ -17,7 +17,8 @@ from pricewatch import accounts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE_KEYS = {"file", "status", "layout", "upload_id", "rows_read", "rows_loaded", "commodities", "markets",
-             "date_min", "date_max", "errors", "warnings", "notes", "changes"}
+             "date_min", "date_max", "errors", "warnings", "notes", "changes", "profile", "confirmed", "skipped",
+             "skip_offer"}
 ISSUE_KEYS = {"sheet", "row", "column", "code", "message"}
 
 
@@ -61,7 +62,8 @@ def test_human_output_one_line_per_problem_no_traceback(tmp_path, files, capsys)
     assert main(["--db", db, str(bad)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字; 价格只填数字, 如 12.5"]
+    assert err.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字; 价格只填数字, 如 12.5",
+                                "  错误只在 1 行：加 --skip-invalid-rows --reason 原因 可跳过这些行，导入其余 1 行"]
     assert main(["--db", db, "--lang", "en", str(bad)]) == 1
     assert "[not_a_number] [s] row 3 col F: \"abc\" is not a number" in capsys.readouterr().err
 

@@ -38,8 +38,21 @@ def count(res, code):
     return [i for i in res.warnings if i.code == code]
 
 
+def confirmed_run(store, path, **kw):
+    """A wholesale market's daily prices: some move more than threefold within days. Each
+    such row blocks the file until it is confirmed with a reason; confirmed, the file loads."""
+    first = run(store, path, dry_run=True, **kw)
+    if first.status == "rejected":
+        assert {i.code for i in first.errors} == {"price_jump_large"}, first.errors[:3]
+        assert first.skip_offer is not None
+    confirm = {f"{i.sheet}:{i.row}": "历史行情，已与市场公布值核对" for i in first.errors}
+    res = run(store, path, confirm_rows=confirm, **kw)
+    assert len(res.confirmed) == len(confirm)
+    return res
+
+
 def test_xinfadi_veg_xlsx(store):
-    res = run(store, REAL / "cn_xinfadi_veg_2013-06_to_2014-08.xlsx", **XINFADI)
+    res = confirmed_run(store, REAL / "cn_xinfadi_veg_2013-06_to_2014-08.xlsx", **XINFADI)
     assert res.status == "loaded", res.errors[:3]
     # 46,019 rows minus the row blank but for its date and the stray-BOM last row
     assert (res.rows_read, res.markets) == (46017, 1)
@@ -56,7 +69,7 @@ def test_xinfadi_veg_xlsx(store):
 
 
 def test_xinfadi_fruit_csv_utf8_bom(store):
-    res = run(store, REAL / "cn_xinfadi_fruit_2015-09_to_2016-05_utf8bom.csv", **XINFADI)
+    res = confirmed_run(store, REAL / "cn_xinfadi_fruit_2015-09_to_2016-05_utf8bom.csv", **XINFADI)
     assert res.status == "loaded", res.errors[:3]
     assert res.rows_read == 18664
     assert one(store, "乔纳金苹果", date(2015, 9, 1))[0] == 2.1
@@ -102,7 +115,7 @@ def test_pork_sheets_by_date_need_a_year(store):
 
 
 def test_wfp_hxl_export(store):
-    res = run(store, REAL / "wfp_food_prices_ken_2019-2023.csv", accept_new_names=True)
+    res = confirmed_run(store, REAL / "wfp_food_prices_ken_2019-2023.csv", accept_new_names=True)
     assert res.status == "loaded", res.errors[:3]
     assert res.layout == "hxl"
     assert (res.rows_read, res.markets, res.commodities) == (10238, 62, 47)  # the HXL row is not data

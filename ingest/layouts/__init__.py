@@ -40,6 +40,12 @@ class Context:
     market: str | None = None
     unit: str | None = None
     price_type: str | None = None
+    #: a person's mapping for every sheet (``--map``, ``--profile``, the page): Mapping.to_dict()
+    mapping: dict[str, Any] | None = None
+    #: saved import profiles to match by fingerprint: (name, Mapping.to_dict(), fingerprint)
+    profiles: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = ()
+    #: the profile name ``mapping`` came from, for the report
+    mapping_name: str | None = None
 
     @property
     def year(self) -> int | None:
@@ -53,6 +59,8 @@ class SheetResult:
     records: list[tuple] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     date_source: str | None = None
+    #: the import profile (or ad-hoc mapping) the sheet was read with
+    profile: str | None = None
 
 
 @dataclass
@@ -90,6 +98,26 @@ class SheetDates:
         return None, None, issues
 
 
+def _mapped(name: str, rows: list[list[Any]], ctx: Context, sheet_count: int) -> SheetResult | None:
+    """The sheet read by the person's mapping, or by the first saved profile it matches;
+    None to detect its layout."""
+    if ctx.mapping is None and not ctx.profiles:
+        return None
+    from ..profiles import Mapping, matches
+    from .mapped import extract as extract_mapped
+
+    if ctx.mapping is not None:
+        m = Mapping.from_dict(ctx.mapping)
+        if m.sheet and sheet_count > 1 and m.sheet != name:
+            return SheetResult(name, None, issues=[Issue("sheet_skipped", WARNING, name)])
+        return extract_mapped(name, rows, ctx, m, ctx.mapping_name or "")
+    for pname, mdict, fp in ctx.profiles:
+        m = Mapping.from_dict(mdict)
+        if matches(fp, name, rows, m, sheet_count):
+            return extract_mapped(name, rows, ctx, m, pname)
+    return None
+
+
 def extract(sheets: list[tuple[str, list[list[Any]]]], ctx: Context) -> list[SheetResult]:
     from . import grid, headerless, hxl, table, wide
 
@@ -98,7 +126,9 @@ def extract(sheets: list[tuple[str, list[list[Any]]]], ctx: Context) -> list[She
     several = len(filled) > 1  # one sheet per market: a sheet's name may be its market
     for name, rows in filled:
         rows = [r for r in rows]  # noqa: C416 - a list the layouts may index freely
-        res = hxl.extract(name, rows, ctx) or grid.extract(name, rows, ctx, sheet_is_market=several)
+        res = _mapped(name, rows, ctx, len(filled))
+        if res is None:
+            res = hxl.extract(name, rows, ctx) or grid.extract(name, rows, ctx, sheet_is_market=several)
         for mod in (table, wide, headerless):
             if res is not None:
                 break
