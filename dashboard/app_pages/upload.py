@@ -160,12 +160,16 @@ if f is not None:
     confirm_rows = {k.split("|", 2)[2]: v for k, v in why.items()}
     opts = IngestOptions(actor=user.name, market=market, date=day, unit=unit, price_type=ptype, settings=cfg,
                          mapping=mapping, skip_invalid_rows=bool(skip_reason), reason=skip_reason,
-                         confirm_rows=confirm_rows, audit_rejected=True)
+                         confirm_rows=confirm_rows)
     key = (sha, f.name, market, day, unit, ptype, mapping.to_text() if mapping else None, skip_reason,
            tuple(sorted(confirm_rows.items())), store.version())
     if ss.get("_upload_key") != key:
         ss["_upload_key"] = key
-        ss["_upload_check"] = upload.check(store, f.name, data, opts)
+        # a refused file is recorded once, not again at each choice made on it
+        audited = ss.setdefault("_upload_audited", set())
+        ss["_upload_check"] = upload.check(store, f.name, data, replace(opts, audit_rejected=sha not in audited))
+        if ss["_upload_check"].status == "rejected":
+            audited.add(sha)
     res = ss["_upload_check"]
     issues = upload.issues_frame(res, lang())
     # a jump row: its own reason (one box for every warning is not enough for such a row)
