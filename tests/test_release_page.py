@@ -16,13 +16,14 @@ from ingest_testkit import long_rows, run, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
 from pricewatch.store import Store, release_queries  # noqa: E402
+from tests.conftest import sign_in  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
 def open_release(user: User) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["user"] = user
+    sign_in(at, user)
     at.run()
     at.switch_page("app_pages/release.py")
     at.run()
