@@ -85,11 +85,8 @@ def normalise_text(text: str) -> str:
 
 
 def _frame(report: Report) -> pd.DataFrame:
-    """The unrounded values when the report keeps them (``Report.raw``), else ``items``."""
-    raw = getattr(report, "raw", None)
-    if isinstance(raw, pd.DataFrame) and not raw.empty and "commodity" in raw.columns:
-        return raw
-    return report.items
+    """The unrounded values (``Report.raw``); ``items`` for a report made without them."""
+    return report.raw if not report.raw.empty else report.items
 
 
 def _item_row(report: Report | None, commodity: str) -> dict[str, Any] | None:
@@ -104,10 +101,7 @@ def _item_row(report: Report | None, commodity: str) -> dict[str, Any] | None:
 
 
 def _category_row(report: Report, category: str) -> dict[str, Any] | None:
-    for c in getattr(report, "categories", None) or []:
-        if isinstance(c, dict) and c.get("category") == category:
-            return c
-    return None
+    return next((c for c in report.categories if c.get("category") == category), None)
 
 
 def render_placeholders(text: str, period: str | None,
