@@ -278,7 +278,8 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
             res.changes = pd.DataFrame(preview.changes, columns=CHANGE_COLUMNS)
         res.rows_loaded = res.rows_new + res.rows_revised
         return res
-    sha = _sha256(p)
+    with p.open("rb") as fh:
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
     res.checked_by = actor if opts.warnings_checked else None
     # everything from reading the catalog to the last row is one transaction: the names
     # and the previous prices the checks use are the ones the load writes against
@@ -484,14 +485,6 @@ def _stored_report(res: FileResult) -> dict[str, Any]:
             "warnings": [i.to_dict("zh") | {"severity": i.severity} for i in res.warnings],
             "errors": [i.to_dict("zh") for i in res.errors],
             "notes": [i.to_dict("zh") for i in res.notes]}
-
-
-def _sha256(p: Path) -> str:
-    h = hashlib.sha256()
-    with p.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _shell_user() -> str:
