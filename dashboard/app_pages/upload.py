@@ -133,6 +133,18 @@ def _mapping_step(res, sha: str, open_now: bool) -> None:
             st.rerun()
 
 
+def _act(action, flash) -> None:
+    """Run ``action``: its refusal is shown; else ``flash(result)`` is kept for the next run,
+    which starts now."""
+    try:
+        result = action()
+    except PricewatchError as e:
+        show_error(e)
+    else:
+        ss["_upload_flash"] = flash(result)
+        st.rerun()
+
+
 def _save_profile(res, mapping: Mapping) -> None:
     st.markdown(tr("**保存为导入方案**：下次同样版式的文件会自动按此读取。",
                    "**Save as an import profile**: the next file of this layout is read with it by itself."))
@@ -140,14 +152,9 @@ def _save_profile(res, mapping: Mapping) -> None:
     name = c1.text_input(tr("方案名称", "Profile name"), key="profile_name", max_chars=60,
                          placeholder=tr("如：新发地行情导出", "e.g. market export"))
     if c2.button(tr("保存方案", "Save"), key="profile_save", disabled=not name.strip()):
-        try:
-            new = save_saved(store, name, mapping, res.peek, user.name)
-        except PricewatchError as e:
-            show_error(e)
-        else:
-            ss["_upload_flash"] = tr(f"导入方案「{name.strip()}」已{'保存' if new else '更新'}。",
-                                     f"Import profile \"{name.strip()}\" {'saved' if new else 'updated'}.")
-            st.rerun()
+        _act(lambda: save_saved(store, name, mapping, res.peek, user.name),
+             lambda new: tr(f"导入方案「{name.strip()}」已{'保存' if new else '更新'}。",
+                            f"Import profile \"{name.strip()}\" {'saved' if new else 'updated'}."))
 
 
 if f is not None:
@@ -257,14 +264,10 @@ if f is not None:
                 if st.button(tr(f"「{w.params['name']}」就是「{sug[0]}」（记为别名）",
                                 f"\"{w.params['name']}\" is \"{sug[0]}\" (save as an alias)"),
                              key=f"alias_{w.params['name']}"):
-                    try:
-                        add_alias(store, w.params["name"], sug[0], actor=user.name)
-                    except PricewatchError as e:
-                        show_error(e)
-                    else:
-                        ss["_upload_flash"] = tr(f"「{w.params['name']}」已记为「{sug[0]}」的别名，以后自动识别。",
-                                                 f"\"{w.params['name']}\" is now an alias of \"{sug[0]}\".")
-                        st.rerun()
+                    a, t = w.params["name"], sug[0]
+                    _act(lambda a=a, t=t: add_alias(store, a, t, actor=user.name),
+                         lambda _r, a=a, t=t: tr(f"「{a}」已记为「{t}」的别名，以后自动识别。",
+                                                 f"\"{a}\" is now an alias of \"{t}\"."))
         confirmed = st.multiselect(
             tr("确认以下名称为新商品/新市场并加入目录（未勾选的行不导入）",
                "Confirm these as new commodities/markets (rows with unticked names are not loaded)"),
@@ -308,13 +311,8 @@ with st.expander(tr(f"导入方案（{len(profiles)} 个）", f"Import profiles 
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
         new_name = c1.text_input(tr("新名称", "New name"), key="profile_new_name", max_chars=60)
         if c2.button(tr("改名", "Rename"), key="profile_rename", disabled=not new_name.strip()):
-            try:
-                rename_saved(store, pick, new_name, user.name)
-            except PricewatchError as e:
-                show_error(e)
-            else:
-                ss["_upload_flash"] = tr(f"导入方案「{pick}」已改名为「{new_name.strip()}」。", "Profile renamed.")
-                st.rerun()
+            _act(lambda: rename_saved(store, pick, new_name, user.name),
+                 lambda _r: tr(f"导入方案「{pick}」已改名为「{new_name.strip()}」。", "Profile renamed."))
         if c3.button(tr("删除", "Delete"), key="profile_delete"):
             delete_saved(store, pick, user.name)
             ss["_upload_flash"] = tr(f"导入方案「{pick}」已删除。", "Profile deleted.")
