@@ -212,7 +212,7 @@ def _page(title: str, inner: str) -> str:
 
 
 def _footer(settings: Settings, url: str) -> str:
-    return (f'<p style="{STYLES["p"]}color:#888;font-size:14px;">来源：{escape(settings.bureau_name)}'
+    return (f'<p style="{STYLES["p"]}color:#888;font-size:14px;text-align:left;">来源：{escape(settings.bureau_name)}'
             f'价格监测。原文与完整数据：<a href="{escape(url)}" style="color:#2471a3;">{escape(url)}</a></p>')
 
 

@@ -88,14 +88,14 @@ def line_chart(chart: Chart, *, aria: str) -> str:
         t += step
     # x labels: at most 6, at the first period of a month (or of a year for long spans)
     span_days = (chart.x[-1] - chart.x[0]).days if n > 1 else 0
-    ticks = [i for i in range(n) if i == 0 or chart.x[i].month != chart.x[i - 1].month]
-    if span_days > 400:
-        ticks = [i for i in ticks if i == 0 or chart.x[i].year != chart.x[i - 1].year
-                 or chart.x[i].month in (1, 7)]
+    years = span_days > 400  # long spans: one label per year
+    ticks = [i for i in range(n) if i == 0 or (chart.x[i].year != chart.x[i - 1].year if years
+                                                else chart.x[i].month != chart.x[i - 1].month)]
+    ticks = [i for i in ticks if i == 0 or i > n * 0.1]  # no label crowding the first one
     every = max(1, math.ceil(len(ticks) / 6))
     for k, i in enumerate(ticks[::every]):
         d = chart.x[i]
-        label = f"{d:%Y-%m}" if (k == 0 or d.month == 1) else f"{d:%m}"
+        label = f"{d:%Y}" if years and k else f"{d:%Y-%m}" if (k == 0 or d.month == 1) else f"{d:%m}"
         out.append(f'<text x="{sx(i):.1f}" y="{H - PAD_B + 18}" text-anchor="middle" fill="#555">'
                    f"{escape(label)}</text>")
     for ln in chart.lines:
