@@ -172,8 +172,7 @@ class Site:
                        f'<th>{t(lang, "同比", "YoY")}</th><th>{spark_head}</th></tr>')
             for r in g.itertuples(index=False):
                 spark = svg.sparkline([None if v is None or v != v else float(v) for v in r.spark])
-                out.append(f'<tr><td><a href="{escape(p.href("c/" + file_name(r.commodity) + ".html"))}">'
-                           f"{escape(r.commodity)}</a></td><td>{price(r.price)}</td>"
+                out.append(f"<tr><td>{_item_link(p, r.commodity)}</td><td>{price(r.price)}</td>"
                            f"<td>{pct(r.wow_pct, lang)}</td><td>{pct(r.yoy_pct, lang)}</td>"
                            f"<td>{spark}</td></tr>")
             out.append("</table></div>")
@@ -251,8 +250,7 @@ class Site:
         out = [f"<h1>{title}</h1>", self.period_line(lang)]
         for category, g in self.snap.board.groupby("category", sort=False):
             out.append(f"<h2>{escape(str(category))}</h2><ul class=plain>")
-            out += [f'<li><a href="{escape(p.href("c/" + file_name(n) + ".html"))}">{escape(n)}</a></li>'
-                    for n in g["commodity"]]
+            out += [f"<li>{_item_link(p, n)}</li>" for n in g["commodity"]]
             out.append("</ul>")
         self.emit(p, title, "".join(out))
 
@@ -271,7 +269,7 @@ class Site:
             out += [f"<th>{escape(mk)}</th>" for mk in markets if mk in wide.columns]
             out.append("</tr>")
             for name, r in wide.iterrows():
-                out.append(f'<tr><td><a href="{escape(p.href("c/" + file_name(str(name)) + ".html"))}">{escape(str(name))}</a></td>')
+                out.append(f"<tr><td>{_item_link(p, str(name))}</td>")
                 out += [f"<td>{price(r[mk])}</td>" for mk in markets if mk in wide.columns]
                 out.append("</tr>")
             out.append("</table></div>")
@@ -323,7 +321,7 @@ class Site:
         links = [c for c in n.commodities if c in self.names]
         if links:
             out.append(f"<h2>{t(lang, '相关商品走势', 'Trends of the items')}</h2><ul class=plain>")
-            out += [f'<li><a href="{escape(p.href("c/" + file_name(c) + ".html"))}">{escape(c)}</a></li>' for c in links]
+            out += [f"<li>{_item_link(p, c)}</li>" for c in links]
             out.append("</ul>")
         files = [a for a in n.attachments if a.get("name")]
         if files:
@@ -405,6 +403,11 @@ class Site:
         self.w.put("sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>'
                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(urls) + "</urlset>")
         self.w.put("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base}/sitemap.xml\n")
+
+
+def _item_link(p: Page, commodity: str) -> str:
+    """A link from page ``p`` to the commodity's page, in ``p``'s language."""
+    return f'<a href="{escape(p.href("c/" + file_name(commodity) + ".html"))}">{escape(commodity)}</a>'
 
 
 def _vals(s: pd.Series) -> list[float | None]:
