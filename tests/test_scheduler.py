@@ -141,7 +141,10 @@ def test_a_real_scheduler_process_publishes_with_nobody_reading(env, tmp_path):
     try:
         deadline = time.monotonic() + 60  # "within a minute of its time"
         repo = Notebook(env, settings).repo
-        while time.monotonic() < deadline and repo.get(note_id).status != "published":
+        # the note file is saved inside the write; its audit line is readable once the
+        # write's snapshot is published a moment later: wait for both
+        while time.monotonic() < deadline and (repo.get(note_id).status != "published"
+                                               or not _audit(env, "note.publish")):
             assert proc.poll() is None, (tmp_path / "scheduler.log").read_text()
             time.sleep(0.5)
         note = repo.get(note_id)
