@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -104,8 +104,8 @@ def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
         return True  # browsers send Origin on every POST; clients without one are not browsers
-    host = origin.split("://", 1)[-1].split("/", 1)[0]
-    return host == request.headers.get("host", "")
+    # host names only: a proxy's Host ($host in deploy/nginx) drops a non-default port
+    return urlsplit(origin).hostname == urlsplit("//" + request.headers.get("host", "")).hostname
 
 
 def _page_url(path: str, lang: str, **params: str) -> str:

@@ -118,6 +118,10 @@ def test_a_cross_site_login_form_is_refused(served) -> None:
     client, _, _ = served
     status, headers, _ = _login(client, "editor", "editor-pass-1", headers={"Origin": "https://evil.example"})
     assert status == 403 and "set-cookie" not in headers
+    # our own page behind a proxy that passes Host without its port ($host in deploy/nginx)
+    status, headers, _ = _login(client, "editor", "editor-pass-1",
+                                headers={"Origin": "http://127.0.0.1:8080", "Host": "127.0.0.1"})
+    assert status == 303 and "set-cookie" in headers
 
 
 def test_unpublished_attachments_need_a_staff_session_and_logout_ends_it(served) -> None:
