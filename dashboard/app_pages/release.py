@@ -90,8 +90,8 @@ for row in pending.itertuples(index=False):
             st.markdown(tr("**变动最大的价格（与上次发布对比）**", "**Largest changes against the last release**"))
             st.table(pd.DataFrame({
                 tr("商品", "Commodity"): changes["commodity"], tr("市场", "Market"): changes["market"],
-                tr("已发布", "Released"): changes["released_price"].round(2),
-                tr("本次", "This upload"): changes["price"].round(2),
+                tr("已发布", "Released"): changes["released_price"].map(lambda v: f"{v:.2f}"),
+                tr("本次", "This upload"): changes["price"].map(lambda v: f"{v:.2f}"),
                 tr("变动", "Change"): (changes["change"] * 100).map(lambda v: f"{v:+.1f}%"),
                 tr("单位", "Unit"): changes["unit"],
                 tr("对比日期", "Compared with"): pd.to_datetime(changes["released_date"]).dt.date,
