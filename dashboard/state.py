@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from pricewatch import sessions
+from pricewatch import sessions, textfmt
 from pricewatch.accounts import User
 from pricewatch.config import Settings, load_settings
 from pricewatch.store import Store, open_store
@@ -27,6 +27,16 @@ def settings() -> Settings:
 @st.cache_resource
 def _store(path: str) -> Store:
     return open_store(path)
+
+
+def shown_time(value: object) -> str:
+    """A stored time as every page shows it: "2026-12-02 12:43" in the bureau's zone."""
+    return textfmt.clock(value, settings().timezone)  # type: ignore[arg-type]
+
+
+def shown_times(values: object) -> list[str]:
+    """:func:`shown_time` of each value of a column."""
+    return [shown_time(v) for v in values]  # type: ignore[attr-defined]
 
 
 def get_store() -> Store:

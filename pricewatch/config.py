@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError, PricewatchError
 from .periods import normalise_freq
@@ -100,6 +101,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"配置文件 {path} 格式错误: {e}", "按 TOML 语法修改后重试") from e
 
 
+def _zone_name(path: Path | None, name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(f"配置文件 {path} 中 [bureau] timezone「{name}」不是有效的时区",
+                          '写作 timezone = "Asia/Shanghai"（IANA 时区名）') from e
+    return name
+
+
 def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     """Build the settings; ``db`` (from ``--db``) wins over everything else."""
     data: dict[str, Any] = {}
@@ -132,6 +142,8 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["bureau_name"] = str(bureau["name"])
     if "county" in bureau:
         kwargs["county_name"] = str(bureau["county"])
+    if "timezone" in bureau:
+        kwargs["timezone"] = _zone_name(path, str(bureau["timezone"]))
     if "jump_threshold_pct" in alerts:
         kwargs["jump_threshold_pct"] = float(alerts["jump_threshold_pct"])
     if "category_thresholds" in alerts:

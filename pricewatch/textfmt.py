@@ -10,6 +10,9 @@ missing value is shown as "—" in tables and as "无可比数据" in sentences.
   "占58.6%".
 * :func:`zh_list` joins names the way bulletins do: "黄瓜、菠菜和生菜"; :func:`movers`
   writes "黄瓜、菠菜和生菜分别上涨32.4%、17.9%和10.7%".
+* :func:`clock` "2026-12-02 12:43": a stored time in the bureau's zone, the one format of
+  every page, export and document; :func:`rfc3339` "2026-12-02T12:43:05+08:00" for feeds.
+  A naive time is UTC (the store stamps UTC, migration 0060); an aware one is converted.
 * :func:`zh_punct` turns the half-width comma, colon and semicolon next to a Chinese
   character into ，：； and leaves everything else alone: numbers and times ("12:00"),
   English text, and parentheses (a catalog name such as 猪肉(五花) keeps its own spelling;
@@ -23,10 +26,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 DASH = "—"
+DEFAULT_TZ = "Asia/Shanghai"
+CLOCK_FORMAT = "%Y-%m-%d %H:%M"
 NO_DATA = "无可比数据"
 FLAT = "持平"
 
@@ -174,3 +181,36 @@ def zh_punct(text: str) -> str:
 def half_width_in_chinese(text: str) -> list[str]:
     """Every half-width , : ; next to a Chinese character in ``text``, with its context."""
     return [text[max(0, m.start() - 8):m.end() + 8] for m in HALF_WIDTH_IN_CHINESE.finditer(text)]
+
+
+@lru_cache(maxsize=8)
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def local_time(value: datetime | str | None, tz: str = DEFAULT_TZ) -> datetime | None:
+    """A stored time (naive = UTC, aware, or ISO text) in the zone ``tz``; None when missing.
+
+    pandas' ``Timestamp`` is a ``datetime`` and works as one; ``NaT`` counts as missing.
+    """
+    if value is None or value != value or value == "":  # NaN / NaT compare unequal to themselves
+        return None
+    dt = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(dt, datetime):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(_zone(tz))
+
+
+def clock(value: datetime | str | None, tz: str = DEFAULT_TZ) -> str:
+    """"2026-12-02 12:43": the one way a stored time is shown (in the bureau's zone ``tz``);
+    "" when missing."""
+    dt = local_time(value, tz)
+    return dt.strftime(CLOCK_FORMAT) if dt else ""
+
+
+def rfc3339(value: datetime | str | None, tz: str = DEFAULT_TZ) -> str:
+    """"2026-12-02T12:43:05+08:00": RFC 3339 with the bureau's offset, for feeds; "" when missing."""
+    dt = local_time(value, tz)
+    return dt.isoformat(timespec="seconds") if dt else ""

@@ -103,8 +103,8 @@ def test_audit_page_shows_logins_to_a_reviewer(small_db: Store) -> None:
     at = run_app(user=User("li", "reviewer"), page="app_pages/audit.py")
     assert not at.exception
     table = at.dataframe[0].value
-    assert "login.ok" in table.iloc[:, 2].tolist()
-    assert "release" in table.iloc[:, 2].tolist()
+    assert "登录成功" in table["操作"].tolist()
+    assert "发布数据" in table["操作"].tolist()
 
 
 def test_an_identity_provider_can_replace_the_built_in_accounts(small_db: Store, tmp_path: Path,

@@ -1,35 +1,49 @@
-"""审计日志: who did what, when (append-only; reviewers and administrators)."""
+"""审计日志: who did what, when (append-only; reviewers and administrators).
 
-import json
+Actions in words, details as fields, times in the bureau's zone (pricewatch.audit.readable);
+filters for who, what and when; the filtered rows as CSV.
+"""
 
-import pandas as pd
+from datetime import UTC, datetime, timedelta
+
 import streamlit as st
 
-from dashboard.i18n import tr
-from dashboard.state import get_store, require_user
-from pricewatch.audit import audit_log
+from dashboard.i18n import lang, tr
+from dashboard.state import get_store, require_user, settings
+from pricewatch import audit, textfmt
+from pricewatch.store import queries
 
 st.title(tr("审计日志", "Audit log"))
 require_user("audit", "只有审核人员和管理员可以查看审计日志。", "Only reviewers and administrators see the audit log.")
-st.caption(tr("登录、上传、发布、审核等每一次操作都记录在此,记录只增不改。",
-              "Every login, upload, release and review is recorded here; entries are never changed."))
+st.caption(tr("登录、上传、发布、审核等每一次操作都记录在此，记录只增不改。时间为本局所在时区。",
+              "Every login, upload, release and review is recorded here; entries are never changed. "
+              "Times are in the bureau's time zone."))
 
-kinds = {"": tr("全部", "All"), "login": tr("登录", "Logins"), "session": tr("会话", "Sessions"), "ingest": tr("数据上传", "Uploads"),
-         "release": tr("数据发布", "Releases"), "note": tr("解读稿件", "Notes"),
-         "users": tr("账号", "Accounts"), "catalog": tr("目录", "Catalog")}
-kind = st.selectbox(tr("类别", "Kind"), list(kinds), format_func=kinds.get, key="kind")
-limit = st.select_slider(tr("条数", "Rows"), [50, 200, 1000], value=200)
-log = audit_log(get_store(), limit=limit, action_prefix=kind or None)
+store = get_store()
+tz = settings().timezone
+with store.read() as s:
+    names = sorted({str(n) for n in queries.users(s)["name"]} | {"system"})
+today = textfmt.local_time(datetime.now(UTC), tz).date()  # type: ignore[union-attr]
+everyone = tr("全部", "All")
+
+c1, c2, c3 = st.columns(3)
+who = c1.selectbox(tr("操作人", "Who"), ["", *names], key="who",
+                   format_func=lambda n: everyone if not n else (tr("系统", "system") if n == "system" else n))
+kind = c2.selectbox(tr("类别", "What"), ["", *audit.KINDS], key="kind",
+                    format_func=lambda k: audit.KINDS[k][lang() == "en"] if k else everyone)
+span = c3.date_input(tr("日期范围", "Dates"), value=(today - timedelta(days=30), today), key="when",
+                     max_value=today, format="YYYY-MM-DD")
+start, end = (tuple(span) + (None, None))[:2] if isinstance(span, tuple | list) else (span, span)
+limit = st.select_slider(tr("最多条数", "At most"), [200, 1000, 5000], value=1000, key="limit")
+
+log = audit.audit_log(store, limit=limit, action_prefix=kind or None, actor=who or None,
+                      start=start, end=end or start, tz=tz)
 if log.empty:
-    st.info(tr("没有记录。", "No entries."))
-else:
-    log["detail"] = log["detail"].map(
-        lambda d: json.dumps(json.loads(d), ensure_ascii=False) if isinstance(d, str) and d else "")
-    st.dataframe(
-        pd.DataFrame({
-            tr("时间", "Time"): log["at_time"], tr("操作人", "Actor"): log["actor"],
-            tr("操作", "Action"): log["action"], tr("对象", "Target"): log["target"],
-            tr("详情", "Detail"): log["detail"],
-        }),
-        hide_index=True, width="stretch",
-    )
+    st.info(tr("没有符合条件的记录。", "No entries match."))
+    st.stop()
+table = audit.readable(log, tz, lang())
+st.caption(tr(f"共{len(table)}条（最新的在前）", f"{len(table)} entries, newest first"))
+st.dataframe(table, hide_index=True, width="stretch")
+stem = f"audit-{start or ''}-{end or start or ''}".rstrip("-")
+st.download_button(tr("导出 CSV", "Export CSV"), audit.to_csv(table), file_name=f"{stem}.csv",
+                   mime="text/csv", key="audit_csv")

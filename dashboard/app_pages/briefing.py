@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import get_store, require_user, settings
+from dashboard.state import get_store, require_user, settings, shown_times
 from pricewatch import briefing, indicators
 from pricewatch import textfmt as tf
 from pricewatch.briefing.model import SECRET_MARK, UNRELEASED
@@ -173,7 +173,7 @@ else:
         tr("编号", "ID"): arch["id"],
         tr("版本", "Variant"): arch["public"].map(lambda p: tr("公开版", "public") if p else tr("内部版", "internal")),
         tr("格式", "Format"): arch["format"],
-        tr("生成时间", "Made"): arch["created_at"],
+        tr("生成时间", "Made"): shown_times(arch["created_at"]),
         tr("生成人", "By"): arch["created_by"],
     }), hide_index=True, width="stretch")
     pick = st.selectbox(tr("取出归档简报", "Download an archived briefing"), arch["id"].tolist(),

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import tr
 from dashboard.messages import show_error
-from dashboard.state import get_store, require_user, settings
+from dashboard.state import get_store, require_user, settings, shown_time
 from pricewatch.errors import PricewatchError
 from pricewatch.indicators import resolve_period
 from pricewatch.notes import draft
@@ -90,7 +90,7 @@ except PricewatchError as e:
 st.caption(f"{note.kind} · {note.period or '—'} · {tr('状态：', 'Status: ')}{note.status_name} · "
            f"{tr('第', 'v')}{note.version}{tr('版', '')} · {note.id}")
 for c in note.review_comments:
-    st.info(f"{c.get('at', '')[:16]} {c.get('by', '')}: {c.get('comment', '')}")
+    st.info(f"{shown_time(c.get('at'))} {c.get('by', '')}: {c.get('comment', '')}")
 
 editable = note.status in EDITABLE and (note.author == user.name or user.role == "admin")
 key = f"{note.id}_{note.version}"

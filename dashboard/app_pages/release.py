@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.i18n import lang, tr
 from dashboard.messages import md_escape, show_error
-from dashboard.state import get_store, require_user
+from dashboard.state import get_store, require_user, shown_time
 from dashboard.upload_report import show_choices, show_issues
 from ingest import upload
 from pricewatch import publish
@@ -65,9 +65,9 @@ for row in pending.itertuples(index=False):
     with st.container(border=True):
         st.subheader(f"#{uid} {row.file_name}")
         st.markdown(md_escape(tr(
-            f"{row.uploaded_by} 于 {str(row.uploaded_at)[:16]} 上传；读取 {row.rows_read} 行，导入 {row.rows_loaded} 行"
+            f"{row.uploaded_by} 于 {shown_time(row.uploaded_at)} 上传；读取 {row.rows_read} 行，导入 {row.rows_loaded} 行"
             f"（其中更正 {row.rows_revised} 行）；数据日期 {str(row.date_min)[:10]} 至 {str(row.date_max)[:10]}",
-            f"Uploaded by {row.uploaded_by} at {str(row.uploaded_at)[:16]}; {row.rows_read} rows read, "
+            f"Uploaded by {row.uploaded_by} at {shown_time(row.uploaded_at)}; {row.rows_read} rows read, "
             f"{row.rows_loaded} loaded ({row.rows_revised} revised); dates {str(row.date_min)[:10]} to {str(row.date_max)[:10]}")))
         reported = len([m for m in expected if m in have])
         line = tr(f"报价市场 {reported}/{len(expected)}", f"Markets reported {reported} of {len(expected)}")

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.auth import attachment_url
 from dashboard.i18n import tr
 from dashboard.messages import show_error
-from dashboard.state import get_store, require_user, settings
+from dashboard.state import get_store, require_user, settings, shown_time
 from pricewatch.errors import PricewatchError
 from pricewatch.notes import share
 from pricewatch.notes.checks import pending_cited, render_body
@@ -74,11 +74,11 @@ own = note.author == user.name
 st.caption(f"{note.kind} · {note.period or '—'} · {tr('作者：', 'Author: ')}{note.author} · "
            f"{tr('状态：', 'Status: ')}{note.status_name} · {tr('第', 'v')}{note.version}{tr('版', '')}")
 if note.publish_at and note.status == "approved":
-    st.info(tr(f"定时发布：{note.publish_at:%Y-%m-%d %H:%M}", f"Scheduled: {note.publish_at:%Y-%m-%d %H:%M}"))
+    st.info(tr(f"定时发布：{shown_time(note.publish_at)}", f"Scheduled: {shown_time(note.publish_at)}"))
 if own:
     st.warning(tr("这是你撰写的解读，不能由你审核或发布。", "You wrote this note: another reviewer must review it."))
 for c in note.review_comments:
-    st.info(f"{c.get('at', '')[:16]} {c.get('by', '')}: {c.get('comment', '')}")
+    st.info(f"{shown_time(c.get('at'))} {c.get('by', '')}: {c.get('comment', '')}")
 
 tab_text, tab_diff, tab_checks = st.tabs([tr("正文", "Text"), tr("修改对比", "Changes"), tr("检查", "Checks")])
 with tab_text:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import lang, tr
 from dashboard.messages import md_escape, show_error
-from dashboard.state import get_store, require_user, settings
+from dashboard.state import get_store, require_user, settings, shown_times
 from dashboard.upload_report import show_choices, show_issues
 from ingest import IngestOptions, upload
 from ingest.load import PER_ROW, row_key
@@ -328,7 +328,7 @@ else:
     reports = [upload.stored_report(r) for r in hist["report"]]
     st.dataframe(pd.DataFrame({
         tr("编号", "ID"): hist["id"], tr("文件", "File"): hist["file_name"], tr("上传人", "By"): hist["uploaded_by"],
-        tr("时间", "When"): hist["uploaded_at"], tr("状态", "Status"): hist["status"].map(status),
+        tr("时间", "When"): shown_times(hist["uploaded_at"]), tr("状态", "Status"): hist["status"].map(status),
         tr("读取", "Read"): hist["rows_read"], tr("导入", "Loaded"): hist["rows_loaded"],
         tr("更正", "Revised"): hist["rows_revised"],
         tr("跳过", "Skipped"): [sum(int(x.get("count", 1)) for x in (r.get("skipped") or {}).get("rows", []))

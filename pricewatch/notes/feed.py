@@ -14,6 +14,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from ..config import Settings
+from ..textfmt import rfc3339
 from .model import Note
 from .render import markdown_to_html, plain_text
 
@@ -43,7 +44,7 @@ def atom_feed(notes: Iterable[Note], settings: Settings, *, now: datetime,
     _sub(feed, "id", f"{settings.public_base_url}/notes")
     _sub(feed, "link", href=f"{settings.public_base_url}/notes", rel="alternate")
     newest = max((n.published_at for n in notes if n.published_at), default=now)
-    _sub(feed, "updated", newest.isoformat(timespec="seconds"))
+    _sub(feed, "updated", rfc3339(newest, settings.timezone))
     author = _sub(feed, "author")
     _sub(author, "name", settings.bureau_name)
     for n in notes:
@@ -51,7 +52,7 @@ def atom_feed(notes: Iterable[Note], settings: Settings, *, now: datetime,
         _sub(e, "title", n.title)
         _sub(e, "id", link(n.id))
         _sub(e, "link", href=link(n.id), rel="alternate")
-        when = (n.published_at or now).isoformat(timespec="seconds")
+        when = rfc3339(n.published_at or now, settings.timezone)
         _sub(e, "published", when)
         _sub(e, "updated", when)
         _sub(e, "category", term=n.kind)

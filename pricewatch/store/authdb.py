@@ -158,17 +158,19 @@ class AuthDB:
         with self._tx() as con:
             self._audit(con, now, actor, action, target, detail)
 
-    def audit_log(self, limit: int = 200, action_prefix: str | None = None) -> pd.DataFrame:
-        """The newest lines first, with the DuckDB audit log's columns (id negative: its own)."""
+    def audit_log(self, limit: int = 200, action_prefix: str | None = None, actor: str | None = None,
+                  since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
+        """The newest lines first, with the DuckDB audit log's columns (id negative: its own);
+        ``since`` (inclusive) and ``until`` (exclusive) are naive UTC."""
         cols = ["id", "at_time", "actor", "action", "target", "detail"]
         if not self.path.exists():
             return pd.DataFrame(columns=cols)
         sql = "SELECT -id, at_time, actor, action, target, detail FROM auth_log"
-        params: list[Any] = []
-        if action_prefix:
-            sql += " WHERE substr(action, 1, ?) = ?"
-            params += [len(action_prefix), action_prefix]
-        sql += " ORDER BY id DESC LIMIT ?"
+        sql += (" WHERE (? IS NULL OR substr(action, 1, ?) = ?) AND (? IS NULL OR actor = ?)"
+                " AND (? IS NULL OR at_time >= ?) AND (? IS NULL OR at_time < ?) ORDER BY id DESC LIMIT ?")
+        prefix = action_prefix or None
+        lo, hi = since and _iso(since), until and _iso(until)
+        params: list[Any] = [prefix, len(prefix or ""), prefix, actor, actor, lo, lo, hi, hi]
         with self._con() as con:
             rows = con.execute(sql, [*params, int(limit)]).fetchall()
         df = pd.DataFrame(rows, columns=cols)

@@ -8,7 +8,7 @@ to a view name, from a fixed set.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import pandas as pd
@@ -140,14 +140,15 @@ def history(s: Session, commodity: str, market: str, obs_date: date) -> pd.DataF
         [commodity, market, obs_date])
 
 
-def audit_log(s: Session, limit: int = 200, action_prefix: str | None = None) -> pd.DataFrame:
-    if action_prefix:
-        return s.df(
-            "SELECT id, at_time, actor, action, target, detail FROM audit_log"
-            " WHERE starts_with(action, ?) ORDER BY id DESC LIMIT ?", [action_prefix, limit])
+def audit_log(s: Session, limit: int = 200, action_prefix: str | None = None, actor: str | None = None,
+              since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
+    """The newest lines first; ``since`` (inclusive) and ``until`` (exclusive) are naive UTC."""
     return s.df(
-        "SELECT id, at_time, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-        [limit])
+        "SELECT id, at_time, actor, action, target, detail FROM audit_log"
+        " WHERE (?::VARCHAR IS NULL OR starts_with(action, ?)) AND (?::VARCHAR IS NULL OR actor = ?)"
+        " AND (?::TIMESTAMP IS NULL OR at_time >= ?) AND (?::TIMESTAMP IS NULL OR at_time < ?)"
+        " ORDER BY id DESC LIMIT ?",
+        [action_prefix or None, action_prefix or None, actor, actor, since, since, until, until, limit])
 
 
 def user(s: Session, name: str) -> tuple | None:
