@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import lang, tr
 from dashboard.messages import md_escape, show_error
-from dashboard.state import get_store, require_user, settings, shown_times
+from dashboard.state import get_store, require_user, settings, shown_time, shown_times
 from dashboard.upload_report import show_choices, show_issues
 from ingest import IngestOptions, upload
 from ingest.load import PER_ROW, row_key
@@ -305,7 +305,7 @@ with st.expander(tr(f"导入方案（{len(profiles)} 个）", f"Import profiles 
                       "No profiles yet. Map a file's columns above, preview, then save the mapping as a profile."))
     else:
         st.markdown("\n".join(f"- **{md_escape(n)}**：{md_escape(describe(m))}"
-                              f"  \n  :gray[{md_escape(tr(f'{by} · {str(at)[:16]}', f'{by} · {str(at)[:16]}'))}]"
+                              f"  \n  :gray[{md_escape(f'{by} · {shown_time(at)}')}]"
                               for n, m, by, at in profiles))
         pick = st.selectbox(tr("选择方案", "Profile"), [n for n, *_ in profiles], key="profile_pick")
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
