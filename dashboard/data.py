@@ -179,9 +179,9 @@ def commodities() -> pd.DataFrame:
 # -- downloads -----------------------------------------------------------------------------
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def _export(db: str, ver: int, fmt: str, start: date | None, end: date | None,
-            names: tuple[str, ...]) -> tuple[bytes, int, pd.DataFrame]:
+            names: tuple[str, ...], lang: str) -> tuple[bytes, int, pd.DataFrame]:
     q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=names)
-    frame = export_lib.frame(get_store(), q)
+    frame = export_lib.present(export_lib.frame(get_store(), q), lang)
     return export_lib.render(frame, fmt), len(frame), export_lib.safe(frame.head(20))
 
 
@@ -190,20 +190,27 @@ def export(fmt: str, start: date | None = None, end: date | None = None,
     """Released observations as ``fmt`` (csv | xlsx): (file bytes, row count, first rows).
 
     The same code as ``python -m pricewatch export --public`` (pricewatch.export): always the
-    public view; text that looks like a formula is prefixed with ', numbers stay numbers.
+    public view, without internal columns, in the reader's language (Chinese headers and
+    values unless English); text that looks like a formula is prefixed with ', numbers stay
+    numbers.
     """
-    return _export(*_key(), fmt, start, end, tuple(commodities or ()))
+    from .i18n import lang
+
+    return _export(*_key(), fmt, start, end, tuple(commodities or ()), lang())
 
 
 def export_later(fmt: str, start: date | None = None, end: date | None = None,
                  commodities: list[str] | None = None) -> Callable[[], bytes]:
     """The same file as :func:`export`, built only when called (st.download_button calls it
     when the button is pressed): an Excel file takes ~1 s to write, a page view should not."""
+    from .i18n import lang
+
     store = get_store()
     q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=tuple(commodities or ()))
+    language = lang()
 
     def build() -> bytes:
-        return export_lib.render(export_lib.frame(store, q), fmt)
+        return export_lib.export(store, q, fmt, language)
 
     return build
 

@@ -4,6 +4,10 @@ Columns: date, market, commodity, category, unit, price, price_type, upload_id, 
 released. ``public=True`` reads only the released public view (invariant 1); otherwise
 the staff view (the newest revision of everything).
 
+What a file shows (:func:`present`): Chinese headers and values by default (日期, 市场, …;
+零售/批发), English with ``lang="en"``; the internal columns (upload_id, revision, released)
+only in a staff export.
+
 Formula injection: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return is prefixed with ``'`` so a spreadsheet shows it as text and never runs
 it (a market named ``=HYPERLINK(...)`` stays a name). Numbers are never touched: they
@@ -25,7 +29,14 @@ from .store import Store, ingest_queries, queries
 
 COLUMNS = ["date", "market", "commodity", "category", "unit", "price", "price_type", "upload_id",
            "revision", "released"]
+INTERNAL = ("upload_id", "revision", "released")
 FORMATS = ("csv", "xlsx", "json")
+LANGS = ("zh", "en")
+#: column -> its header in a Chinese file (an English file keeps the column names)
+HEADERS_ZH = {"date": "日期", "market": "市场", "commodity": "商品", "category": "分类", "unit": "单位",
+              "price": "价格", "price_type": "价格类型", "upload_id": "上传编号", "revision": "修订次数",
+              "released": "已发布"}
+PRICE_TYPES_ZH = {"retail": "零售", "wholesale": "批发"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,6 +66,21 @@ def frame(store: Store, q: ExportQuery) -> pd.DataFrame:
     return df[COLUMNS]
 
 
+def present(df: pd.DataFrame, lang: str = "zh", internal: bool = False) -> pd.DataFrame:
+    """The rows as a file shows them: internal columns only when ``internal`` (staff), and in
+    Chinese (headers, 零售/批发, 是/否) unless ``lang`` is "en"."""
+    if lang not in LANGS:
+        raise InputError(f"不支持的语言「{lang}」", "可选：zh（中文，默认）或 en（English）")
+    out = df[[c for c in df.columns if internal or c not in INTERNAL]].copy()
+    if lang == "en":
+        return out
+    if "price_type" in out:
+        out["price_type"] = out["price_type"].map(lambda v: PRICE_TYPES_ZH.get(v, v))
+    if "released" in out:
+        out["released"] = out["released"].map(lambda v: "是" if v else "否")
+    return out.rename(columns=HEADERS_ZH)
+
+
 def safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
@@ -78,10 +104,11 @@ def render(df: pd.DataFrame, fmt: str) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         out.to_excel(xw, index=False, sheet_name="价格数据")
         ws = xw.sheets["价格数据"]
-        for cell in ws["A"][1:]:
+        for cell in ws["A"][1:]:  # the date column comes first in every language
             cell.number_format = "yyyy-mm-dd"
     return buf.getvalue()
 
 
-def export(store: Store, q: ExportQuery, fmt: str) -> bytes:
-    return render(frame(store, q), fmt)
+def export(store: Store, q: ExportQuery, fmt: str, lang: str = "zh") -> bytes:
+    """The file of ``q`` in ``fmt``: a public export without the internal columns."""
+    return render(present(frame(store, q), lang, internal=not q.public), fmt)

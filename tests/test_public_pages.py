@@ -215,8 +215,11 @@ def test_an_unpublished_note_cannot_be_opened_by_its_id(env) -> None:
 def test_download_preview_follows_the_url(env) -> None:
     at = run("download", range="all", c="鸡蛋")
     head = at.dataframe[0].value
-    assert set(head["commodity"]) == {"鸡蛋"}
-    assert str(head["date"].min()).startswith("2024-01-01")
+    assert set(head["商品"]) == {"鸡蛋"}
+    assert str(head["日期"].min()).startswith("2024-01-01")
+    # Chinese headers and values, no internal columns (upload_id, revision, released)
+    assert list(head.columns) == ["日期", "市场", "商品", "分类", "单位", "价格", "价格类型"]
+    assert set(head["价格类型"]) <= {"零售", "批发"}
     # 62 weeks x 3 markets of released 鸡蛋 rows
     assert "186" in everything(at)
 

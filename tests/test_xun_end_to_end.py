@@ -103,7 +103,7 @@ def test_xun_deployment_end_to_end(deployment, tmp_path):
 
     # the export of the 旬's released data: the observations as loaded, dated the 旬's first day
     csv = export.export(store, export.ExportQuery(public=True, start=date(2024, 5, 1), end=date(2024, 5, 10)),
-                        "csv").decode("utf-8-sig")
+                        "csv", "en").decode("utf-8-sig")
     got = pd.read_csv(io.StringIO(csv))
     assert len(got) == 4 and set(got["date"]) == {"2024-05-01"}
     assert sorted(got["price"]) == [6.2, 6.8, 30.2, 32.2]

@@ -66,18 +66,17 @@ b2.download_button(tr("下载 Excel", "Download Excel"), xlsx_bytes, file_name=f
 if n_rows:
     st.markdown(f"#### {tr('预览(前20行)', 'Preview (first 20 rows)')}")
     st.dataframe(head, hide_index=True, width="stretch", key="preview",
-                 column_config={"price": st.column_config.NumberColumn(format="%.2f")})
+                 column_config={tr("价格", "price"): st.column_config.NumberColumn(format="%.2f")})
 
 st.markdown(f"#### {tr('字段、单位与来源', 'Fields, units and source')}")
 st.markdown(tr(
     f"""
-- **date** 采价日期;**market** 市场;**commodity** 商品;**category** 分类。
-- **unit** 计量单位:价格一律换算为该商品的标准单位(一般为 元/公斤;按斤报价的 ×2 换算;
-  按桶、个等计价的商品保持原单位)。
-- **price** 该市场当日价格(数值,未四舍五入);**price_type** retail 零售 / wholesale 批发。
-- **upload_id**、**revision** 数据来自哪一次上报、第几次修订:更正不会覆盖历史,
-  公开的是最新一次已发布的修订。**released** 均为已发布数据。
-- 来源:{settings().bureau_name}价格监测,各监测点每周上报,经审核发布后公开。
+- **日期** 采价日期；**市场**、**商品**、**分类** 如其名。
+- **单位** 计量单位：价格一律换算为该商品的标准单位（一般为元/公斤；按斤报价的乘以2换算；
+  按桶、个等计价的商品保持原单位）。
+- **价格** 该市场当日价格（数值，未四舍五入）；**价格类型** 零售或批发。
+- 更正不会覆盖历史，公开的是每个价格最新一次已发布的修订；文件中只有已发布数据。
+- 来源：{settings().bureau_name}价格监测，各监测点每周上报，经审核发布后公开。
 """,
     f"""
 - **date** survey date; **market**; **commodity**; **category**.
@@ -85,8 +84,8 @@ st.markdown(tr(
   jin are doubled; items priced per bottle or piece keep their unit).
 - **price**: that market's price on that day (a number, unrounded); **price_type** retail or
   wholesale.
-- **upload_id**, **revision**: which report and which correction a price comes from; a
-  correction never overwrites history, the public sees the newest released revision.
+- A correction never overwrites history; the file holds the newest released revision of
+  each price, released data only.
 - Source: price monitoring of {settings().bureau_name}; markets report weekly, data are
   public after review and release.
 """))

@@ -1,5 +1,5 @@
 """``export [--as USER | --public] [--from D] [--to D] [--commodity NAME]... [--market NAME]...
---format csv|xlsx|json [--out FILE]``: the canonical observations, one row each.
+--format csv|xlsx|json [--lang zh|en] [--out FILE]``: the canonical observations, one row each.
 
 Released data only (what the public sees) unless ``--as`` names a staff user: the staff
 view (pending uploads too) is for someone the accounts know and allow to see it. ``--public``
@@ -27,6 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--commodity", action="append", default=[], metavar="NAME", help="商品(可重复)")
     p.add_argument("--market", action="append", default=[], metavar="NAME", help="市场(可重复)")
     p.add_argument("--format", required=True, choices=export.FORMATS, help="导出格式")
+    p.add_argument("--lang", choices=export.LANGS, default="zh",
+                   help="表头和取值的语言：zh 中文（默认）、en 英文")
     p.add_argument("--out", metavar="FILE", help="输出文件(默认写到标准输出)")
     return p
 
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         start=_common.parse_date(args.start) if args.start else None,
         end=_common.parse_date(args.end) if args.end else None,
         commodities=tuple(args.commodity), markets=tuple(args.market))
-    data = export.export(store, q, args.format)
+    data = export.export(store, q, args.format, getattr(args, "lang", "zh"))
     if args.out:
         Path(args.out).write_bytes(data)
         print(f"已导出到 {args.out}", file=sys.stderr)
