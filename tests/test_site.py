@@ -126,7 +126,8 @@ def test_figures_are_the_indicators_own(env):
     latest = (built / "data/prices-latest.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(latest) == 1 + 9 and all(line.startswith("2025-03-03") for line in latest[1:])
     full = json.loads((built / "data/prices-all.json").read_text())
-    assert len(full) == 9 * 62 and max(r["date"] for r in full) == "2025-03-03"
+    assert len(full) == 9 * 62 and max(r["日期"] for r in full) == "2025-03-03"
+    assert latest[0].split(",") == ["日期", "市场", "商品", "分类", "单位", "价格", "价格类型"]
 
 
 class _Links(HTMLParser):

@@ -364,7 +364,7 @@ class Site:
             self.w.put("data/report-latest.json", json.dumps(rep.to_json(), ensure_ascii=False, default=str))
         for stem, frame in (("prices-all", full), ("prices-latest", latest)):
             for fmt in ("csv", "xlsx", "json"):
-                self.w.put(f"data/{stem}.{fmt}", export_lib.render(frame, fmt))
+                self.w.put(f"data/{stem}.{fmt}", export_lib.render(export_lib.present(frame), fmt))
 
     def share_files(self) -> None:
         rep = self.snap.report
