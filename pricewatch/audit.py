@@ -74,8 +74,11 @@ FIELDS: dict[str, tuple[str, str]] = {
 VALUES_ZH: dict[str, str] = {
     "draft": "草稿", "submitted": "待审核", "returned": "已退回", "approved": "已通过",
     "published": "已发布", "withdrawn": "已撤回", "new": "新建",
-    "retail": "零售", "wholesale": "批发", **ROLE_NAMES,
+    "retail": "零售", "wholesale": "批发", "wrong password": "密码错误", "unknown user": "用户名不存在",
+    "local": "本机", **ROLE_NAMES,
 }
+#: long values cut to this many characters (a file's sha256 fingerprint)
+SHORT = {"sha256": 12}
 HEADERS = {"at": ("时间", "Time"), "actor": ("操作人", "Actor"), "action": ("操作", "Action"),
            "target": ("对象", "Target"), "detail": ("详情", "Detail")}
 
@@ -112,7 +115,7 @@ def detail_text(detail: Any, lang: str = "zh") -> str:
     if not isinstance(detail, dict):
         return _value(detail, lang)
     sep, colon = ("; ", ": ") if lang == "en" else ("；", "：")
-    parts = [f"{_i(FIELDS[k], lang) if k in FIELDS else k}{colon}{_value(v, lang)}"
+    parts = [f"{_i(FIELDS[k], lang) if k in FIELDS else k}{colon}{_value(v, lang)[:SHORT.get(k)]}"
              for k, v in detail.items() if v not in (None, "", [], {})]
     return sep.join(parts)
 

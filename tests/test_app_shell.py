@@ -3,6 +3,7 @@ role; the home page shows the released week only."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -105,6 +106,16 @@ def test_audit_page_shows_logins_to_a_reviewer(small_db: Store) -> None:
     table = at.dataframe[0].value
     assert "登录成功" in table["操作"].tolist()
     assert "发布数据" in table["操作"].tolist()
+    assert list(table.columns) == ["时间", "操作人", "操作", "对象", "详情"]
+    # filters: what, who, when (the data's uploads were today; a range in the past is empty)
+    at.selectbox(key="kind").set_value("ingest").run()
+    assert set(at.dataframe[0].value["操作"]) == {"上传数据"}
+    at.selectbox(key="kind").set_value("").run()
+    at.selectbox(key="who").set_value("li").run()
+    assert set(at.dataframe[0].value["操作人"]) == {"li"}
+    at.date_input(key="when").set_value((date(2020, 1, 1), date(2020, 1, 31))).run()
+    assert not at.dataframe and "没有符合条件的记录" in texts(at)
+
 
 
 def test_an_identity_provider_can_replace_the_built_in_accounts(small_db: Store, tmp_path: Path,

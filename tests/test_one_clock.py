@@ -114,3 +114,16 @@ def test_now_is_never_shown_in_utc_by_accident() -> None:
     """The stamp a fresh event gets reads as the bureau's wall clock (UTC+8, no DST)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     assert textfmt.clock(now) == (now + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+
+
+def test_audit_details_read_as_fields() -> None:
+    detail = '{"upload_id": 3, "sha256": "adef3566937dddb69c9870002c7c681f", "new": 40, "comment": null}'
+    assert audit.detail_text(detail) == "上传编号：3；文件指纹：adef3566937d；新增：40"
+    assert audit.detail_text({"client": "local", "reason": "wrong password"}) == "客户端：本机；原因：密码错误"
+    assert audit.detail_text({"from": "submitted", "to": "approved", "kind": "wholesale"}) == \
+        "原状态：待审核；新状态：已通过；类型：批发"
+    assert audit.detail_text({"uploads": [1, 2], "public": True, "odd_key": "x"}, "en") == \
+        "uploads: 1, 2; public: yes; odd_key: x"
+    assert audit.action_label("note.publish") == "发布解读稿"
+    assert audit.action_label("something.new") == "something.new"  # unknown codes as they are
+    assert audit.action_label("release", "en") == "Data released"
