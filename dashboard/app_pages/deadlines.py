@@ -4,7 +4,7 @@
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import get_store, require_user, settings
+from dashboard.state import get_store, require_user, settings, shown_time
 from pricewatch import daily_watch, deadlines
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.workflow import Notebook
@@ -20,8 +20,8 @@ except PricewatchError as e:
     st.error(e.message + (f" — {e.hint}" if e.hint else ""))
     st.stop()
 
-st.caption(tr(f"{status.week.label_zh}（{status.week.start}至{status.week.end}），现在{status.now:%m-%d %H:%M}",
-              f"{status.week.label} ({status.week.start} — {status.week.end}), now {status.now:%m-%d %H:%M}"))
+st.caption(tr(f"{status.week.label_zh}（{status.week.start}至{status.week.end}），现在{shown_time(status.now)}",
+              f"{status.week.label} ({status.week.start} — {status.week.end}), now {shown_time(status.now)}"))
 # 异常波动期间日报制度: while a red-level alert is open, each day's data are due by 12:00
 watch = daily_watch.status(store, cfg, status.now)
 if watch.active:
