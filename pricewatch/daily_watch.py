@@ -16,7 +16,7 @@ Used by the 限时发布 page and the briefing (:func:`status`, :func:`briefing_
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -88,14 +88,14 @@ def status(store: Store, settings: Settings, now: datetime | None = None) -> Dai
         return DailyWatch(now)
     today = now.date()
     first = max(rep.period.start, today - timedelta(days=MAX_DAYS - 1))
-    local = datetime.now().astimezone().tzinfo
     with store.read() as s:
         arrivals = iq.first_arrivals(s, first, today) if first <= today else {}
     days = []
     for k in range((today - first).days + 1):
         d = first + timedelta(days=k)
         got = arrivals.get(d)
-        arrived = got.replace(tzinfo=local).astimezone(tz) if got is not None else None
+        # the store stamps UTC whatever the server's zone (migration 0060)
+        arrived = got.replace(tzinfo=UTC).astimezone(tz) if got is not None else None
         days.append(Day(d, datetime.combine(d, DUE, tzinfo=tz), arrived))
     return DailyWatch(now, red, rep.period.label, days)
 

@@ -3,7 +3,7 @@ each day's data are tracked against 12:00 (Asia/Shanghai)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,8 +17,8 @@ DAY0 = date(2024, 5, 1)
 
 
 def _server_time(dt: datetime) -> datetime:
-    """How the database stores an upload time: the server's local time, no zone."""
-    return dt.astimezone(datetime.now().astimezone().tzinfo).replace(tzinfo=None)
+    """How the database stores an upload time: UTC, no zone (whatever the server's zone)."""
+    return dt.astimezone(UTC).replace(tzinfo=None)
 
 
 def _day_upload(store, k: int, price: float, at: datetime | None) -> None:
