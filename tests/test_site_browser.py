@@ -154,7 +154,7 @@ def test_downloads_open_with_their_types(served, browser):
     page = req.get(f"{base}/", headers={"Accept-Encoding": "gzip"})
     assert page.headers.get("content-encoding") == "gzip" and "max-age=300" in page.headers["cache-control"]
     # not for the public: the build record, Streamlit's internal endpoints
-    for path in ("/build.json", "/_stcore/metrics", "/app/_stcore/metrics", "/app/_stcore/host-config"):
+    for path in ("/build.json", "/_stcore/metrics", "/app/_stcore/metrics"):
         assert req.get(f"{base}{path}").status == 404, path
     ctx.close()
 
