@@ -180,3 +180,54 @@ def test_readable_in_wechat(served, browser):
     page.screenshot(path=str(ARTIFACTS / "site-wechat-note.png"), full_page=True)
     assert errors == []
     ctx.close()
+
+
+def test_staff_app_connects_behind_nginx_at_app(tmp_path):
+    """The deploy config proxies the Streamlit app at /app/: its page must connect (it pings
+    health and host-config first) and render, and its metrics stay hidden."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_or_skip()
+    nginx_or_skip()
+    from benchmarks import nginx
+
+    db, notes = fx.build(tmp_path)
+    app_port, port = free_port(), free_port()
+    env = {**os.environ, "PRICEWATCH_DB": str(db), "PRICEWATCH_NOTES_DIR": str(notes),
+           "STREAMLIT_SERVER_PORT": str(app_port), "STREAMLIT_SERVER_HEADLESS": "true",
+           "STREAMLIT_SERVER_BASE_URL_PATH": "app", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
+    env.pop("PRICEWATCH_CONFIG", None)
+    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py")],
+                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{app_port}/app/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.3)
+        with nginx.serve(tmp_path / "empty-site", port, tmp_path / "nginx", app_port=app_port) as base:
+            with sync_playwright() as pw:
+                b = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+                page = b.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(f"{base}/app/", wait_until="domcontentloaded")
+                # the app's own content arrives over the websocket only once it connected
+                page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
+                heading = page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60000)
+                assert heading.inner_text().endswith("价格")
+                b.close()
+            with pytest.raises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(f"{base}/app/_stcore/metrics", timeout=5)
+            assert e.value.code == 404
+    finally:
+        app.terminate()
+        app.wait(timeout=20)
