@@ -71,7 +71,8 @@ def view_url(path: str, params: Mapping[str, ParamValue] | None = None) -> str:
     full = dict(params or {})
     if lang() != "zh":
         full["lang"] = lang()
-    return page_url(settings().public_base_url, path, full)
+    cfg = settings()
+    return page_url(cfg.app_url or cfg.public_base_url, path, full)
 
 
 # constant CSS, no user text: wrapping link labels, and 44 px tap targets for the public

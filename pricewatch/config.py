@@ -45,6 +45,10 @@ class Settings:
     max_rows: int = 200_000
     max_cells: int = 5_000_000
     public_base_url: str = "http://localhost:8501"
+    #: where the Streamlit app itself is reached (its pages' QR codes and share links);
+    #: empty means the same as ``public_base_url`` (the app serves the public directly).
+    #: Behind deploy/nginx the public site is static at / and the app lives at /app.
+    app_url: str = ""
     interpretations_dir: Path = PROJECT_ROOT / "interpretations"
     #: generated briefings; unless configured, ``archive/`` beside the database file
     archive_dir: Path = PROJECT_ROOT / "data" / "archive"
@@ -173,6 +177,9 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     base = os.environ.get("PRICEWATCH_PUBLIC_URL") or public.get("base_url")
     if base:
         kwargs["public_base_url"] = str(base).rstrip("/")
+    app = os.environ.get("PRICEWATCH_APP_URL") or public.get("app_url")
+    if app:
+        kwargs["app_url"] = str(app).rstrip("/")
     if "interpretations_dir" in store:
         kwargs["interpretations_dir"] = Path(store["interpretations_dir"])
     if os.environ.get("PRICEWATCH_NOTES_DIR"):

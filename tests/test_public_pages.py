@@ -274,6 +274,21 @@ def test_each_page_shows_the_qr_of_its_view(env) -> None:
         assert any(c.value.startswith("https://prices.example.gov.cn/") for c in at.code), page
 
 
+
+def test_qr_points_at_the_app_url_when_the_app_lives_under_app(env, monkeypatch) -> None:
+    # behind deploy/nginx the public base URL is the static site; the app's own pages are /app
+    from dashboard.state import _settings
+
+    monkeypatch.setenv("PRICEWATCH_APP_URL", "https://prices.example.gov.cn/app/")
+    _settings.clear()  # settings are cached per process
+    try:
+        at = run("trend", commodity="鸡蛋", range="3m")
+    finally:
+        monkeypatch.delenv("PRICEWATCH_APP_URL")
+        _settings.clear()
+    assert "https://prices.example.gov.cn/app/trend?commodity=鸡蛋&range=3m&view=avg" in [
+        e.value for e in at.code]
+
 # -- markets and indices ---------------------------------------------------------------------
 def test_markets_bars_for_the_latest_period_and_the_spread(env) -> None:
     at = run("markets", commodity="猪肉(五花)", range="3m")
