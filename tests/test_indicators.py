@@ -250,7 +250,7 @@ def test_null_figures_say_why(w11, name, field, reason):
 def test_summary_and_headline(w11):
     # 甲 乙 丙 up, 辛 down, 庚 flat, 丁 戊 without 环比; 己菜 has no price this week
     assert w11.summary == {"up": 3, "down": 1, "flat": 1, "n": 7}
-    assert w11.headline() == "本期监测7种商品,3种上涨、1种下降、1种持平"
+    assert w11.headline() == "本期监测7种商品，3种上涨、1种下降、1种持平"
     assert "己菜" not in set(w11.items["commodity"])
 
 

@@ -97,7 +97,7 @@ class Report:
 
     def headline(self, prefix: str = "本期") -> str:
         s = self.summary
-        return f"{prefix}监测{s['n']}种商品,{s['up']}种上涨、{s['down']}种下降、{s['flat']}种持平"
+        return f"{prefix}监测{s['n']}种商品，{s['up']}种上涨、{s['down']}种下降、{s['flat']}种持平"
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the schema of ``python -m pricewatch report --json``)."""
