@@ -26,6 +26,7 @@ from pricewatch.errors import PricewatchError
 from pricewatch.indicators import Report
 from pricewatch.store import Store, queries
 
+from .auth import attachment_url
 from .state import get_store, settings
 
 
@@ -247,7 +248,8 @@ def _public(n: notes_lib.Note, settings_: Settings, store: Store) -> PublicNote:
         id=n.id, title=n.title, kind=n.kind, period=n.period,
         published_at=n.published_at.isoformat(timespec="minutes") if n.published_at else None,
         commodities=tuple(n.commodities), categories=tuple(n.categories),
-        html=notes_lib.body_html(n), attachments=tuple(files),
+        html=notes_lib.body_html(n, image_url=lambda name: attachment_url(n.id, name)),
+        attachments=tuple(files),
         corrected_by=n.corrected_by, corrects=n.corrects,
         summary=notes_lib.plain_text(n.body, 80),
     )

@@ -103,6 +103,12 @@ def test_an_image_from_the_notes_own_attachment_is_accepted(book):
     book.add_attachment(EDITOR, n.id, "chart.png", PNG)
     n = book.edit(EDITOR, n.id, body="见图 ![走势](chart.png)")
     assert "chart.png" in n.body
+    # the app and the static site show it from where each serves the note's files
+    from pricewatch import notes as notes_lib
+
+    app = notes_lib.body_html(n, image_url=lambda name: f"/app/files/notes/{n.id}/{name}")
+    assert f'<img src="/app/files/notes/{n.id}/chart.png" alt="走势"' in app
+    assert "<img" not in notes_lib.body_html(n)  # no URL given: its alt text only
 
 
 @pytest.mark.parametrize("title, message", [

@@ -27,6 +27,7 @@ corrected_by, attachments, body (markdown; placeholders already frozen at public
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -64,8 +65,15 @@ def attachment_path(settings: Settings, store: Store, note_id: str, name: str) -
     return Notebook(store, settings).published_attachment(note_id, name)
 
 
-def body_html(note: Note) -> str:
-    return markdown_to_html(note.body)
+def body_html(note: Note, image_url: Callable[[str], str] | None = None) -> str:
+    """The body as sanitised HTML. ``image_url`` gives the URL at which this surface serves
+    one of the note's own attachments (by name); with it, the body's images of its own PNG
+    and JPEG attachments are shown, and every other image is still only its alt text."""
+    images = {}
+    if image_url is not None:
+        images = {str(a["name"]): image_url(str(a["name"])) for a in note.attachments
+                  if a.get("name") and a.get("type") in ("png", "jpeg")}
+    return markdown_to_html(note.body, images=images)
 
 
 def feed_xml(settings: Settings, store: Store, *, now: datetime | None = None) -> bytes:

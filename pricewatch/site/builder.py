@@ -317,7 +317,9 @@ class Site:
         if lang != "zh":
             out.append('<p class="meta">The note is published in Chinese.</p>')
         # the body is sanitised HTML from pricewatch.notes (no raw HTML, safe links only)
-        out.append(f'<div class="note" lang="zh-CN">{notes_lib.body_html(n)}</div>')
+        # the note's own images are served beside it (the Chinese tree holds the attachments)
+        body = notes_lib.body_html(n, image_url=lambda name: p.href(f"notes/{n.id}.files/{name}", "zh"))
+        out.append(f'<div class="note" lang="zh-CN">{body}</div>')
         links = [c for c in n.commodities if c in self.names]
         if links:
             out.append(f"<h2>{t(lang, '相关商品走势', 'Trends of the items')}</h2><ul class=plain>")
