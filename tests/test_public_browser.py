@@ -180,8 +180,10 @@ def test_download_first_row_matches_the_board_and_holds_only_released_data(
 
     page = open_page(tabs, url + "/download?range=latest", "数据下载")
     rows = list(csv.DictReader(io.StringIO(_download(page, "下载 CSV").decode("utf-8-sig"))))
-    assert rows[0]["commodity"] == name and rows[0]["date"] == fx.LAST.isoformat()
-    same = [float(r["price"]) for r in rows if r["commodity"] == name]
+    # the public file speaks Chinese and has no internal columns
+    assert list(rows[0]) == ["日期", "市场", "商品", "分类", "单位", "价格", "价格类型"]
+    assert rows[0]["商品"] == name and rows[0]["日期"] == fx.LAST.isoformat()
+    same = [float(r["价格"]) for r in rows if r["商品"] == name]
     # the board's price is the mean over the markets of this commodity's rows, to 2 places:
     # 大米 6.00 + 5.88 + 6.48 = 18.36 -> 6.12
     assert len(same) == len(fx.MARKETS)
