@@ -182,7 +182,7 @@ def test_readable_in_wechat(served, browser):
     ctx.close()
 
 
-def test_staff_app_connects_behind_nginx_at_app(tmp_path):
+def test_staff_app_connects_behind_nginx_at_app(tmp_path, browser):
     """The deploy config proxies the Streamlit app at /app/: its page must connect (it pings
     health and host-config first) and render, and its metrics stay hidden."""
     import subprocess
@@ -190,10 +190,6 @@ def test_staff_app_connects_behind_nginx_at_app(tmp_path):
     import time
     import urllib.request
 
-    from playwright.sync_api import sync_playwright
-
-    chromium = chromium_or_skip()
-    nginx_or_skip()
     from benchmarks import nginx
 
     db, notes = fx.build(tmp_path)
@@ -216,15 +212,14 @@ def test_staff_app_connects_behind_nginx_at_app(tmp_path):
                     raise
                 time.sleep(0.3)
         with nginx.serve(tmp_path / "empty-site", port, tmp_path / "nginx", app_port=app_port) as base:
-            with sync_playwright() as pw:
-                b = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
-                page = b.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(f"{base}/app/", wait_until="domcontentloaded")
-                # the app's own content arrives over the websocket only once it connected
-                page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
-                heading = page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60000)
-                assert heading.inner_text().endswith("价格")
-                b.close()
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            page.goto(f"{base}/app/", wait_until="domcontentloaded")
+            # the app's own content arrives over the websocket only once it connected
+            page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
+            heading = page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60000)
+            assert heading.inner_text().endswith("价格")
+            ctx.close()
             with pytest.raises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(f"{base}/app/_stcore/metrics", timeout=5)
             assert e.value.code == 404
