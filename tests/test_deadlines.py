@@ -20,9 +20,10 @@ MARKETS = ("城关农贸市场", "城南农贸市场", "惠民超市")
 def _stamp(store, upload_id: int, local: datetime, column: str = "uploaded_at") -> None:
     """Set when an upload arrived (stored as naive UTC, as the store stamps it)."""
     utc = local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-    assert column in ("uploaded_at", "released_at")
+    sql = {"uploaded_at": "UPDATE uploads SET uploaded_at = ? WHERE id = ?",
+           "released_at": "UPDATE uploads SET released_at = ? WHERE id = ?"}[column]
     with store.write() as s:
-        s.execute(f"UPDATE uploads SET {column} = ? WHERE id = ?", [utc, upload_id])  # noqa: S608
+        s.execute(sql, [utc, upload_id])
 
 
 def _week(store, day: str, markets, arrived: datetime) -> int:
