@@ -16,7 +16,7 @@ Used by the 限时发布 page and the briefing (:func:`status`, :func:`briefing_
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from . import indicators
 from .config import Settings
 from .store import Store
 from .store import indicator_queries as iq
+from .textfmt import local_time
 
 DUE = time(12, 0)
 MAX_DAYS = 14
@@ -94,8 +95,7 @@ def status(store: Store, settings: Settings, now: datetime | None = None) -> Dai
     for k in range((today - first).days + 1):
         d = first + timedelta(days=k)
         got = arrivals.get(d)
-        # the store stamps UTC whatever the server's zone (migration 0060)
-        arrived = got.replace(tzinfo=UTC).astimezone(tz) if got is not None else None
+        arrived = local_time(got, settings.timezone)  # stored UTC (migration 0060)
         days.append(Day(d, datetime.combine(d, DUE, tzinfo=tz), arrived))
     return DailyWatch(now, red, rep.period.label, days)
 

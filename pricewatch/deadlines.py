@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ from .config import Settings
 from .errors import ConfigError
 from .periods import Period, period_of
 from .store import Store, notes_queries
+from .textfmt import local_time
 
 _DUE = re.compile(r"^\s*([1-7])\s+(\d{1,2}):(\d{2})\s*$")
 WEEKDAYS = "一二三四五六日"
@@ -79,20 +80,6 @@ def duration_zh(delta: timedelta) -> str:
     if hours:
         return f"{hours}小时{mins}分钟" if mins else f"{hours}小时"
     return f"{mins}分钟"
-
-
-def _utc(ts: Any, tz: ZoneInfo) -> datetime | None:
-    """A stored timestamp (naive UTC) as an aware time in the bureau's zone."""
-    if ts is None or (not isinstance(ts, datetime) and str(ts) in ("NaT", "nan", "None")):
-        return None
-    try:
-        ts = ts.to_pydatetime()  # pandas Timestamp
-    except AttributeError:
-        pass
-    if ts != ts:  # NaT
-        return None
-    ts = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
-    return ts.astimezone(tz)
 
 
 @dataclass
@@ -190,8 +177,8 @@ def _data_items(store: Store, week: Period, now: datetime, tz: ZoneInfo,
     with store.read() as s:
         ups = notes_queries.uploads_between(s, week.start, week.end)
         expected = _expected_markets(s, week)
-        ups = ups.assign(at=[_utc(v, tz) for v in ups["uploaded_at"]],
-                         rel=[_utc(v, tz) for v in ups["released_at"]])
+        ups = ups.assign(at=[local_time(v, tz.key) for v in ups["uploaded_at"]],
+                         rel=[local_time(v, tz.key) for v in ups["released_at"]])
         arrived = [a is not None and a <= now for a in ups["at"]]
         ups = ups.loc[pd.Series(arrived, index=ups.index, dtype=bool)]  # not arrived yet: ignore
         held = notes_queries.upload_markets(s, [int(i) for i in ups["id"]], week.start, week.end)
@@ -241,7 +228,7 @@ def week_status(store: Store, settings: Settings, now: datetime | None = None,
     top = max(mine, key=lambda n: best.get(n.status, 0), default=None)
     level = best.get(top.status, 0) if top else 0
     ref = f"{top.id}（{top.status_name}）" if top else "尚无本周解读"
-    published_at = _utc(getattr(top, "published_at", None), tz) if level >= 4 else None
+    published_at = local_time(getattr(top, "published_at", None), tz.key) if level >= 4 else None
     items += [
         Item("note_drafted", "解读起草", note_due, level >= 1, ref),
         Item("note_approved", "解读审核", note_due, level >= 3, ref),
