@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from ..errors import StoreError
+
+if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a caller asks for a frame
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
