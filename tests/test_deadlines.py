@@ -114,3 +114,26 @@ def test_deadlines_page_names_partial_week_and_missing_markets(store, tmp_path, 
     assert "每周一12:00前上传数据" in text
     assert "缺：城南农贸市场、惠民超市" in text and "本周没有逾期事项" not in at.success.values
     assert monday.isoformat() in " ".join(c.value for c in at.caption)
+
+
+def test_deadlines_page_shows_arrival_in_the_one_clock_format(store, tmp_path, monkeypatch):
+    """A whole week's upload: the page says when it came, as "2026-12-02 12:43" like every
+    other page, not a bare hour."""
+    from streamlit.testing.v1 import AppTest
+
+    from pricewatch.textfmt import clock
+    from tests.conftest import sign_in
+
+    now = datetime.now(TZ)
+    monday = now.date() - timedelta(days=now.weekday())
+    first = _week(store, (monday - timedelta(days=7)).isoformat(), MARKETS, now - timedelta(days=7))
+    publish.release(store, User("reviewer", "reviewer"), upload_id=first)
+    came = (now - timedelta(minutes=2)).replace(second=0, microsecond=0)
+    _week(store, monday.isoformat(), MARKETS, came)
+    monkeypatch.setenv("PRICEWATCH_DB", str(store.path))
+    monkeypatch.setenv("PRICEWATCH_NOTES_DIR", str(tmp_path / "notes"))
+    at = AppTest.from_file("../dashboard/app_pages/deadlines.py", default_timeout=60)
+    sign_in(at, User("editor", "editor"))
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert f"完成于 {clock(came, 'Asia/Shanghai')}" in text, text

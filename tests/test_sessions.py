@@ -3,6 +3,7 @@ together with the database's audit log."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pricewatch import accounts, sessions
+from pricewatch import accounts, sessions, textfmt
 from pricewatch.audit import audit_log
 from pricewatch.config import Settings
 from pricewatch.errors import AuthError
@@ -127,6 +128,14 @@ def test_users_sessions_and_revoke_on_the_command_line(staff: Store) -> None:
     listed = cli("sessions")
     assert listed.returncode == 0, listed.stderr
     assert "zhang" in listed.stdout and "10.0.0.5" in listed.stdout and token not in listed.stdout
+    # stored in UTC, printed in the bureau's zone (default Asia/Shanghai, 8 hours ahead)
+    row = sessions.active(staff)[0]
+    assert f"登录 {textfmt.clock(row.created_at, 'Asia/Shanghai')}" in listed.stdout
+    assert f"到期 {textfmt.clock(row.expires_at, 'Asia/Shanghai')}" in listed.stdout
+    assert f"{row.created_at:%Y-%m-%d %H:%M}" not in listed.stdout and "UTC" not in listed.stdout
+    as_json = json.loads(cli("sessions", "--json").stdout)
+    assert as_json[0]["login_at"] == textfmt.rfc3339(row.created_at, "Asia/Shanghai")
+    assert as_json[0]["login_at"].endswith("+08:00")
     revoked = cli("revoke", "zhang", "--as", "li")
     assert revoked.returncode == 0 and "1 个登录会话" in revoked.stdout, revoked.stderr
     assert sessions.resolve(staff, token) is None

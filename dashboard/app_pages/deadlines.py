@@ -28,7 +28,8 @@ if watch.active:
     st.error(tr(watch.headline_zh(), "A red-level price alert is open: prices are due daily by 12:00."),
              icon=":material/campaign:")
     st.markdown("\n".join(f"- {d.day:%m-%d} · {tr(daily_watch.STATE_ZH[d.state(watch.now)], d.state(watch.now))}"
-                          + (f" ({d.arrived:%H:%M})" if d.arrived else "") for d in watch.days))
+                          + (tr("（到达 ", " (arrived ") + shown_time(d.arrived) + tr("）", ")") if d.arrived else "")
+                          for d in watch.days))
 LABELS = {"data_uploaded": "Data uploaded", "data_released": "Data released",
           "note_drafted": "Note drafted", "note_approved": "Note approved",
           "note_published": "Note published"}
@@ -40,7 +41,8 @@ for it in status.items:
     words = it.describe(status.now) if tr("zh", "en") == "zh" else deadlines.STATE_EN[state]
     # item texts hold counts, market names from the catalog (bounded, plain) and note ids;
     # escape markdown's own characters so a name cannot format the line
-    safe = (words + " · " + it.detail).replace("[", "\\[").replace("*", "\\*").replace("_", "\\_")
+    done_at = (" · " + tr("完成于 ", "done ") + shown_time(it.done_at)) if it.done_at else ""
+    safe = (words + " · " + it.detail + done_at).replace("[", "\\[").replace("*", "\\*").replace("_", "\\_")
     st.markdown(f"- **{tr(it.label, LABELS[it.key])}** · {tr('截止', 'due')} "
                 f"{deadlines.fmt_due(it.due)} · :{COLOURS[state]}[{ICONS[state]} {safe}]")
 problems = status.overdue + status.late

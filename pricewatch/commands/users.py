@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import accounts, sessions
+from .. import accounts, sessions, textfmt
 from ..errors import NotFound
 from ..store import queries, writes
 from . import _common
@@ -57,16 +57,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"{r.name}\t{accounts.ROLE_NAMES.get(r.role, r.role)}\t{'启用' if r.active else '停用'}")
     elif args.users_cmd == "sessions":
         rows = sessions.active(store)
+        tz = _common.settings(args).timezone
         if args.json:
-            _common.print_json([{"name": r.name, "role": r.role, "login_utc": r.created_at,
-                                 "last_seen_utc": r.last_seen, "expires_utc": r.expires_at,
+            # RFC 3339 with the bureau's offset, as the feeds write times
+            _common.print_json([{"name": r.name, "role": r.role, "login_at": textfmt.rfc3339(r.created_at, tz),
+                                 "last_seen_at": textfmt.rfc3339(r.last_seen, tz),
+                                 "expires_at": textfmt.rfc3339(r.expires_at, tz),
                                  "client": r.client} for r in rows])
         elif not rows:
             print("没有有效的登录会话")
         for r in rows if not args.json else []:
             print(f"{r.name}\t{accounts.ROLE_NAMES.get(r.role, r.role)}\t"
-                  f"登录 {r.created_at:%Y-%m-%d %H:%M}\t最近使用 {r.last_seen:%H:%M}\t"
-                  f"到期 {r.expires_at:%Y-%m-%d %H:%M}（UTC）\t{r.client or ''}")
+                  f"登录 {textfmt.clock(r.created_at, tz)}\t最近使用 {textfmt.clock(r.last_seen, tz)}\t"
+                  f"到期 {textfmt.clock(r.expires_at, tz)}\t{r.client or ''}")
+        if rows and not args.json:
+            print(f"（时间按{tz}时区显示）")
     elif args.users_cmd == "revoke":
         _known(store, args.name)
         n = sessions.revoke_user(store, args.name, actor=args.actor or "cli")
