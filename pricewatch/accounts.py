@@ -139,6 +139,11 @@ def held_until(pair: list[datetime], by_name: list[datetime], by_client: list[da
     return max(until) if until else None
 
 
+#: why a login failed, as the audit line stores it (in Chinese: the log is read and exported
+#: as it is); the login page itself says only :data:`LOGIN_REFUSED`
+FAILURE_REASONS = {"wrong_password": "密码错误", "unknown_user": "账号不存在或已停用"}
+
+
 def _verify(pw_hash: str, password: str) -> bool:
     """The one argon2 check of a login: every path (unknown name, wrong password, a held
     attempt) calls it exactly once, so they take the same time."""
@@ -174,7 +179,7 @@ def authenticate(store: Store, name: str, password: str, *, client: str = "local
     if known and ok:  # the right password while held: refused alike, but not a failure
         db.audit(now, name, "login.locked", name, {"client": client})
     else:
-        reason = "wrong password" if known else "unknown user"
+        reason = FAILURE_REASONS["wrong_password" if known else "unknown_user"]
         db.record_failure(name, client, now, "login.failed", {"client": client, "reason": reason})
     raise AuthError(*LOGIN_REFUSED)
 

@@ -77,6 +77,8 @@ VALUES_ZH: dict[str, str] = {
     "retail": "零售", "wholesale": "批发", "wrong password": "密码错误", "unknown user": "用户名不存在",
     "local": "本机", **ROLE_NAMES,
 }
+#: stored Chinese values (a failed login's reason) in English
+VALUES_EN: dict[str, str] = {"密码错误": "wrong password", "账号不存在或已停用": "unknown or disabled account"}
 #: long values cut to this many characters (a file's sha256 fingerprint)
 SHORT = {"sha256": 12}
 HEADERS = {"at": ("时间", "Time"), "actor": ("操作人", "Actor"), "action": ("操作", "Action"),
@@ -100,7 +102,7 @@ def _value(v: Any, lang: str) -> str:
     if isinstance(v, dict):
         return json.dumps(v, ensure_ascii=False)
     text = str(v)
-    return VALUES_ZH.get(text, text) if lang != "en" else text
+    return VALUES_ZH.get(text, text) if lang != "en" else VALUES_EN.get(text, text)
 
 
 def detail_text(detail: Any, lang: str = "zh") -> str:

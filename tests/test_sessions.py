@@ -157,3 +157,18 @@ def test_backup_keeps_the_login_audit_and_a_restore_brings_no_session_back(staff
     assert "login.ok" in audit_log(new)["action"].tolist()
     assert sessions.resolve(new, token) is None  # a restore brings no session back
     assert sessions.resolve(staff, token) is not None
+
+
+def test_a_failed_login_is_audited_with_its_reason_in_chinese(staff: Store) -> None:
+    from pricewatch import audit
+
+    for name, pw in (("zhang", "not-the-pass"), ("nobody", "zhang-pass-1")):
+        with pytest.raises(AuthError):
+            accounts.authenticate(staff, name, pw, client="10.0.0.5")
+    log = audit_log(staff, action_prefix="login")
+    stored = [json.loads(d)["reason"] if isinstance(d, str) else d["reason"] for d in log["detail"]]
+    assert sorted(stored) == ["密码错误", "账号不存在或已停用"]
+    csv_text = audit.to_csv(audit.readable(log, "Asia/Shanghai")).decode("utf-8-sig")
+    assert "原因：密码错误" in csv_text and "原因：账号不存在或已停用" in csv_text
+    assert "password" not in csv_text and "unknown" not in csv_text
+    assert audit.detail_text(log["detail"].iloc[0], "en").count("原因") == 0
