@@ -16,7 +16,11 @@ It runs the same app as dashboard/app.py and adds a few plain HTTP routes beside
 
 The middleware answers 404 to Streamlit's internal endpoints that nobody outside needs
 (``/_stcore/metrics``, the script health check, the agent API): the app does not serve them
-to the public even without the nginx in front of it.
+to the public even without the nginx in front of it. It also clears a dead session cookie:
+when a page is loaded (a reload, a new tab, a bookmark, a link) with a ``pw_session`` cookie
+whose session was revoked, ended elsewhere, expired or idled out, the page's response
+carries ``Set-Cookie: pw_session=; Max-Age=0``, so the browser no longer holds a token the
+server refuses.
 """
 
 from __future__ import annotations
@@ -181,9 +185,27 @@ async def attachment(request: Request) -> Response:
         "X-Content-Type-Options": "nosniff"})
 
 
-# -- internal endpoints ---------------------------------------------------------------------
+# -- internal endpoints and dead cookies -----------------------------------------------------
+#: paths that are never a page load (Streamlit's own endpoints and files, our routes)
+NOT_PAGES = ("/_stcore/", "/static/", "/component/", "/media/", "/app/static/", "/auth/", "/files/",
+             "/feed.xml")
+
+
+def _dead_session(token: str) -> bool:
+    return sessions.resolve(open_store(load_settings().db_path), token) is None
+
+
+def _clear_cookie_header(request: Request) -> tuple[bytes, bytes]:
+    """The Set-Cookie header that removes ``pw_session`` (the attributes it was set with)."""
+    gone = Response()
+    gone.delete_cookie(sessions.COOKIE, path="/", secure=_https(request, load_settings()),
+                       httponly=True, samesite="strict")
+    return next((k, v) for k, v in gone.raw_headers if k == b"set-cookie")
+
+
 class HideInternals:
-    """404 for Streamlit endpoints the public has no use for (metrics, agent API, ...)."""
+    """404 for Streamlit endpoints the public has no use for (metrics, agent API, ...); a
+    page load that brings a dead session's cookie gets it cleared."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -196,6 +218,24 @@ class HideInternals:
         if scope["type"] == "http" and path.startswith(BLOCKED_PREFIXES):
             await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
             return
+        if scope["type"] == "http" and scope.get("method") == "GET" and not path.startswith(NOT_PAGES):
+            request = Request(scope)
+            token = request.cookies.get(sessions.COOKIE)
+            if token and "text/html" in request.headers.get("accept", ""):
+                try:
+                    dead = await run_in_threadpool(_dead_session, token)
+                except PricewatchError:
+                    dead = False  # the store cannot be read now: leave the cookie alone
+                if dead:
+                    header = _clear_cookie_header(request)
+
+                    async def send_clearing(message) -> None:
+                        if message["type"] == "http.response.start":
+                            message = {**message, "headers": [*message.get("headers", []), header]}
+                        await send(message)
+
+                    await self.app(scope, receive, send_clearing)
+                    return
         await self.app(scope, receive, send)
 
 

@@ -152,3 +152,22 @@ def test_published_attachments_are_public(served) -> None:
     book.publish(reviewer, n.id)
     status, h, body = client.request("GET", f"/files/notes/{n.id}/{quote('公开.pdf')}")
     assert status == 200 and body == PDF
+
+
+def test_a_page_load_with_a_dead_session_cookie_clears_it(served) -> None:
+    """A revoked (or logged-out, expired) session's cookie is removed by the next page load;
+    a live one is left alone, and so is a request that is not a page load."""
+    from pricewatch import sessions
+
+    client, store, _ = served
+    _, headers, _ = _login(client, "editor", "editor-pass-1")
+    cookie = {"Cookie": f"pw_session={_token(headers)}", "Accept": "text/html,*/*"}
+    status, h, _ = client.request("GET", "/upload", headers=cookie)
+    assert status == 200 and not any(c.startswith("pw_session=") for c in h.get("set-cookie", []))  # live: kept
+    sessions.revoke_user(store, "editor", actor="test")
+    status, h, body = client.request("GET", "/upload", headers=cookie)
+    assert status == 200 and b"<html" in body.lower()
+    gone = [c for c in h.get("set-cookie", []) if c.startswith("pw_session=")]
+    assert gone and "Max-Age=0" in gone[0] and "HttpOnly" in gone[0] and "SameSite=strict" in gone[0], h
+    status, h, _ = client.request("GET", "/_stcore/health", headers=cookie)
+    assert status == 200 and not any(c.startswith("pw_session=") for c in h.get("set-cookie", [])), h

@@ -152,6 +152,8 @@ def test_sessions_survive_reloads_tabs_and_bookmarks_and_end_at_logout(staff_db:
             page.reload(wait_until="domcontentloaded")
             _heading(page, "工作人员登录")
             assert not _signed_in(page, "reviewer")
+            # ... and the browser no longer holds the refused session's cookie
+            assert not any(c["name"] == sessions.COOKIE for c in ctx.cookies()), ctx.cookies()
 
             # a role that may not open a page is told so (no "page not found")
             _login(page, "leader")
