@@ -7,7 +7,9 @@
 
 Measurements (``--only``, comma-separated): ingest, ingest_cli (a whole ``python -m ingest``
 process beside the calamine parse alone, and their ratio), upload_memory (the serving
-process's RSS while a 1,000,000-row upload is refused and a 200,000-row one loaded), report,
+process's RSS while a 1,000,000-row upload is refused and a 200,000-row one loaded), cold
+(fresh processes: start-up imports, the report from cold, the first report after a new data
+version; see benchmarks/cold.py), report,
 pages, publish, concurrency, rss, briefing, external (the other benchmark scripts in this folder, when present). ``report``
 covers the report and the trend query.
 The table is printed and written to benchmarks/out/results.md (git-ignored).
@@ -29,8 +31,8 @@ from pathlib import Path
 from . import build, synth
 from .harness import OUT, ROOT, Result, machine, table, versions
 
-ALL = ("ingest", "ingest_cli", "upload_memory", "report", "pages", "publish", "concurrency", "rss", "briefing",
-       "external")
+ALL = ("ingest", "ingest_cli", "upload_memory", "cold", "report", "pages", "publish", "concurrency", "rss",
+       "briefing", "external")
 README = Path(__file__).resolve().parent / "README.md"
 
 
@@ -140,6 +142,10 @@ def run(sizes: list[str], only: set[str], n: int) -> tuple[list[Result], list[st
         from . import upload_memory
 
         guarded("upload_memory: server RSS during a refused and a loaded upload", upload_memory.results)
+    if "cold" in only:
+        from . import cold
+
+        guarded("cold: start-up imports", cold.startup)
     for name in sizes:
         size = synth.SIZES[name]
         t = time.perf_counter()
@@ -148,6 +154,10 @@ def run(sizes: list[str], only: set[str], n: int) -> tuple[list[Result], list[st
                               info["rows"] / max(info["seconds"], 1e-9), "rows/s", 1,
                               note=f"{info['rows']:,} observations in {info['seconds']:.0f} s"
                                    f" (built {info['built']}; reused {time.perf_counter() - t:.0f} s)"))
+        if "cold" in only:
+            from . import cold
+
+            guarded(f"cold: the report from a fresh process at {name}", cold.measure, db, name)
         if "report" in only:
             from . import queries
 

@@ -1,7 +1,10 @@
 """``python -m pricewatch COMMAND ...``: a thin front end over the library.
 
 Each command lives in its own module under pricewatch/commands/ with two functions,
-``add_parser(subparsers)`` and ``run(args) -> int``; this file finds them all. Errors the
+``add_parser(subparsers)`` and ``run(args) -> int``, and a line in
+:data:`pricewatch.commands.COMMANDS`. Only the command being run is imported (and only its
+parser built): the others appear in ``--help`` from that table, so ``--help`` loads neither
+pandas nor duckdb and a command pays only for its own imports. Errors the
 library raises as PricewatchError are printed as one line (message and hint) and give exit
 code 1 (2 for usage and configuration errors); there is no traceback for bad input.
 """
@@ -10,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-from . import commands
+from .commands import COMMANDS
 from .errors import PricewatchError
 
 
@@ -25,21 +27,31 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named on the line (the first word that is not an option), if it is one."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command listed; ``command``'s own options are added (its module
+    imported) when it is named, the others stay one line of help each."""
     parser = _Parser(prog="python -m pricewatch", description="价格监测与解读发布 命令行")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
+    for name, help_ in COMMANDS.items():
+        if name != command:
+            sub.add_parser(name, help=help_)
             continue
-        mod = importlib.import_module(f"{commands.__name__}.{info.name}")
+        mod = importlib.import_module(f"{__package__}.commands.{name}")
         p = mod.add_parser(sub)
         p.set_defaults(_run=mod.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)

@@ -7,11 +7,13 @@ import getpass
 import json
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings, load_settings
 from ..errors import InputError
-from ..store import Store, open_store
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 def add_db(p: argparse.ArgumentParser) -> None:
@@ -27,6 +29,8 @@ def settings(args: argparse.Namespace) -> Settings:
 
 
 def store(args: argparse.Namespace) -> Store:
+    from ..store import open_store  # here, not above: a command that reads no data loads no duckdb
+
     return open_store(settings(args).db_path)
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import argparse
 
 from .. import backup
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("backup", help="备份数据库、解读、简报归档和配置到一个文件")
+    p = sub.add_parser("backup", help=COMMANDS["backup"])
     _common.add_db(p)
     p.add_argument("--out", required=True, metavar="FILE", help="备份文件，例如 /backup/pricewatch-2026-11-30.tar.gz")
     return p

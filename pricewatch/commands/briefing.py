@@ -15,11 +15,11 @@ from pathlib import Path
 from .. import briefing
 from ..accounts import require, resolve_actor
 from ..errors import InputError, PricewatchError
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("briefing", help="生成领导简报(PDF 或 Word), 或查看简报归档")
+    p = sub.add_parser("briefing", help=COMMANDS["briefing"])
     _common.add_db(p)
     p.add_argument("--period", metavar="P", help="期间: 周 2026-W48 或月 2026-11")
     p.add_argument("--public", action="store_true", help="公开版: 只用已发布的数据和已发布的解读")

@@ -6,11 +6,11 @@ import argparse
 
 from .. import deadlines
 from ..notes.model import parse_dt
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("deadlines", help="本周限时发布进度(数据上传、发布, 解读起草、审核、发布)")
+    p = sub.add_parser("deadlines", help=COMMANDS["deadlines"])
     _common.add_db(p)
     p.add_argument("--now", metavar="YYYY-MM-DDTHH:MM", help="按此时间计算(默认: 现在)")
     p.add_argument("--json", action="store_true")

@@ -6,11 +6,11 @@ import argparse
 import time
 
 from ..config import load_settings
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("demo", help="用 data/sample/ 的样例上传建立演示数据库")
+    p = sub.add_parser("demo", help=COMMANDS["demo"])
     _common.add_db(p)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--if-missing", action="store_true", help="数据库已存在时什么也不做")

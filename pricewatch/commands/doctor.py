@@ -7,11 +7,11 @@ import argparse
 from dataclasses import asdict
 
 from .. import doctor
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("doctor", help="检查数据库、快照、解读和简报归档，修复可安全修复的问题")
+    p = sub.add_parser("doctor", help=COMMANDS["doctor"])
     _common.add_db(p)
     p.add_argument("--repair", action="store_true", help="修复可安全修复的问题")
     p.add_argument("--accept-loss", action="store_true",

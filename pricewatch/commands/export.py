@@ -13,11 +13,11 @@ from pathlib import Path
 
 from .. import export
 from ..accounts import require, resolve_actor
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("export", help="导出价格数据(csv/xlsx/json)")
+    p = sub.add_parser("export", help=COMMANDS["export"])
     _common.add_db(p)
     p.add_argument("--public", action="store_true", help="只导出已发布数据（默认即如此）")
     p.add_argument("--as", dest="actor", metavar="USER",

@@ -11,11 +11,11 @@ import argparse
 
 from .. import outlets
 from ..accounts import resolve_actor
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("markets", help="市场目录及网点类型(农贸市场、超市、批发市场、社区菜店)")
+    p = sub.add_parser("markets", help=COMMANDS["markets"])
     _common.add_db(p)
     p.add_argument("--json", action="store_true")
     sp = p.add_subparsers(dest="action", metavar="ACTION")

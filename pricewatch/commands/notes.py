@@ -18,14 +18,14 @@ from ..notes import draft
 from ..notes.feed import atom_feed
 from ..notes.model import KINDS, Note, atomic_write, parse_dt
 from ..notes.workflow import Notebook
-from . import _common
+from . import COMMANDS, _common
 
 ACTIONS = ("list", "show", "new", "edit", "submit", "approve", "return", "override", "publish",
            "withdraw", "attach", "due", "feed")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("notes", help="价格解读：撰写、审核、发布、订阅源")
+    p = sub.add_parser("notes", help=COMMANDS["notes"])
     ns = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     ns.required = True
 

@@ -6,11 +6,11 @@ import argparse
 
 from .. import publish
 from ..accounts import resolve_actor
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("release", help="发布待发布的数据上传")
+    p = sub.add_parser("release", help=COMMANDS["release"])
     _common.add_db(p)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--through", metavar="YYYY-MM-DD", help="发布数据日期在此日及以前的全部待发布上传")

@@ -18,7 +18,7 @@ from typing import Any
 from .. import export, indicators, textfmt
 from ..errors import InputError, NotFound
 from ..periods import normalise_freq, parse_period
-from . import _common
+from . import COMMANDS, _common
 
 PRICE_TYPE_ZH = {"retail": "零售价格", "wholesale": "批发价格"}
 KIND_ZH = {"rule": "预警", "alps": "ALPS", "gap": "缺报"}
@@ -32,7 +32,7 @@ def _freq(value: str) -> str:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("report", help="某一期的价格指标: 环比、同比、指数、涨跌家数和预警")
+    p = sub.add_parser("report", help=COMMANDS["report"])
     _common.add_db(p)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--date", metavar="YYYY-MM-DD", help="包含该日期的一期")

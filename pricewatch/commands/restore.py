@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 
 from .. import backup
+from . import COMMANDS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("restore", help="从备份文件恢复（先校验清单）")
+    p = sub.add_parser("restore", help=COMMANDS["restore"])
     p.add_argument("file", metavar="FILE", help="backup 命令生成的备份文件")
     p.add_argument("--db", required=True, metavar="PATH", help="恢复后的数据库文件")
     p.add_argument("--notes-dir", metavar="DIR", help="解读目录（默认：数据库旁的 interpretations/）")

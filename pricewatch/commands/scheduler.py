@@ -12,11 +12,11 @@ import argparse
 
 from ..errors import InputError
 from ..scheduler import Scheduler, stop_on_signals
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("scheduler", help="调度器：定时发布、截止提醒、公开网站更新")
+    p = sub.add_parser("scheduler", help=COMMANDS["scheduler"])
     _common.add_db(p)
     p.add_argument("--once", action="store_true", help="只运行一次（供 cron 调用）")
     p.add_argument("--interval", type=float, metavar="S",

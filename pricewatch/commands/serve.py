@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from ..config import PROJECT_ROOT
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("serve", help="同时运行网页应用和调度器（Ctrl-C 停止两者）")
+    p = sub.add_parser("serve", help=COMMANDS["serve"])
     _common.add_db(p)
     p.add_argument("--port", type=int, help="网页端口（默认：STREAMLIT_SERVER_PORT, 8501）")
     return p

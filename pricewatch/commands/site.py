@@ -10,11 +10,11 @@ import argparse
 from pathlib import Path
 
 from .. import site
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("site", help="静态公开网站：生成全部公开页面、下载文件和订阅源")
+    p = sub.add_parser("site", help=COMMANDS["site"])
     ss = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     ss.required = True
     b = ss.add_parser("build", help="生成网站（写入新目录后原子切换）")

@@ -8,11 +8,11 @@ import argparse
 from .. import accounts, sessions, textfmt
 from ..errors import NotFound
 from ..store import queries, writes
-from . import _common
+from . import COMMANDS, _common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("users", help="管理账号和登录会话")
+    p = sub.add_parser("users", help=COMMANDS["users"])
     us = p.add_subparsers(dest="users_cmd", required=True, metavar="add|list|disable|sessions|revoke")
     a = us.add_parser("add", help="添加账号或重设密码（密码从终端输入，或从标准输入读第一行）")
     a.add_argument("name")

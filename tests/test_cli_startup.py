@@ -1,0 +1,71 @@
+"""The command line imports only the command it runs: ``--help`` loads neither pandas nor
+duckdb, and every command module is listed in the one table of commands."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+from pricewatch import cli, commands
+
+PROBE = """
+import sys
+from pricewatch import cli
+try:
+    cli.main({argv!r})
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("pandas", "duckdb", "numpy", "pyarrow", "pricewatch.store",
+                           "pricewatch.notes", "pricewatch.site") if m in sys.modules)
+print("LOADED", ",".join(heavy))
+"""
+
+
+def _loaded(argv: list[str]) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], capture_output=True,
+                         text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("LOADED"))
+    return {m for m in line.removeprefix("LOADED").strip().split(",") if m}
+
+
+def test_help_loads_no_data_libraries() -> None:
+    assert _loaded(["--help"]) == set()
+
+
+def test_a_light_command_help_loads_none_either() -> None:
+    assert _loaded(["serve", "--help"]) == set()
+
+
+def test_report_loads_what_it_needs() -> None:
+    assert {"pandas", "duckdb"} <= _loaded(["report", "--help"])
+
+
+def test_every_command_module_is_in_the_table() -> None:
+    modules = {m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")}
+    assert modules == set(commands.COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(commands.COMMANDS))
+def test_each_command_builds_its_parser(name: str) -> None:
+    parser = cli.build_parser(name)
+    with pytest.raises(SystemExit) as e:
+        parser.parse_args([name, "--help"])
+    assert e.value.code == 0
+
+
+def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    for name, help_ in commands.COMMANDS.items():
+        assert name in out and help_[:6] in out
+
+
+def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        cli.main(["nonsense"])
+    assert e.value.code == 2
+    assert "nonsense" in capsys.readouterr().err
