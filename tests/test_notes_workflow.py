@@ -416,3 +416,100 @@ def test_a_transition_never_happens_twice(book):
     with pytest.raises(InputError, match="已被他人修改"):
         book._publish(seen_by_other, "reviewer2", published_at=book.now())
     assert [a["action"] for a in _audit(book.store)].count("note.publish") == 1
+
+
+def _versions(book: Notebook) -> dict[str, int]:
+    return {i: len(book.history(i)) for i in book.repo.ids()}
+
+
+def _step(book: Notebook, act):
+    """Run one transition; return (new history versions per note, new audit lines)."""
+    versions, lines = _versions(book), len(_audit(book.store))
+    note = act()
+    after = _versions(book)
+    grown = {i: after[i] - versions.get(i, 0) for i in after if after[i] != versions.get(i, 0)}
+    new = _audit(book.store)[lines:]
+    return note, grown, new
+
+
+def test_each_transition_is_one_save_and_one_audit_line(book):
+    n, grown, new = _step(book, lambda: book.create(EDITOR, title="政策解读", kind="政策解读",
+                                                    body="解读正文"))
+    assert grown == {n.id: 1} and [a["action"] for a in new] == ["note.create"]
+    steps = [
+        ("attach", lambda: book.add_attachment(EDITOR, n.id, "原文.pdf", PDF)),
+        ("detach", lambda: book.remove_attachment(EDITOR, n.id, "原文.pdf")),
+        ("submit", lambda: book.submit(EDITOR, n.id)),
+        ("return", lambda: book.return_(REVIEWER, n.id, "请补充依据")),
+        ("edit", lambda: book.edit(EDITOR, n.id, body="解读正文, 已补充依据")),
+        ("submit", lambda: book.submit(EDITOR, n.id)),
+        ("override", lambda: book.override(REVIEWER, n.id, "figures", "政策原文的数字")),
+        ("approve", lambda: book.approve(REVIEWER, n.id)),
+        ("schedule", lambda: book.schedule(REVIEWER, n.id, "2024-05-01 09:00")),
+        ("publish", lambda: book.publish(REVIEWER, n.id)),
+        ("withdraw", lambda: book.withdraw(REVIEWER, n.id, "依据已失效")),
+    ]
+    for action, act in steps:
+        note, grown, new = _step(book, act)
+        assert grown == {n.id: 1}, action
+        assert [(a["action"], a["version"]) for a in new] == [(f"note.{action}", note.version)], action
+        assert book.repo.get(n.id).version == note.version
+
+
+def test_publication_with_released_data_is_one_save(book, small_db):
+    n = _submitted(book, body="猪肉(五花)均价31.41元/公斤。", period="2024-W18")
+    book.approve(REVIEWER, n.id, release_data=True)
+    p, grown, new = _step(book, lambda: book.publish(REVIEWER, n.id))
+    assert grown == {n.id: 1} and [a["action"] for a in new] == ["note.publish"]
+    # the fingerprint saved with the note is the one of the data as released with it
+    assert p.data_fingerprint and p.data_fingerprint == book.repo.get(n.id).data_fingerprint
+    assert book.history(n.id)[-1].data_fingerprint == p.data_fingerprint
+
+
+def test_publishing_a_correction_saves_each_note_once(book):
+    n = _submitted(book)
+    book.approve(REVIEWER, n.id)
+    book.publish(REVIEWER, n.id)
+    c = book.create(EDITOR, title="更正说明", corrects=n.id, body="原文表述有误。")
+    book.submit(EDITOR, c.id)
+    book.approve(REVIEWER, c.id)
+    _, grown, new = _step(book, lambda: book.publish(REVIEWER, c.id))
+    assert grown == {c.id: 1, n.id: 1}
+    assert [(a["action"], a["target"]) for a in new] == [
+        ("note.publish", f"note:{c.id}"), ("note.corrected", f"note:{n.id}")]
+
+
+def test_a_failed_audit_write_leaves_the_note_file_unchanged(book, monkeypatch):
+    from pricewatch.notes import workflow
+
+    n = _submitted(book)
+    path = book.repo.path(n.id)
+    before, versions, lines = path.read_bytes(), _versions(book), len(_audit(book.store))
+
+    def broken(*args, **kwargs):
+        raise StoreError("审计日志写入失败", "检查数据库")
+
+    monkeypatch.setattr(workflow.writes, "audit", broken)
+    with pytest.raises(StoreError, match="审计日志"):
+        book.approve(REVIEWER, n.id)
+    assert path.read_bytes() == before and _versions(book) == versions
+    assert len(_audit(book.store)) == lines
+    monkeypatch.undo()
+    assert book.approve(REVIEWER, n.id).status == "approved"
+
+
+def test_a_failed_commit_takes_the_saved_version_back(book, monkeypatch):
+    n = _submitted(book)
+    path = book.repo.path(n.id)
+    before, versions, lines = path.read_bytes(), _versions(book), len(_audit(book.store))
+
+    def broken():  # the last step before COMMIT, after the note file was written
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(book.store, "_mark", broken)
+    with pytest.raises(OSError, match="磁盘已满"):
+        book.approve(REVIEWER, n.id)
+    assert path.read_bytes() == before and _versions(book) == versions
+    assert len(_audit(book.store)) == lines
+    monkeypatch.undo()
+    assert book.approve(REVIEWER, n.id).version == n.version + 1

@@ -26,7 +26,7 @@ from ..config import Settings
 from ..errors import InputError
 from ..indicators import Report, report
 from ..periods import parse_period, previous, same_period_last_year
-from ..store import Store, notes_queries, queries
+from ..store import Session, Store, notes_queries, queries
 from .figures import FigureReport, check_figures, render_placeholders
 from .model import CHECK_NAMES, Note
 from .scan import scan_note
@@ -215,11 +215,16 @@ def render_body(store: Store, note: Note, *, public: bool) -> str:
 
 def data_fingerprint(store: Store, note: Note) -> str | None:
     """Fingerprint of the public data a note cites (None without a period)."""
-    spans = cited_spans(note)
-    if not spans:
+    if not cited_spans(note):
         return None
     with store.read() as s:
-        return notes_queries.public_fingerprint(s, spans)
+        return session_fingerprint(s, note)
+
+
+def session_fingerprint(s: Session, note: Note) -> str | None:
+    """:func:`data_fingerprint` in an open session (inside a write: the data as it will commit)."""
+    spans = cited_spans(note)
+    return notes_queries.public_fingerprint(s, spans) if spans else None
 
 
 _STALE_CACHE: dict[tuple[str, str, int, str], list[dict[str, Any]]] = {}

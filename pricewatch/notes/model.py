@@ -13,6 +13,9 @@ current file, each through a temporary file in the same directory + ``fsync`` +
 ``os.replace``: a crash at any point leaves either the old or the new file whole, never a
 half-written one. Concurrent editors are caught by an optimistic version check
 (``expected_version``) taken under an exclusive ``flock`` on the notes directory.
+:meth:`NoteRepo.saving` holds that lock across a database write, so the workflow saves a
+note in the same transaction as its audit line, and takes the version back if the
+transaction fails.
 
 The front matter is parsed with ``yaml.SafeLoader`` (python-frontmatter's default): a note
 file can never construct Python objects.
@@ -24,6 +27,7 @@ import contextlib
 import difflib
 import fcntl
 import io
+import logging
 import os
 import re
 import tempfile
@@ -38,7 +42,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import yaml
 
-from ..errors import InputError, NotFound, PricewatchError, StoreError
+from ..errors import InputError, NotFound, PricewatchError, PublishFailed, StoreError
 
 KINDS = ("价格监测分析", "政策解读", "更正说明")
 KIND_CODES = {"价格监测分析": "analysis", "政策解读": "policy", "更正说明": "correction"}
@@ -50,6 +54,8 @@ STATUS_NAMES = {
 CHECK_NAMES = {"figures": "数据核对", "confidentiality": "保密审查", "data_released": "数据发布"}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+log = logging.getLogger(__name__)
+
 MAX_TITLE = 200
 MAX_BODY = 200_000
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -299,24 +305,40 @@ class NoteRepo:
 
     def save(self, note: Note, *, expected_version: int | None = None) -> Note:
         """Save as a new version (history copy first, then the current file)."""
-        validate(note)
+        with self.saving() as saves:
+            saves.stage(note, expected_version=expected_version)
+            saves.write()
+        return note
+
+    @contextlib.contextmanager
+    def saving(self) -> Iterator[Saves]:
+        """Hold the notes lock for saves that must agree with another write (the audit log).
+
+        :meth:`Saves.stage` checks the version and fixes the new version number at once;
+        :meth:`Saves.write` writes the files. When the block raises after the files were
+        written (the database write they belong to was not committed), the written
+        versions are taken back: the history copy is removed and the current file is the
+        one from before. :class:`~pricewatch.errors.PublishFailed` means the database
+        write was committed, so the files stay.
+        """
         with self.lock():
-            versions = self._versions(note.id)
-            current = versions[-1] if versions else 0
-            if expected_version is not None and expected_version != current:
-                raise InputError(
-                    f"解读「{note.id}」已被他人修改(版本 {current}, 你编辑的是版本 {expected_version})",
-                    "重新打开该解读, 在最新版本上修改")
-            text = note.dumps().encode("utf-8")
-            n = current + 1
+            saves = Saves(self)
             try:
-                atomic_write(self.history_dir(note.id) / f"{n}.md", text)
-                atomic_write(self.path(note.id), text)
-            except OSError as e:
-                raise StoreError(f"无法保存解读「{note.id}」: {e}",
-                                 f"检查解读目录 {self.root} 是否存在、可写, 磁盘是否已满; 原文件未改动") from e
-            note.version = n
-            return note
+                yield saves
+            except PublishFailed:
+                raise
+            except BaseException:
+                saves.undo()
+                raise
+
+    def _current_version(self, note_id: str, expected_version: int | None) -> int:
+        versions = self._versions(note_id)
+        current = versions[-1] if versions else 0
+        if expected_version is not None and expected_version != current:
+            raise InputError(
+                f"解读「{note_id}」已被他人修改(版本 {current}, 你编辑的是版本 {expected_version})",
+                "重新打开该解读, 在最新版本上修改")
+        return current
 
     def history(self, note_id: str) -> list[Note]:
         """Every saved version, oldest first."""
@@ -375,6 +397,54 @@ class NoteRepo:
     def remove_attachment(self, note_id: str, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             (self.files_dir(note_id) / safe_filename(name)).unlink()
+
+
+class Saves:
+    """Note saves inside :meth:`NoteRepo.saving` (the caller holds the notes lock)."""
+
+    def __init__(self, repo: NoteRepo) -> None:
+        self.repo = repo
+        self.staged: list[tuple[Note, int]] = []
+        self.written: list[tuple[str, int, bytes | None]] = []
+
+    def stage(self, note: Note, *, expected_version: int | None = None) -> int:
+        """The version number ``note`` will be saved as; refused when another save came first."""
+        n = self.repo._current_version(note.id, expected_version) + 1
+        n += sum(1 for other, _ in self.staged if other.id == note.id)
+        self.staged.append((note, n))
+        return n
+
+    def write(self) -> None:
+        """Write every staged note (all are validated before the first file is written)."""
+        for note, _ in self.staged:
+            validate(note)
+        for note, n in self.staged:
+            path = self.repo.path(note.id)
+            before = path.read_bytes() if path.is_file() else None
+            text = note.dumps().encode("utf-8")
+            try:
+                atomic_write(self.repo.history_dir(note.id) / f"{n}.md", text)
+                self.written.append((note.id, n, before))
+                atomic_write(path, text)
+            except OSError as e:
+                raise StoreError(f"无法保存解读「{note.id}」: {e}",
+                                 f"检查解读目录 {self.repo.root} 是否存在、可写, 磁盘是否已满; 原文件未改动") from e
+            note.version = n
+        self.staged = []
+
+    def undo(self) -> None:
+        """Take back the versions written here, newest first (best effort: logged, not raised)."""
+        for note_id, n, before in reversed(self.written):
+            path = self.repo.path(note_id)
+            try:
+                if before is None:
+                    path.unlink(missing_ok=True)
+                elif not path.is_file() or path.read_bytes() != before:
+                    atomic_write(path, before)
+                (self.repo.history_dir(note_id) / f"{n}.md").unlink(missing_ok=True)
+            except OSError as e:
+                log.error("could not take back version %s of note %s: %s", n, note_id, e)
+        self.written = []
 
 
 # -- attachment checks --------------------------------------------------------------------

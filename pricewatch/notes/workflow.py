@@ -26,9 +26,12 @@ whose ``publish_at`` has come (with an injectable clock). Only the scheduler
 reading, listing and rendering never publish (invariant 7). A note whose checks fail at
 that moment is returned to its editor instead (and the reason logged).
 
-Every transition is one audit-log line (``note.<action>``, target ``note:<id>``, detail
-{from, to, comment, version}); the note file is saved inside the same store transaction,
-so a failed save leaves no audit line and a failed audit write leaves the old status.
+Every transition is one save of the note file (one new history version) and one audit-log
+line (``note.<action>``, target ``note:<id>``, detail {from, to, comment, version}), in one
+store transaction (:meth:`Notebook._commit`). The database writes come first and the file
+is written last, just before the commit: a failed audit write (or release, or 期号) leaves
+the note file unchanged; a failed save leaves no audit line; a failed commit takes the
+written version back (:meth:`.model.NoteRepo.saving`).
 """
 
 from __future__ import annotations
@@ -164,32 +167,40 @@ class Notebook:
     # -- writing ----------------------------------------------------------------------
     def _commit(self, note: Note, actor: str, action: str, old: str, *, comment: str | None = None,
                 expected_version: int | None = None, extra: dict[str, Any] | None = None,
-                release: list[int] | None = None, also: list[Note] | None = None) -> Note:
-        """Save the note and write its audit line in one store transaction.
+                release: list[int] | None = None, also: list[Note] | None = None,
+                fingerprint: bool = False) -> Note:
+        """Save the note once and write its audit line, in one store transaction.
 
-        The save is refused when the file changed since ``note`` was read (another reviewer,
-        another process publishing the same scheduled note): no transition happens twice.
+        Under the notes lock: the new version number is fixed first (refused when the file
+        changed since ``note`` was read: another reviewer, another process publishing the
+        same scheduled note, so no transition happens twice); then the database writes
+        (released uploads, 期号, the data fingerprint, the audit lines); the files are
+        written last, just before the commit, and taken back if the commit fails.
         """
         if expected_version is None:
             expected_version = note.version
         note.updated_at = self.now()
         note.updated_by = actor
-        with self.store.write() as s:
+        with self.repo.saving() as saves, self.store.write() as s:
+            version = saves.stage(note, expected_version=expected_version)
+            others = [(other, saves.stage(other)) for other in also or []]
             if release:
                 writes.release_uploads(s, release, actor=actor, comment=f"随解读 {note.id} 发布")
             if draft.numbered(note.kind, note.period, note.body, action):
                 # 期号: assigned in the write that creates (from the draft) or publishes it
                 note.body = draft.stamp(s, note.body, note.period or "", self.settings, actor)
-            self.repo.save(note, expected_version=expected_version)
-            detail = {"from": old, "to": note.status, "comment": comment, "version": note.version}
+            if fingerprint:
+                # the public data as it is with this write (after any release above)
+                note.data_fingerprint = checks_mod.session_fingerprint(s, note)
+            detail = {"from": old, "to": note.status, "comment": comment, "version": version}
             if extra:
                 detail.update(extra)
             writes.audit(s, actor, f"note.{action}", f"note:{note.id}", detail)
-            for other in also or []:
-                self.repo.save(other)
+            for other, other_version in others:
                 writes.audit(s, actor, "note.corrected", f"note:{other.id}",
                              {"from": other.status, "to": other.status, "corrected_by": note.id,
-                              "version": other.version})
+                              "version": other_version})
+            saves.write()
         return note
 
     def _comment(self, note: Note, user: str, action: str, comment: str | None) -> None:
@@ -386,10 +397,6 @@ class Notebook:
         note.body = checks_mod.freeze(self.store, self.settings, note)
         note.status, note.published_at = "published", published_at
         note.data_version = self.store.version() + 1  # the version this commit creates
-        if release:
-            note.data_fingerprint = None  # taken after the release, below
-        else:
-            note.data_fingerprint = checks_mod.data_fingerprint(self.store, note)
         also = []
         if note.corrects:
             with contextlib.suppress(NotFound):
@@ -397,13 +404,8 @@ class Notebook:
                 orig.corrected_by = note.id
                 also.append(orig)
         self._comment(note, actor, "publish", comment)
-        note = self._commit(note, actor, "publish", old, comment=comment, release=release,
-                            extra={"released_uploads": release}, also=also)
-        if release:
-            # the fingerprint of the data as released with the note (a plain save, no transition)
-            note.data_fingerprint = checks_mod.data_fingerprint(self.store, note)
-            self.repo.save(note)
-        return note
+        return self._commit(note, actor, "publish", old, comment=comment, release=release,
+                            extra={"released_uploads": release}, also=also, fingerprint=True)
 
     def withdraw(self, user: User | None, note_id: str, reason: str) -> Note:
         note = self.repo.get(note_id)
