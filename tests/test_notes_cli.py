@@ -133,3 +133,20 @@ def test_deadline_setting_is_validated():
     assert deadlines.parse_due("3 17:00")[0] == 3
     with pytest.raises(ConfigError, match="星期"):
         deadlines.parse_due("周三 17点")
+
+
+def test_every_notes_action_has_one_function_and_checks_come_from_check_names(db, capsys):
+    import argparse
+
+    from pricewatch.commands import notes as notes_cmd
+    from pricewatch.notes.model import CHECK_NAMES
+
+    parser = notes_cmd.add_parser(argparse.ArgumentParser().add_subparsers())
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(notes_cmd.ACTIONS)
+    override = sub.choices["override"]
+    check = next(a for a in override._actions if a.dest == "check")
+    assert tuple(check.choices) == tuple(CHECK_NAMES)
+    with pytest.raises(SystemExit) as exit_:
+        main(["notes", "override", "x", "--check", "spelling", "--reason", "理由充分", "--as", "reviewer"])
+    assert exit_.value.code == 2 and "figures" in capsys.readouterr().err

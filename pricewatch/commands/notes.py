@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..accounts import User, resolve_actor
 from ..errors import InputError
 from ..notes import draft
 from ..notes.feed import atom_feed
-from ..notes.model import KINDS, Note, atomic_write, parse_dt
+from ..notes.model import CHECK_NAMES, KINDS, Note, atomic_write, parse_dt
 from ..notes.workflow import Notebook
 from . import COMMANDS, _common
-
-ACTIONS = ("list", "show", "new", "edit", "submit", "approve", "return", "override", "publish",
-           "withdraw", "attach", "due", "feed")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -70,7 +69,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     c = cmd("return", "退回修改")
     c.add_argument("--comment", required=True)
     c = cmd("override", "写明理由放行一项检查")
-    c.add_argument("--check", required=True, choices=("figures", "confidentiality", "data_released"))
+    c.add_argument("--check", required=True, choices=tuple(CHECK_NAMES))
     c.add_argument("--reason", required=True)
     c = cmd("publish", "立即发布，或用 --at 定时发布")
     c.add_argument("--at", metavar="DATETIME")
@@ -119,121 +118,167 @@ def _print_note(n: Note, args: argparse.Namespace, extra: str = "") -> None:
         print(f"{n.id}  [{n.status_name}]  {n.title}  (第 {n.version} 版){extra}")
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = _common.settings(args)
-    store = _common.store(args)
-    book = Notebook(store, settings)
-    user: User | None = resolve_actor(store, args.actor) if args.actor else None
-    a = args.action
+class _Context:
+    """What every action needs: the parsed arguments, the settings, the store, the notebook
+    and the acting user (None without ``--as``)."""
 
-    if a == "due":
-        due = book.due_publications()
-        if args.json:
-            _common.print_json({"published": due})
-        elif not due:
-            print("没有到期的定时解读")
-        else:
-            print("已按计划发布：" + "、".join(due))
-        return 0
-    if a == "feed":
-        xml = atom_feed(book.list_published(), settings, now=book.now())
-        atomic_write(Path(args.out), xml)
-        n = len(book.list_published())
-        print(f"已写入 {args.out}：{n} 篇已发布解读") if not args.json else _common.print_json(
-            {"out": args.out, "entries": n})
-        return 0
-    if a == "list":
-        notes = book.list(user, status=args.status, author=user.name if (args.mine and user) else None)
-        if args.json:
-            out = []
-            for n in notes:
-                d = _summary(n)
-                if user is not None and n.status == "published":
-                    d["needs_correction"] = bool(book.stale(n))
-                out.append(d)
-            _common.print_json(out)
-        else:
-            for n in notes:
-                flag = "  ⚠待更正" if user is not None and n.status == "published" and book.stale(n) else ""
-                print(f"{n.id:<28} {n.status_name:<4} {n.kind:<6} {n.period or '-':<9} {n.author:<10} {n.title}{flag}")
-            if not notes:
-                print("没有解读")
-        return 0
-    if a == "show":
-        n = book.get(args.id, user)
-        if args.diff:
-            print(book.diff(n.id, *args.diff))
-            return 0
-        if args.history:
-            hist = book.history(n.id)
-            if args.json:
-                _common.print_json([{"version": h.version, "status": h.status, "updated_at": h.updated_at,
-                                     "updated_by": h.updated_by} for h in hist])
-            else:
-                for h in hist:
-                    print(f"第 {h.version} 版  {h.status_name:<4} {h.updated_at or ''}  {h.updated_by or ''}")
-            return 0
-        results = book.checks(n, with_release=bool(n.release_uploads)) if args.checks and user else []
-        if args.json:
-            d = _summary(n) | {"body": n.body, "commodities": n.commodities,
-                               "categories": n.categories, "attachments": n.attachments,
-                               "review_comments": n.review_comments, "overrides": n.overrides}
-            if results:
-                d["checks"] = [r.to_json() for r in results]
-            _common.print_json(d)
-            return 0
-        _print_note(n, args)
-        for c in n.review_comments:
-            print(f"  意见 {c.get('at', '')} {c.get('by', '')}：{c.get('comment', '')}")
-        print()
-        print(n.body)
-        for r in results:
-            mark = "通过" if r.ok else ("已放行" if r.override else "未通过")
-            print(f"[{r.title}] {mark}：{r.summary}")
-            for line in r.finding_lines():
-                print(f"    · {line}")
-        return 0
-    if a == "new":
-        body = _read_body(args.body_file) or ""
-        title = args.title
-        if args.draft:
-            if not args.period:
-                raise InputError("生成初稿需要 --period", "例如 --period 2026-W47")
-            t, body = draft.for_period(store, settings, args.period)
-            title = title or t
-        if not title:
-            raise InputError("需要 --title", "例如 --title \"2026年第47周价格监测分析\"")
-        n = book.create(user, title=title, kind=args.kind, period=args.period, body=body,
-                        commodities=_split(args.commodities), categories=_split(args.categories),
-                        corrects=args.corrects, note_id=args.note_id)
-        _print_note(n, args, "  已新建")
-        return 0
-    if a == "edit":
-        n = book.edit(user, args.id, title=args.title, period=args.period,
-                      body=_read_body(args.body_file), commodities=_split(args.commodities),
-                      categories=_split(args.categories))
-        _print_note(n, args, "  已保存")
-        return 0
-    if a == "submit":
-        n = book.submit(user, args.id, args.comment)
-    elif a == "approve":
-        n = book.approve(user, args.id, args.comment, publish_at=args.at, release_data=args.release_data)
-    elif a == "return":
-        n = book.return_(user, args.id, args.comment)
-    elif a == "override":
-        n = book.override(user, args.id, args.check, args.reason)
-    elif a == "publish":
-        n = book.publish(user, args.id, at=parse_dt(args.at, settings.timezone) if args.at else None,
-                         release_data=args.release_data, comment=args.comment)
-    elif a == "withdraw":
-        n = book.withdraw(user, args.id, args.reason)
-    elif a == "attach":
-        p = Path(args.file)
-        if not p.is_file():
-            raise InputError(f"文件 {p} 不存在", "检查路径")
-        n = book.add_attachment(user, args.id, p.name, p.read_bytes())
-    else:  # pragma: no cover - argparse limits the choices
-        raise InputError(f"未知操作 {a}", f"可用：{', '.join(ACTIONS)}")
-    extra = f"  定时 {n.publish_at:%Y-%m-%d %H:%M}" if n.status == "approved" and n.publish_at else ""
-    _print_note(n, args, extra)
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.settings = _common.settings(args)
+        self.store = _common.store(args)
+        self.book = Notebook(self.store, self.settings)
+        self.user: User | None = resolve_actor(self.store, args.actor) if args.actor else None
+
+
+def _due(c: _Context) -> None:
+    due = c.book.due_publications()
+    if c.args.json:
+        _common.print_json({"published": due})
+    elif not due:
+        print("没有到期的定时解读")
+    else:
+        print("已按计划发布：" + "、".join(due))
+
+
+def _feed(c: _Context) -> None:
+    published = c.book.list_published()
+    atomic_write(Path(c.args.out), atom_feed(published, c.settings, now=c.book.now()))
+    if c.args.json:
+        _common.print_json({"out": c.args.out, "entries": len(published)})
+    else:
+        print(f"已写入 {c.args.out}：{len(published)} 篇已发布解读")
+
+
+def _list(c: _Context) -> None:
+    user, book = c.user, c.book
+    notes = book.list(user, status=c.args.status, author=user.name if (c.args.mine and user) else None)
+    if c.args.json:
+        out = []
+        for n in notes:
+            d = _summary(n)
+            if user is not None and n.status == "published":
+                d["needs_correction"] = bool(book.stale(n))
+            out.append(d)
+        _common.print_json(out)
+        return
+    for n in notes:
+        flag = "  ⚠待更正" if user is not None and n.status == "published" and book.stale(n) else ""
+        print(f"{n.id:<28} {n.status_name:<4} {n.kind:<6} {n.period or '-':<9} {n.author:<10} {n.title}{flag}")
+    if not notes:
+        print("没有解读")
+
+
+def _show(c: _Context) -> None:
+    args, book = c.args, c.book
+    n = book.get(args.id, c.user)
+    if args.diff:
+        print(book.diff(n.id, *args.diff))
+    elif args.history:
+        _show_history(book.history(n.id), args)
+    else:
+        _show_note(n, book.checks(n, with_release=bool(n.release_uploads)) if args.checks and c.user else [],
+                   args)
+
+
+def _show_history(hist: list[Note], args: argparse.Namespace) -> None:
+    if args.json:
+        _common.print_json([{"version": h.version, "status": h.status, "updated_at": h.updated_at,
+                             "updated_by": h.updated_by} for h in hist])
+        return
+    for h in hist:
+        print(f"第 {h.version} 版  {h.status_name:<4} {h.updated_at or ''}  {h.updated_by or ''}")
+
+
+def _show_note(n: Note, results: list[Any], args: argparse.Namespace) -> None:
+    if args.json:
+        d = _summary(n) | {"body": n.body, "commodities": n.commodities,
+                           "categories": n.categories, "attachments": n.attachments,
+                           "review_comments": n.review_comments, "overrides": n.overrides}
+        if results:
+            d["checks"] = [r.to_json() for r in results]
+        _common.print_json(d)
+        return
+    _print_note(n, args)
+    for rc in n.review_comments:
+        print(f"  意见 {rc.get('at', '')} {rc.get('by', '')}：{rc.get('comment', '')}")
+    print()
+    print(n.body)
+    for r in results:
+        mark = "通过" if r.ok else ("已放行" if r.override else "未通过")
+        print(f"[{r.title}] {mark}：{r.summary}")
+        for line in r.finding_lines():
+            print(f"    · {line}")
+
+
+def _new(c: _Context) -> None:
+    args = c.args
+    body = _read_body(args.body_file) or ""
+    title = args.title
+    if args.draft:
+        if not args.period:
+            raise InputError("生成初稿需要 --period", "例如 --period 2026-W47")
+        t, body = draft.for_period(c.store, c.settings, args.period)
+        title = title or t
+    if not title:
+        raise InputError("需要 --title", "例如 --title \"2026年第47周价格监测分析\"")
+    n = c.book.create(c.user, title=title, kind=args.kind, period=args.period, body=body,
+                      commodities=_split(args.commodities), categories=_split(args.categories),
+                      corrects=args.corrects, note_id=args.note_id)
+    _print_note(n, args, "  已新建")
+
+
+def _edit(c: _Context) -> None:
+    args = c.args
+    n = c.book.edit(c.user, args.id, title=args.title, period=args.period,
+                    body=_read_body(args.body_file), commodities=_split(args.commodities),
+                    categories=_split(args.categories))
+    _print_note(n, args, "  已保存")
+
+
+def _transition(act: Callable[[_Context], Note]) -> Callable[[_Context], None]:
+    """An action that moves a note on: print it, with its publication time when scheduled."""
+
+    def run_action(c: _Context) -> None:
+        n = act(c)
+        extra = f"  定时 {n.publish_at:%Y-%m-%d %H:%M}" if n.status == "approved" and n.publish_at else ""
+        _print_note(n, c.args, extra)
+
+    return run_action
+
+
+def _publish(c: _Context) -> Note:
+    at = parse_dt(c.args.at, c.settings.timezone) if c.args.at else None
+    return c.book.publish(c.user, c.args.id, at=at, release_data=c.args.release_data,
+                          comment=c.args.comment)
+
+
+def _attach(c: _Context) -> Note:
+    p = Path(c.args.file)
+    if not p.is_file():
+        raise InputError(f"文件 {p} 不存在", "检查路径")
+    return c.book.add_attachment(c.user, c.args.id, p.name, p.read_bytes())
+
+
+#: action name -> what it does (argparse allows only these names)
+ACTIONS: dict[str, Callable[[_Context], None]] = {
+    "list": _list,
+    "show": _show,
+    "new": _new,
+    "edit": _edit,
+    "submit": _transition(lambda c: c.book.submit(c.user, c.args.id, c.args.comment)),
+    "approve": _transition(lambda c: c.book.approve(c.user, c.args.id, c.args.comment,
+                                                    publish_at=c.args.at,
+                                                    release_data=c.args.release_data)),
+    "return": _transition(lambda c: c.book.return_(c.user, c.args.id, c.args.comment)),
+    "override": _transition(lambda c: c.book.override(c.user, c.args.id, c.args.check, c.args.reason)),
+    "publish": _transition(_publish),
+    "withdraw": _transition(lambda c: c.book.withdraw(c.user, c.args.id, c.args.reason)),
+    "attach": _transition(_attach),
+    "due": _due,
+    "feed": _feed,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    ACTIONS[args.action](_Context(args))
     return 0
