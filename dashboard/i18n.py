@@ -24,6 +24,12 @@ def tr(zh: str, en: str) -> str:
     return en if lang() == "en" else zh_punct(zh)
 
 
+def choose() -> str:
+    """The placeholder of every selectbox and multiselect (Streamlit's own is English:
+    "Choose an option", "Choose options", "No options to select")."""
+    return tr("请选择", "Choose")
+
+
 def language_switch() -> None:
     """A small zh/en switch; writes ``lang`` into the URL."""
     current = lang()

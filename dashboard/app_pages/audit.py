@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from dashboard.i18n import lang, tr
+from dashboard.i18n import choose, lang, tr
 from dashboard.state import get_store, require_user, settings
 from pricewatch import audit, textfmt
 from pricewatch.store import queries
@@ -27,9 +27,9 @@ today = textfmt.local_time(datetime.now(UTC), tz).date()  # type: ignore[union-a
 everyone = tr("全部", "All")
 
 c1, c2, c3 = st.columns(3)
-who = c1.selectbox(tr("操作人", "Who"), ["", *names], key="who",
+who = c1.selectbox(tr("操作人", "Who"), ["", *names], key="who", placeholder=choose(),
                    format_func=lambda n: everyone if not n else (tr("系统", "system") if n == "system" else n))
-kind = c2.selectbox(tr("类别", "What"), ["", *audit.KINDS], key="kind",
+kind = c2.selectbox(tr("类别", "What"), ["", *audit.KINDS], key="kind", placeholder=choose(),
                     format_func=lambda k: audit.KINDS[k][lang() == "en"] if k else everyone)
 span = c3.date_input(tr("日期范围", "Dates"), value=(today - timedelta(days=30), today), key="when",
                      max_value=today, format="YYYY-MM-DD")

@@ -8,7 +8,7 @@ archive of the chosen period is listed below with its own download buttons.
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import tr
+from dashboard.i18n import choose, tr
 from dashboard.state import get_store, require_user, settings, shown_times
 from pricewatch import briefing, indicators
 from pricewatch import textfmt as tf
@@ -41,7 +41,8 @@ if latest is None:
 options = [shift(latest, -k).label for k in range(N_PERIODS)]
 labels = {shift(latest, -k).label: shift(latest, -k).label_zh for k in range(N_PERIODS)}
 c1, c2 = st.columns([2, 1])
-period = c1.selectbox(tr("期间", "Period"), options, format_func=labels.get, key="period")
+period = c1.selectbox(tr("期间", "Period"), options, format_func=labels.get, key="period",
+                      placeholder=choose())
 public = c2.toggle(tr("公开版（仅已发布数据）", "Public variant (released data only)"),
                    key="public", help=tr("公开版可作为已发布解读的附件；内部版可含未发布数据。",
                                          "The public variant can be attached to a published note."))
@@ -178,7 +179,7 @@ else:
     }), hide_index=True, width="stretch")
     pick = st.selectbox(tr("取出归档简报", "Download an archived briefing"), arch["id"].tolist(),
                         format_func=lambda i: f"#{i} {arch.loc[arch['id'] == i, 'file_name'].iloc[0]}",
-                        key="archived")
+                        key="archived", placeholder=choose())
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import tr
+from dashboard.i18n import choose, tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import parse_period
@@ -34,7 +34,8 @@ by = url_choice(tr("对比方式", "Compare"), BY, "commodity", key="by", width=
 period = str(latest["period"].iloc[0])
 if by == "commodity":
     names = [n for n in com["name"] if n in set(latest["commodity"])]
-    pick = st.selectbox(tr("商品", "Item"), names, key="commodity", bind="query-params")
+    pick = st.selectbox(tr("商品", "Item"), names, key="commodity", bind="query-params",
+                        placeholder=choose())
     unit = str(com.loc[com["name"] == pick, "unit"].iloc[0])
     rows = latest[latest["commodity"] == pick]
     st.plotly_chart(
@@ -96,7 +97,8 @@ elif by == "type":
     share_box("/markets", {"by": by})
 else:
     cats = list(dict.fromkeys(latest["category"]))
-    cat = st.selectbox(tr("分类", "Category"), cats, key="category", bind="query-params")
+    cat = st.selectbox(tr("分类", "Category"), cats, key="category", bind="query-params",
+                       placeholder=choose())
     rows = latest[latest["category"] == cat]
     table = rows.pivot_table(index="commodity", columns="market", values="price", aggfunc="first",
                              sort=False).rename_axis(index=tr("商品", "Item"), columns=None)

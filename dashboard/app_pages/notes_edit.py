@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import tr
+from dashboard.i18n import choose, tr
 from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings, shown_time
 from pricewatch.errors import PricewatchError
@@ -46,14 +46,15 @@ if mine:
         }), hide_index=True, width="stretch")
 labels = {NEW: tr("＋ 新建解读", "+ New note")}
 labels |= {n.id: f"{n.title} · {n.status_name} · {n.id}" for n in mine}
-pick = st.selectbox(tr("选择解读", "Note"), list(labels), format_func=labels.get, key="edit_pick")
+pick = st.selectbox(tr("选择解读", "Note"), list(labels), format_func=labels.get, key="edit_pick",
+                    placeholder=choose())
 
 if pick == NEW:
     try:
         latest = resolve_period(store, public=False)
     except PricewatchError:
         latest = None
-    kind = st.selectbox(tr("类型", "Kind"), KINDS, key="new_kind")
+    kind = st.selectbox(tr("类型", "Kind"), KINDS, key="new_kind", placeholder=choose())
     period = st.text_input(tr("期间（周：2026-W47，月：2026-11；政策解读可留空）",
                               "Period (2026-W47 or 2026-11; may be empty for a policy note)"),
                            value=latest.label if latest else "", key="new_period")
@@ -64,7 +65,7 @@ if pick == NEW:
     corrects = None
     if kind == "更正说明":
         published = [n.id for n in book.list(user, status="published")]
-        corrects = st.selectbox(tr("更正哪一篇", "Corrects"), published, key="new_corrects")
+        corrects = st.selectbox(tr("更正哪一篇", "Corrects"), published, key="new_corrects", placeholder=choose())
     if st.button(tr("新建", "Create"), type="primary", key="new_create"):
         try:
             body = ""
@@ -113,8 +114,10 @@ left, right = st.columns(2)
 with left:
     title = st.text_input(tr("标题", "Title"), key=f"title_{key}", max_chars=200)
     period = st.text_input(tr("期间", "Period"), key=f"period_{key}")
-    commodities = st.multiselect(tr("涉及商品", "Items"), names, key=f"com_{key}")
-    categories = st.multiselect(tr("涉及类别", "Categories"), cats, key=f"cat_{key}")
+    commodities = st.multiselect(tr("涉及商品", "Items"), names, key=f"com_{key}",
+                                 placeholder=tr("选择商品", "Choose items"))
+    categories = st.multiselect(tr("涉及类别", "Categories"), cats, key=f"cat_{key}",
+                                placeholder=tr("选择类别", "Choose categories"))
     body = st.text_area(
         tr("正文（Markdown；可用占位符 {{price 商品}}、{{wow 商品}}、{{yoy 商品}}）",
            "Body (Markdown; placeholders {{price item}}, {{wow item}}, {{yoy item}})"),

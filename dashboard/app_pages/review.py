@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from dashboard.auth import attachment_url
-from dashboard.i18n import tr
+from dashboard.i18n import choose, tr
 from dashboard.messages import show_error
 from dashboard.state import get_store, require_user, settings, shown_time
 from pricewatch.errors import PricewatchError
@@ -66,7 +66,7 @@ if not choices:
 if "review_pick" not in ss and st.query_params.get("note") in choices:
     ss["review_pick"] = st.query_params["note"]
 pick = st.selectbox(tr("待审核与已发布", "Queue and published"), choices, format_func=labels.get,
-                    key="review_pick")
+                    key="review_pick", placeholder=choose())
 if st.query_params.get("note") != pick:
     st.query_params["note"] = pick
 note = book.repo.get(pick)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.alert_view import alert_line
-from dashboard.i18n import tr
+from dashboard.i18n import choose, tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.render import escape_markdown
@@ -36,7 +36,8 @@ if not names:
 # price) says so, instead of quietly showing the first commodity as if it were the one asked
 wanted = st.query_params.get("commodity")
 unknown = wanted if wanted and "commodity" not in st.session_state and wanted not in names else None
-pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params")
+pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params",
+                    placeholder=choose())
 if unknown:
     st.warning(tr(f"没有找到商品「{escape_markdown(unknown)}」（或它还没有已发布的价格），"
                   f"下面显示的是「{escape_markdown(pick)}」。请在上方选择商品。",

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import lang, tr
+from dashboard.i18n import choose, lang, tr
 from dashboard.messages import md_escape, show_error
 from dashboard.state import get_store, require_user, settings, shown_time, shown_times
 from dashboard.upload_report import show_choices, show_issues
@@ -307,7 +307,8 @@ with st.expander(tr(f"导入方案（{len(profiles)} 个）", f"Import profiles 
         st.markdown("\n".join(f"- **{md_escape(n)}**：{md_escape(describe(m))}"
                               f"  \n  :gray[{md_escape(f'{by} · {shown_time(at)}')}]"
                               for n, m, by, at in profiles))
-        pick = st.selectbox(tr("选择方案", "Profile"), [n for n, *_ in profiles], key="profile_pick")
+        pick = st.selectbox(tr("选择方案", "Profile"), [n for n, *_ in profiles], key="profile_pick",
+                            placeholder=choose())
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
         new_name = c1.text_input(tr("新名称", "New name"), key="profile_new_name", max_chars=60)
         if c2.button(tr("改名", "Rename"), key="profile_rename", disabled=not new_name.strip()):
@@ -337,7 +338,7 @@ else:
         tr("导入方案", "Profile"): [r.get("profile") or "" for r in reports]}), hide_index=True, width="stretch")
     pick = st.selectbox(tr("查看某次上传的校验报告", "Show the report of an upload"), list(hist["id"]),
                         format_func=lambda i: f"#{i} {hist.loc[hist['id'] == i, 'file_name'].iloc[0]}",
-                        key="upload_report_pick")
+                        key="upload_report_pick", placeholder=choose())
     stored = upload.stored_report(hist.loc[hist["id"] == pick, "report"].iloc[0])
     show_choices(stored)
     rep = upload.report_rows(stored)
