@@ -3,6 +3,26 @@
 A migration is a file ``migrations/NNNN_name.sql``; files are applied in name order and
 recorded in ``schema_migrations``. Re-running is a no-op. Never edit an applied migration:
 add the next one.
+
+Numbering: the numbers only need to increase, and they are not consecutive on purpose.
+Each area of work was given a range of ten, so areas built side by side could add
+migrations without taking each other's numbers; a gap is the unused rest of a range, or a range kept in
+reserve::
+
+    0001–0009  the first schema (0001) and the briefing archive (0004)
+    0010–0019  outlet types (market kind confirmed)
+    0020–0029  期号, the issue numbers
+    0030–0039  reserved (unused)
+    0040–0049  observation currency
+    0050–0059  reserved (unused)
+    0060–0069  one clock (UTC defaults)
+    0070–0079  import profiles
+    0080–0089  catalog names
+    0090–0099  per-period aggregates
+
+A new area takes the next free range of ten (0100 onwards); a later migration of an
+existing area takes the next number in its range, or, when its range is full, one in a
+new range. Applied names are never renumbered: a database records them by name.
 """
 
 from __future__ import annotations
