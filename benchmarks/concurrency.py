@@ -57,8 +57,8 @@ def _writer(db: str, size: synth.Size, loads: int, frames: bool, first_week: int
         t = time.perf_counter()
         if frames:
             with store.write() as s:
-                cid = queries.commodities(s).set_index("name")["id"]
-                mid = queries.markets(s).set_index("name")["id"]
+                cid = queries.catalog.commodities(s).set_index("name")["id"]
+                mid = queries.catalog.markets(s).set_index("name")["id"]
                 obs = frame.assign(commodity_id=frame["commodity"].map(cid).astype("int64"),
                                    market_id=frame["market"].map(mid).astype("int64"))
                 writes.load_observations(s, obs, file_name=f"week{w}.csv",

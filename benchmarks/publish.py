@@ -59,8 +59,8 @@ def measure(db: Path, size: synth.Size, n: int = 5, log=print) -> list[Result]:
     # one new week: the week after the history
     frame = synth.week_frame(size, size.weeks)
     with store.read() as s:
-        cid = queries.commodities(s).set_index("name")["id"]
-        mid = queries.markets(s).set_index("name")["id"]
+        cid = queries.catalog.commodities(s).set_index("name")["id"]
+        mid = queries.catalog.markets(s).set_index("name")["id"]
     obs = frame.assign(commodity_id=frame["commodity"].map(cid).astype("int64"),
                        market_id=frame["market"].map(mid).astype("int64"))
     t = time.perf_counter()

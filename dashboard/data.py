@@ -169,7 +169,7 @@ def trend_labels() -> dict[str, str]:
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _commodities(db: str, ver: int) -> pd.DataFrame:
     with get_store().read() as s:
-        return queries.commodities(s)
+        return queries.catalog.commodities(s)
 
 
 def commodities() -> pd.DataFrame:

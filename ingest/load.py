@@ -28,7 +28,7 @@ import pandas as pd
 
 from pricewatch.config import Settings, load_settings
 from pricewatch.errors import PricewatchError, PublishFailed
-from pricewatch.store import Store, ingest_queries, writes
+from pricewatch.store import Store, queries, writes
 
 from . import worker
 from .issues import ERROR, WARNING, Issue
@@ -384,13 +384,13 @@ def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, pre
     if not summary.rows or summary.date_min is None or summary.date_max is None:
         return False
     start, end = summary.date_min - timedelta(days=JUMP_WINDOW_DAYS), summary.date_max
-    recent = ingest_queries.recent_prices(s, start, end)
+    recent = queries.observations.recent_prices(s, start, end)
     reported: tuple = (None, [])
     # a file of one market is that market's form: the others file their own
     if summary.dates == 1 and summary.markets > 1:
-        prev, markets = ingest_queries.markets_reporting_before(s, summary.date_min)
+        prev, markets = queries.observations.markets_reporting_before(s, summary.date_min)
         # a correction of a week already loaded is not a missing report
-        done = set(ingest_queries.markets_on(s, summary.date_min))
+        done = set(queries.observations.markets_reporting(s, summary.date_min, summary.date_min))
         reported = (prev, [m for m in markets if m not in done])
     w.send("history", stored_tuples(recent), reported, cfg.ingest_jump_warning, preview)
     return True
@@ -499,12 +499,12 @@ def _ids(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[
     """Catalog ids inside the write transaction, adding the confirmed new names first."""
     from pricewatch.store import queries
 
-    known = set(queries.commodities(s)["name"])
-    known_m = set(queries.markets(s)["name"])
+    known = set(queries.catalog.commodities(s)["name"])
+    known_m = set(queries.catalog.markets(s)["name"])
     writes.add_names(s, {k: v for k, v in new_commodities.items() if k not in known},
                      {k: v for k, v in new_markets.items() if k not in known_m}, actor=actor)
-    com = queries.commodities(s)
-    mkt = queries.markets(s)
+    com = queries.catalog.commodities(s)
+    mkt = queries.catalog.markets(s)
     return (dict(zip(com["name"], com["id"], strict=True)), dict(zip(mkt["name"], mkt["id"], strict=True)))
 
 

@@ -381,10 +381,10 @@ class Catalog:
     def from_session(cls, s: Any) -> Catalog:
         from pricewatch.store import queries
 
-        com = queries.commodities(s)
-        ali = queries.commodity_aliases(s)
-        mkt = queries.markets(s)
-        mali = queries.market_aliases(s)
+        com = queries.catalog.commodities(s)
+        ali = queries.catalog.commodity_aliases(s)
+        mkt = queries.catalog.markets(s)
+        mali = queries.catalog.market_aliases(s)
         return cls(list(zip(com["name"], com["category"], com["unit"], strict=True)),
                    list(zip(ali["alias"], ali["commodity"], strict=True)),
                    list(zip(mkt["name"], mkt["kind"], strict=True)),

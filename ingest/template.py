@@ -31,8 +31,8 @@ def _catalog(store: Any) -> tuple[list[tuple[str, str, str, str]], list[str]]:
         from pricewatch.store import queries
 
         with store.read() as s:
-            com = queries.commodities(s)
-            mkt = queries.markets(s)
+            com = queries.catalog.commodities(s)
+            mkt = queries.catalog.markets(s)
         items = [(r.category, r.name, r.spec or "", r.unit) for r in com.itertuples(index=False)]
         return items, list(mkt["name"])
     seed = PROJECT_ROOT / "data" / "catalog"

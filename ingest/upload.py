@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from pricewatch.store import Store, ingest_queries
+from pricewatch.store import Store, queries
 
 from .guard import EXTENSIONS
 from .load import FileResult, IngestOptions, ingest_file
@@ -100,7 +100,7 @@ def stored_report(report: Any) -> dict[str, Any]:
 
 def history(store: Store, limit: int = 100) -> pd.DataFrame:
     with store.read() as s:
-        return ingest_queries.upload_history(s, limit)
+        return queries.uploads.uploads(s, limit)
 
 
 def report_rows(report: Any) -> pd.DataFrame:

@@ -86,7 +86,7 @@ def add_user(store: Store, name: str, role: str, password: str, *, actor: str = 
         raise InputError(f"未知角色「{role}」", f"角色只能是 {', '.join(ROLES)}")
     pw_hash = hash_password(password)
     with store.write() as s:
-        existed = queries.user(s, name) is not None
+        existed = queries.accounts.user(s, name) is not None
         writes.add_user(s, name, role, pw_hash, actor=actor, display_name=display_name)
     if existed:  # a new password or role: sessions opened under the old ones end
         from .sessions import revoke_user
@@ -97,7 +97,7 @@ def add_user(store: Store, name: str, role: str, password: str, *, actor: str = 
 
 def get_user(store: Store, name: str) -> User:
     with store.read() as s:
-        row = queries.user(s, name)
+        row = queries.accounts.user(s, name)
     if row is None or not row[3]:
         raise NotFound(f"用户「{name}」不存在或已停用", "用 `python -m pricewatch users add` 添加")
     return User(row[0], row[1], row[7])
@@ -169,7 +169,7 @@ def authenticate(store: Store, name: str, password: str, *, client: str = "local
     name = (name or "").strip()[:64]
     db = auth_db(store)
     with store.read() as s:
-        row = queries.user(s, name) if name else None
+        row = queries.accounts.user(s, name) if name else None
     known = row is not None and bool(row[3])
     held = held_until(*db.failures(name, client, now - THROTTLE_WINDOW))
     ok = _verify(row[2] if known else _dummy(), password)

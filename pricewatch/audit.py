@@ -137,7 +137,7 @@ def audit_log(store: Store, limit: int = 200, action_prefix: str | None = None, 
     kw: dict[str, Any] = {"limit": limit, "action_prefix": action_prefix, "actor": actor or None,
                           "since": since, "until": until}
     with store.read() as s:
-        main = queries.audit_log(s, **kw)
+        main = queries.audit.audit_log(s, **kw)
     logins = auth_db(store).audit_log(**kw)
     frames = [f[COLUMNS] for f in (main, logins) if not f.empty]
     if not frames:

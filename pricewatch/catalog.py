@@ -261,9 +261,9 @@ def add_alias(store: object, alias: str, name: str, *, actor: str, kind: str = "
         raise InputError("别名不能为空", f"请填写文件中出现的{what}名称")
     with store.write() as s:  # type: ignore[attr-defined]
         if kind == "market":
-            names, ali = list(queries.markets(s)["name"]), queries.market_aliases(s)
+            names, ali = list(queries.catalog.markets(s)["name"]), queries.catalog.market_aliases(s)
         else:
-            names, ali = list(queries.commodities(s)["name"]), queries.commodity_aliases(s)
+            names, ali = list(queries.catalog.commodities(s)["name"]), queries.catalog.commodity_aliases(s)
         index = NameIndex(names, list(zip(ali["alias"], ali[kind], strict=True)))
         current = index.exact.get(normalise_name(text))
         if current == name:

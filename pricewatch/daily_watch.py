@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 
 from . import indicators
 from .config import Settings
-from .store import Store
-from .store import indicator_queries as iq
+from .store import Store, queries
 from .textfmt import local_time
 
 DUE = time(12, 0)
@@ -90,7 +89,7 @@ def status(store: Store, settings: Settings, now: datetime | None = None) -> Dai
     today = now.date()
     first = max(rep.period.start, today - timedelta(days=MAX_DAYS - 1))
     with store.read() as s:
-        arrivals = iq.first_arrivals(s, first, today) if first <= today else {}
+        arrivals = queries.uploads.first_arrivals(s, first, today) if first <= today else {}
     days = []
     for k in range((today - first).days + 1):
         d = first + timedelta(days=k)

@@ -37,7 +37,7 @@ import pandas as pd
 from .config import Settings
 from .errors import ConfigError
 from .periods import Period, period_of
-from .store import Store, notes_queries
+from .store import Store, queries
 from .textfmt import local_time
 
 _DUE = re.compile(r"^\s*([1-7])\s+(\d{1,2}):(\d{2})\s*$")
@@ -164,24 +164,24 @@ def fmt_due(dt: datetime) -> str:
 
 
 def _expected_markets(s: Any, week: Period) -> list[str]:
-    before = notes_queries.markets_reporting(s, week.start - timedelta(days=7),
+    before = queries.observations.markets_reporting(s, week.start - timedelta(days=7),
                                              week.start - timedelta(days=1))
     if before:
         return before
-    return notes_queries.markets_reporting(s, week.start - timedelta(days=56),
+    return queries.observations.markets_reporting(s, week.start - timedelta(days=56),
                                            week.start - timedelta(days=1))
 
 
 def _data_items(store: Store, week: Period, now: datetime, tz: ZoneInfo,
                 data_due: datetime, note_due: datetime) -> list[Item]:
     with store.read() as s:
-        ups = notes_queries.uploads_between(s, week.start, week.end)
+        ups = queries.uploads.uploads_between(s, week.start, week.end)
         expected = _expected_markets(s, week)
         ups = ups.assign(at=[local_time(v, tz.key) for v in ups["uploaded_at"]],
                          rel=[local_time(v, tz.key) for v in ups["released_at"]])
         arrived = [a is not None and a <= now for a in ups["at"]]
         ups = ups.loc[pd.Series(arrived, index=ups.index, dtype=bool)]  # not arrived yet: ignore
-        held = notes_queries.upload_markets(s, [int(i) for i in ups["id"]], week.start, week.end)
+        held = queries.uploads.markets_by_upload(s, [int(i) for i in ups["id"]], week.start, week.end)
     # 数据上传: the time the expected markets were all in (or the first upload, when the
     # expected set is unknown); partial while some are missing
     covered: set[str] = set()

@@ -21,8 +21,7 @@ from .backup import file_sha256
 from .config import Settings
 from .errors import PricewatchError
 from .notes.model import Note, NoteRepo
-from .store import Store
-from .store import briefing_queries as bq
+from .store import Store, queries
 from .store.health import BAD, FIXED, INFO, OK, Finding, check
 
 __all__ = ["run", "Finding", "OK", "BAD", "FIXED", "INFO"]
@@ -83,7 +82,7 @@ def check_archive(store: Store, settings: Settings, *, repair: bool = False) -> 
     out = _temps(list(folder.glob(".tmp-*")) if folder.is_dir() else [], "简报归档临时文件", repair)
     try:
         with store.read() as s:
-            rows = bq.briefings(s, limit=1_000_000) if bq.has_archive(s) else None
+            rows = queries.briefings.briefings(s, limit=1_000_000) if queries.briefings.has_archive(s) else None
     except PricewatchError as e:
         return [*out, Finding("简报归档", BAD, f"无法读取归档记录：{e.message}")]
     if rows is None or rows.empty:

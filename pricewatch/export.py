@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import InputError
-from .store import Store, ingest_queries, queries
+from .store import Store, queries
 
 COLUMNS = ["date", "market", "commodity", "category", "unit", "price", "price_type", "upload_id",
            "revision", "released"]
@@ -60,8 +60,9 @@ def frame(store: Store, q: ExportQuery) -> pd.DataFrame:
     if q.start and q.end and q.start > q.end:
         raise InputError(f"起始日期 {q.start} 晚于结束日期 {q.end}", "请交换 --from 和 --to")
     with store.read() as s:
-        df = ingest_queries.export_rows(s, queries.obs_view("public" if q.public else "staff"),
-                                        q.start, q.end, list(q.commodities), list(q.markets))
+        df = queries.observations.observations(
+            s, "public" if q.public else "staff", start=q.start, end=q.end,
+            commodities=list(q.commodities), markets=list(q.markets))
     df["date"] = pd.to_datetime(df["date"]).dt.date
     return df[COLUMNS]
 

@@ -50,6 +50,6 @@ def set_kind(store: Store, actor: User, market: str, kind: str) -> str:
 def market_list(store: Store) -> list[dict[str, object]]:
     """Every market with its type and whether a person confirmed it, in catalog order."""
     with store.read() as s:
-        df = queries.markets(s)
+        df = queries.catalog.markets(s)
     return [{"market": r.name, "kind": r.kind, "confirmed": bool(r.kind_confirmed)}
             for r in df.itertuples(index=False)]

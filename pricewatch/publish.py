@@ -28,11 +28,11 @@ def release(store: Store, actor: User, *, through: date | None = None,
         raise InputError("请指定 --through 日期或 --upload 编号(二选一)", "例如 --through 2024-05-05")
     with store.write() as s:
         if upload_id is not None:
-            exists, released = queries.upload_exists(s, upload_id)
+            exists, released = queries.uploads.upload_exists(s, upload_id)
             if not exists:
                 raise NotFound(f"上传 #{upload_id} 不存在", "用 `python -m pricewatch uploads` 查看编号")
             ids = [] if released else [upload_id]
         else:
-            ids = queries.pending_uploads(s, through)
+            ids = queries.uploads.pending_uploads(s, through)
         rid = writes.release_uploads(s, ids, actor=actor.name, through=through, comment=comment)
     return ReleaseResult(rid, ids)

@@ -99,7 +99,7 @@ class Scheduler:
         if not status.overdue:
             return []
         with self.store.read() as s:
-            seen = set(queries.audit_log(s, limit=500, action_prefix="deadline.reminder")["target"])
+            seen = set(queries.audit.audit_log(s, limit=500, action_prefix="deadline.reminder")["target"])
         sent = []
         for item in status.overdue:
             target = f"deadline:{status.week.label}:{item.key}"

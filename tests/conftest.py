@@ -38,8 +38,8 @@ def load_rows(store: Store, rows: list[tuple], *, file_name: str = "test.xlsx", 
               price_type: str = "retail"):
     """Load (commodity, market, 'YYYY-MM-DD', price) rows as one upload; returns the LoadResult."""
     with store.write() as s:
-        com = queries.commodities(s).set_index("name")["id"]
-        mkt = queries.markets(s).set_index("name")["id"]
+        com = queries.catalog.commodities(s).set_index("name")["id"]
+        mkt = queries.catalog.markets(s).set_index("name")["id"]
         frame = pd.DataFrame([
             {"commodity_id": int(com[c]), "market_id": int(mkt[m]), "obs_date": date.fromisoformat(d),
              "price": float(p), "price_type": price_type}

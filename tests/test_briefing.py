@@ -396,7 +396,7 @@ def test_generate_archives_and_fetches_back(env):
     rec, content = briefing.archive.fetch(store, settings, g.archived.id)
     assert content == g.content and rec["period"] == "2026-W47"
     with store.read() as s:
-        log = queries.audit_log(s, action_prefix="briefing.")
+        log = queries.audit.audit_log(s, action_prefix="briefing.")
     assert log.iloc[0]["action"] == "briefing.generate" and log.iloc[0]["actor"] == "leader"
 
 

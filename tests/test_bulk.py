@@ -73,7 +73,7 @@ def test_an_unreleased_bulk_load_is_pending_and_invisible_to_the_public(store: S
         assert s.scalar("SELECT status FROM uploads WHERE id = ?", [r.upload_id]) == "pending"
         assert s.scalar("SELECT count(*) FROM obs_public") == 0
         assert s.scalar("SELECT count(*) FROM obs_staff") == 6
-        assert queries.pending_uploads(s) == [r.upload_id]
+        assert queries.uploads.pending_uploads(s) == [r.upload_id]
 
 
 def test_parquet_files_and_arrow_tables_load_like_a_frame(store: Store, tmp_path: Path) -> None:
@@ -93,14 +93,14 @@ def test_parquet_files_and_arrow_tables_load_like_a_frame(store: Store, tmp_path
 
 def test_existing_names_are_reused_and_new_sort_after_them(store: Store) -> None:
     with store.read() as s:
-        before = queries.commodities(s)
+        before = queries.catalog.commodities(s)
     n0 = len(before)
     rows = [("大米", "粮油", "城关农贸市场", date(2024, 4, 22), 6.0),
             ("新品种", "蔬菜", "城关农贸市场", date(2024, 4, 22), 2.0)]
     r = bulk_load(store, frame(rows))
     assert (r.commodities_added, r.markets_added) == (1, 0)
     with store.read() as s:
-        com = queries.commodities(s).set_index("name")
+        com = queries.catalog.commodities(s).set_index("name")
         assert len(com) == n0 + 1
         assert com.loc["新品种", "sort"] == before["sort"].max() + 1
 

@@ -67,7 +67,7 @@ def test_per_piece_never_converts_to_weight():
 def test_add_alias_is_audited_and_matches_next_time(store):
     assert add_alias(store, "五花猪肉", "猪肉(五花)", actor="editor") is True
     with store.read() as s:
-        ali = queries.commodity_aliases(s)
+        ali = queries.catalog.commodity_aliases(s)
         audit = s.df("SELECT actor, action, target FROM audit_log WHERE action = 'catalog.add_alias'")
     assert ("五花猪肉", "猪肉(五花)") in set(zip(ali["alias"], ali["commodity"], strict=True))
     assert list(audit.itertuples(index=False, name=None)) == [("editor", "catalog.add_alias", "猪肉(五花)")]
@@ -81,7 +81,7 @@ def test_add_alias_is_audited_and_matches_next_time(store):
 def test_add_market_alias(store):
     assert add_alias(store, "城关菜场", "城关农贸市场", actor="editor", kind="market") is True
     with store.read() as s:
-        ali = queries.market_aliases(s)
+        ali = queries.catalog.market_aliases(s)
         n = s.scalar("SELECT count(*) FROM audit_log WHERE action = 'catalog.add_market_alias'")
     assert ("城关菜场", "城关农贸市场") in set(zip(ali["alias"], ali["market"], strict=True)) and n == 1
     with pytest.raises(InputError, match="已是市场"):

@@ -56,7 +56,7 @@ def test_two_row_weekly_form_markets_over_this_week_last_week_change(store, tmp_
     from pricewatch.store import queries
 
     with store.read() as s:  # kept with the upload, for its history
-        stored = json.loads(queries.upload_report(s, res.upload_id))
+        stored = json.loads(queries.uploads.upload_report(s, res.upload_id))
     assert [n["message"] for n in stored["notes"]] == notes(res)
     df = staff(store)
     assert set(df.loc[df["commodity"] == "大米", "category"]) == {"粮油"}

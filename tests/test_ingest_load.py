@@ -22,8 +22,8 @@ def test_load_is_pending_and_recorded(store, tmp_path):
     res = run(store, write_xlsx(tmp_path / "w18.xlsx", {"s": long_rows(**WEEK)}))
     assert res.status == "loaded" and res.upload_id == 1 and res.rows_loaded == 3
     with store.read() as s:
-        up = queries.uploads(s)
-        report = json.loads(queries.upload_report(s, 1))
+        up = queries.uploads.uploads(s)
+        report = json.loads(queries.uploads.upload_report(s, 1))
         public = s.scalar("SELECT count(*) FROM obs_public")
         orig = s.all("SELECT orig_price, orig_unit, source FROM observations ORDER BY id LIMIT 1")
     assert list(up["status"]) == ["pending"] and up["uploaded_by"][0] == "editor"
@@ -53,7 +53,7 @@ def test_correction_adds_revisions_and_keeps_history(store, tmp_path):
     assert res.to_json()["changes"] == [{"commodity": "大米", "market": "城关农贸市场", "date": "2024-04-29",
                                         "price_type": "retail", "old": 6.0, "new": 6.2}]
     with store.read() as s:
-        hist = queries.history(s, "大米", "城关农贸市场", date(2024, 4, 29))
+        hist = queries.observations.history(s, "大米", "城关农贸市场", date(2024, 4, 29))
         public = s.scalar("SELECT price FROM obs_public WHERE commodity = '大米' AND market = '城关农贸市场'")
     assert list(hist["revision"]) == [1, 2] and list(hist["price"]) == [6.0, 6.2]
     assert list(hist["upload_id"]) == [first.upload_id, res.upload_id]

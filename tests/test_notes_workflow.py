@@ -66,7 +66,7 @@ def _submitted(book: Notebook, body: str = GOOD, author: User = EDITOR, period: 
 
 def _audit(store) -> list[dict]:
     with store.read() as s:
-        df = queries.audit_log(s, 500, "note.")
+        df = queries.audit.audit_log(s, 500, "note.")
     return [{"actor": r.actor, "action": r.action, "target": r.target, **json.loads(r.detail)}
             for r in df.itertuples()][::-1]
 
@@ -252,11 +252,11 @@ def test_data_must_be_released_or_released_together(book, small_db):
         book.approve(REVIEWER, n.id)
     book.approve(REVIEWER, n.id, release_data=True)
     with small_db.read() as s:
-        assert len(queries.pending_uploads(s)) == 1
+        assert len(queries.uploads.pending_uploads(s)) == 1
     p = book.publish(REVIEWER, n.id)
     assert p.status == "published" and p.release_uploads
     with small_db.read() as s:
-        assert queries.pending_uploads(s) == []
+        assert queries.uploads.pending_uploads(s) == []
     pub = [a for a in _audit(small_db) if a["action"] == "note.publish"][-1]
     assert pub["released_uploads"] == p.release_uploads
 

@@ -36,8 +36,8 @@ def store(tmp_path, monkeypatch):
     with s.write() as w:
         for name in ("甲超市", "乙超市", "甲农贸市场", "乙农贸市场"):
             writes.add_market(w, name, outlets.guess_kind(name), actor="test")
-        mid = dict(zip(queries.markets(w)["name"], queries.markets(w)["id"], strict=True))
-        cid = dict(zip(queries.commodities(w)["name"], queries.commodities(w)["id"], strict=True))
+        mid = dict(zip(queries.catalog.markets(w)["name"], queries.catalog.markets(w)["id"], strict=True))
+        cid = dict(zip(queries.catalog.commodities(w)["name"], queries.catalog.commodities(w)["id"], strict=True))
         # 大米: 超市 7.00 / 7.40 (mean 7.20), 农贸市场 6.00 / 6.40 (6.20): +16.1 %
         # 鸡蛋: 超市 only -> no gap; 白菜 (大白菜): 农贸市场 only
         prices = [("大米", "甲超市", 7.0, 6.8), ("大米", "乙超市", 7.4, None), ("大米", "甲农贸市场", 6.0, 6.0),
@@ -98,7 +98,7 @@ def test_set_kind_is_confirmed_and_audited(store):
     after = {r["market"]: r for r in outlets.market_list(store)}
     assert after["甲农贸市场"] == {"market": "甲农贸市场", "kind": "社区菜店", "confirmed": True}
     with store.read() as s:
-        log = queries.audit_log(s, action_prefix="catalog.set_market_kind")
+        log = queries.audit.audit_log(s, action_prefix="catalog.set_market_kind")
     assert len(log) == 1 and log.iloc[0]["actor"] == "zhang"
     with pytest.raises(InputError, match="未知的网点类型"):
         outlets.set_kind(store, EDITOR, "甲超市", "商场")

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
 from ingest_testkit import long_rows, run, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
-from pricewatch.store import Store, release_queries  # noqa: E402
+from pricewatch.store import Store, queries  # noqa: E402
 from tests.conftest import sign_in  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -50,10 +50,10 @@ def pending_week(small_db: Store, tmp_path: Path) -> int:
 def test_queries_markets_and_largest_changes(small_db: Store, tmp_path) -> None:
     uid = pending_week(small_db, tmp_path)
     with small_db.read() as s:
-        assert release_queries.upload_markets(s, uid) == ["城关农贸市场", "城南农贸市场"]
-        assert release_queries.expected_markets(s, uid) == ["城关农贸市场", "城南农贸市场", "惠民超市"]
-        ch = release_queries.largest_changes(s, uid)
-        pending = release_queries.pending_detail(s)
+        assert queries.uploads.upload_markets(s, uid) == ["城关农贸市场", "城南农贸市场"]
+        assert queries.uploads.expected_markets(s, uid) == ["城关农贸市场", "城南农贸市场", "惠民超市"]
+        ch = queries.uploads.largest_changes(s, uid)
+        pending = queries.uploads.pending_detail(s)
     # against the last released week (W17: 6.12 at 城关), the largest change first
     assert (ch["commodity"][0], ch["market"][0], ch["released_price"][0], ch["price"][0]) == (
         "大米", "城关农贸市场", 6.12, 66.0)

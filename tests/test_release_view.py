@@ -20,7 +20,7 @@ WEEK2 = [("大米", "城关农贸市场", "2024-05-06", 6.2), ("大米", "惠民
 
 def public_prices(store: Store) -> dict[tuple[str, str], float]:
     with store.read() as s:
-        df = queries.observations(s, "public")
+        df = queries.observations.observations(s, "public")
     return {(r.market, r.date.date().isoformat()): r.price for r in df.itertuples()}
 
 
@@ -29,8 +29,8 @@ def test_a_pending_upload_never_reaches_the_public_view(store: Store) -> None:
     assert res.status == "loaded" and res.rows_new == 2
     assert public_prices(store) == {}
     with store.read() as s:
-        assert len(queries.observations(s, "staff")) == 2
-        assert queries.latest_date(s, "public") is None
+        assert len(queries.observations.observations(s, "staff")) == 2
+        assert queries.observations.latest_date(s, "public") is None
 
 
 def test_release_through_a_date_releases_only_uploads_wholly_before_it(store: Store) -> None:
@@ -40,7 +40,7 @@ def test_release_through_a_date_releases_only_uploads_wholly_before_it(store: St
     assert res.upload_ids == [u1]
     assert public_prices(store) == {("城关农贸市场", "2024-04-29"): 6.0, ("惠民超市", "2024-04-29"): 6.6}
     with store.read() as s:
-        log = queries.audit_log(s, action_prefix="release")
+        log = queries.audit.audit_log(s, action_prefix="release")
     assert log.iloc[0]["actor"] == "li"
 
 
@@ -53,14 +53,14 @@ def test_a_pending_correction_leaves_the_public_value_until_it_is_released(store
     assert fix.changes[["old_price", "new_price"]].values.tolist() == [[6.0, 6.1]]
     # staff see the correction at once, the public still the released value
     with store.read() as s:
-        staff = queries.observations(s, "staff")
+        staff = queries.observations.observations(s, "staff")
     assert staff.loc[staff["market"] == "城关农贸市场", "price"].tolist() == [6.1]
     assert public_prices(store)[("城关农贸市场", "2024-04-29")] == 6.0
     publish.release(store, REVIEWER, upload_id=fix.upload_id)
     assert public_prices(store)[("城关农贸市场", "2024-04-29")] == 6.1
     # nothing was overwritten: both revisions are in the history
     with store.read() as s:
-        hist = queries.history(s, "大米", "城关农贸市场", date(2024, 4, 29))
+        hist = queries.observations.history(s, "大米", "城关农贸市场", date(2024, 4, 29))
     assert hist[["revision", "price"]].values.tolist() == [[1, 6.0], [2, 6.1]]
 
 

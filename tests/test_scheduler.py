@@ -60,7 +60,7 @@ def _approved(store, clock, at: datetime) -> str:
 
 def _audit(store, prefix: str) -> list:
     with store.read() as s:
-        return list(queries.audit_log(s, limit=500, action_prefix=prefix)["target"])
+        return list(queries.audit.audit_log(s, limit=500, action_prefix=prefix)["target"])
 
 
 def test_reads_are_pure_and_the_scheduler_publishes_at_its_time(env):

@@ -22,7 +22,7 @@ st.caption(tr("登录、上传、发布、审核等每一次操作都记录在�
 store = get_store()
 tz = settings().timezone
 with store.read() as s:
-    names = sorted({str(n) for n in queries.users(s)["name"]} | {"system"})
+    names = sorted({str(n) for n in queries.accounts.users(s)["name"]} | {"system"})
 today = textfmt.local_time(datetime.now(UTC), tz).date()  # type: ignore[union-attr]
 everyone = tr("全部", "All")
 

@@ -39,7 +39,7 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload_template")
 
 with store.read() as s:
-    market_names = list(queries.markets(s)["name"])
+    market_names = list(queries.catalog.markets(s)["name"])
 FROM_FILE = tr("（以文件为准）", "(from the file)")
 with st.expander(tr("文件中没有写明的信息（可选）", "What the file does not say (optional)")):
     market = st.selectbox(tr("市场", "Market"), [None, *market_names], key="upload_market",

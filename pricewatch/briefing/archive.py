@@ -22,8 +22,7 @@ from .. import issues
 from ..config import Settings
 from ..errors import NotFound, PricewatchError
 from ..periods import parse_period
-from ..store import Store, writes
-from ..store import briefing_queries as bq
+from ..store import Store, queries, writes
 
 SUBDIR = "briefings"
 MIME = {"pdf": "application/pdf",
@@ -73,12 +72,12 @@ def archive(store: Store, settings: Settings, content: bytes, *, period: str, pu
                 got = issues.assign(s, parse_period(period), actor)
                 if (got.number, got.total) != (issue.number, issue.total):
                     raise IssueMoved(got)
-            bid = bq.add_briefing(
+            bid = queries.briefings.add_briefing(
                 s, period=period, public=public, fmt=fmt, data_version=data_version,
                 has_unreleased=has_unreleased, file_name="", sha256=sha, size_bytes=len(content),
                 created_by=actor)
             name = f"{period}_{'公开版' if public else '内部版'}_v{data_version}_{bid}.{fmt}"
-            bq.set_file_name(s, bid, name)
+            queries.briefings.set_file_name(s, bid, name)
             writes.audit(s, actor, "briefing.generate", period, {
                 "id": bid, "public": public, "format": fmt, "data_version": data_version,
                 "has_unreleased": has_unreleased, "sha256": sha,
@@ -101,17 +100,17 @@ def listing(store: Store, *, period: str | None = None, public_only: bool = Fals
             limit: int = 200) -> pd.DataFrame:
     """Archived briefings, newest first (an empty frame before the first one)."""
     with store.read() as s:
-        if not bq.has_archive(s):
+        if not queries.briefings.has_archive(s):
             return pd.DataFrame(columns=["id", "period", "public", "format", "data_version",
                                          "has_unreleased", "file_name", "sha256", "size_bytes",
                                          "created_at", "created_by"])
-        return bq.briefings(s, period=period, public_only=public_only, limit=limit)
+        return queries.briefings.briefings(s, period=period, public_only=public_only, limit=limit)
 
 
 def fetch(store: Store, settings: Settings, briefing_id: int) -> tuple[dict, bytes]:
     """(record, file content) of one archived briefing; the content is checked by its sha256."""
     with store.read() as s:
-        rec = bq.briefing(s, briefing_id) if bq.has_archive(s) else None
+        rec = queries.briefings.briefing(s, briefing_id) if queries.briefings.has_archive(s) else None
     if rec is None:
         raise NotFound(f"归档中没有编号为 {briefing_id} 的简报",
                        "用 `python -m pricewatch briefing --list` 查看归档")

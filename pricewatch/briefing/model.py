@@ -30,8 +30,7 @@ from .. import textfmt as tf
 from ..config import Settings
 from ..errors import InputError, NotFound
 from ..periods import Period, parse_period, previous, same_period_last_year
-from ..store import Store
-from ..store import briefing_queries as bq
+from ..store import Store, queries
 from .notes import NoteLine, notes_for_period
 
 #: the mark on every figure that rests on unreleased data, and on the whole document
@@ -205,8 +204,8 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
     with store.read() as s:
         unreleased: set[str] = set()
         if not public:
-            unreleased = bq.unreleased_commodities(s, [x for x in (p, prev, yoy) if x is not None])
-        silent = bq.silent_markets(s, "public" if public else "staff", p, prev)
+            unreleased = queries.observations.unreleased_commodities(s, [x for x in (p, prev, yoy) if x is not None])
+        silent = queries.observations.silent_markets(s, "public" if public else "staff", p, prev)
     items = [_item(d, unreleased) for d in j["items"]]
     by_cat: dict[str, bool] = {}
     for i in items:

@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def _known(store, name: str) -> None:
     with store.read() as s:
-        if queries.user(s, name) is None:
+        if queries.accounts.user(s, name) is None:
             raise NotFound(f"用户「{name}」不存在", "用 `python -m pricewatch users list` 查看账号")
 
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"已保存账号 {u.name}（{accounts.ROLE_NAMES[u.role]}）")
     elif args.users_cmd == "list":
         with store.read() as s:
-            df = queries.users(s)
+            df = queries.accounts.users(s)
         if df.empty:
             print("还没有账号；用 `python -m pricewatch users add NAME --role editor` 添加")
         for r in df.itertuples():

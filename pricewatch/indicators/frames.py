@@ -9,8 +9,7 @@ import pandas as pd
 
 from ..errors import NotFound
 from ..periods import Freq, Period, period_of, previous, shift
-from ..store import Store
-from ..store import indicator_queries as iq
+from ..store import Store, queries
 from .formulas import _nullable, _window_stats, round_half_up_array
 from .history import (
     _base_index,
@@ -20,6 +19,8 @@ from .history import (
     _detect,
     _hist,
     _scope,
+    catalog_frame,
+    market_frame,
     resolve_period,
 )
 from .reports import report
@@ -93,12 +94,12 @@ def _market_prices_long(store: Store, commodity: str, *, public: bool, freq: Fre
         f = freq or _detect(s, scope, price_type)
         start = None
         if last is not None:
-            latest = iq.latest_date(s, scope, price_type)
+            latest = queries.observations.latest_date(s, scope, price_type)
             if latest is None:
                 return pd.DataFrame(columns=["period", "period_start", "market", "price"])
             start = shift(period_of(latest, f), -(last - 1)).start
-        mp = iq.market_period_prices(s, scope, f, start, None, price_type, commodity)
-        mk = iq.market_names(s)
+        mp = queries.observations.market_period_prices(s, scope, f, start, None, price_type, commodity)
+        mk = market_frame(s)
     msort = dict(zip(mk["market"].tolist(), mk["sort"].tolist(), strict=True))
     starts = pd.to_datetime(mp["period_start"])
     labels = {d: period_of(d.date(), f).label for d in starts.unique()}
@@ -164,9 +165,9 @@ def market_rows(store: Store, *, period: str | None = None, public: bool = True,
         return None, pd.DataFrame(columns=cols)
     prev = previous(p)
     with store.read() as s:
-        mp = iq.market_period_prices(s, scope, p.freq, prev.start, p.end, price_type, commodity)
-        cat = iq.catalog(s)
-        mk = iq.market_names(s)
+        mp = queries.observations.market_period_prices(s, scope, p.freq, prev.start, p.end, price_type, commodity)
+        cat = catalog_frame(s)
+        mk = market_frame(s)
     ps = pd.to_datetime(mp["period_start"])
     cur = mp[(ps == pd.Timestamp(p.start)).to_numpy()]
     if cur.empty:

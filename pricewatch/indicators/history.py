@@ -27,12 +27,28 @@ from ..periods import (
     same_period_last_year,
     xun_of,
 )
-from ..store import Store
-from ..store import indicator_queries as iq
-from ..store.queries import Scope
+from ..store import Store, queries
+from ..store.queries.observations import Scope
 from ..store.session import Session
 
 PRICE_TYPES = ("retail", "wholesale")
+
+
+def catalog_frame(s: Session) -> pd.DataFrame:
+    """The commodity catalog in the indicators' words: commodity_id, commodity, category, unit,
+    weight, sort (one number: the category's order, then the commodity's own), jump_threshold_pct,
+    category_sort."""
+    c = queries.catalog.commodities(s)
+    return pd.DataFrame({
+        "commodity_id": c["id"], "commodity": c["name"], "category": c["category"], "unit": c["unit"],
+        "weight": c["weight"], "sort": c["category_sort"] * 100000 + c["sort"],
+        "jump_threshold_pct": c["jump_threshold_pct"], "category_sort": c["category_sort"]})
+
+
+def market_frame(s: Session) -> pd.DataFrame:
+    """The markets in the indicators' words: market_id, market, sort, kind (catalog order)."""
+    m = queries.catalog.markets(s)
+    return m[["id", "name", "sort", "kind"]].rename(columns={"id": "market_id", "name": "market"})
 
 
 # -- periods and the cached history -----------------------------------------------------
@@ -80,15 +96,15 @@ def _detect(s: Session, scope: Scope, price_type: str, snap: str | None = None) 
 
 
 def _detect_data(s: Session, scope: Scope, price_type: str, snap: str | None = None) -> Freq:
-    key = (snap or iq.snapshot_id(s), scope, price_type)
+    key = (snap or queries.observations.snapshot_id(s), scope, price_type)
     with _CACHE_LOCK:
         hit = _FREQ_CACHE.get(key)
     if hit is not None:
         return hit
-    latest = iq.latest_date(s, scope, price_type)
+    latest = queries.observations.latest_date(s, scope, price_type)
     f: Freq = "week"
     if latest is not None:
-        f = freq_from_dates(iq.distinct_dates(s, scope, price_type, latest - timedelta(days=400)))
+        f = freq_from_dates(queries.observations.distinct_dates(s, scope, price_type, latest - timedelta(days=400)))
     with _CACHE_LOCK:
         _FREQ_CACHE[key] = f
         while len(_FREQ_CACHE) > 64:
@@ -137,7 +153,7 @@ def resolve_period(store: Store, *, period: str | None = None, on: date | None =
         f = freq or _detect(s, _scope(public), price_type)
         if on:
             return period_of(on, f)
-        latest = iq.latest_date(s, _scope(public), price_type)
+        latest = queries.observations.latest_date(s, _scope(public), price_type)
     return period_of(latest, f) if latest else None
 
 
@@ -242,14 +258,14 @@ def _ordinals(starts: pd.Series, freq: str) -> np.ndarray:
 
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
              snap: str | None = None) -> _History:
-    key = (str(store.path), s.version, snap or iq.snapshot_id(s), scope, freq, price_type)
+    key = (str(store.path), s.version, snap or queries.observations.snapshot_id(s), scope, freq, price_type)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    cat = iq.catalog(s).set_index("commodity_id")
-    g = iq.commodity_periods(s, scope, freq, price_type)
+    cat = catalog_frame(s).set_index("commodity_id")
+    g = queries.observations.commodity_periods(s, scope, freq, price_type)
     if g.empty:
         h = _History(freq, pd.DatetimeIndex([]), [], np.array([], dtype="int64"),
                      np.empty((0, 0)), np.empty((0, 0)), cat)
@@ -348,6 +364,6 @@ def _hist(store: Store, public: bool, freq: Freq | None, price_type: str) -> _Hi
     _check_price_type(price_type)
     scope = _scope(public)
     with store.read() as s:
-        snap = iq.snapshot_id(s)
+        snap = queries.observations.snapshot_id(s)
         f = freq or _detect(s, scope, price_type, snap)
         return _history(s, store, scope, f, price_type, snap)

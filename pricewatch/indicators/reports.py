@@ -23,8 +23,7 @@ from ..periods import (
     previous,
     same_period_last_year,
 )
-from ..store import Store
-from ..store import indicator_queries as iq
+from ..store import Store, queries
 from .alps import (
     ALPS_ALERT_LEVELS,
     ALPS_LEVEL_PUBLIC,
@@ -49,6 +48,7 @@ from .history import (
     _History,
     _history,
     _scope,
+    market_frame,
 )
 from .messages import alps_message, gap_message
 from .rules import evaluate, load_rules, severity
@@ -137,7 +137,7 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
     settings = settings or load_settings(store.path)
     with store.read() as s:
         named = parse_period(period) if period else None
-        snap = iq.snapshot_id(s)
+        snap = queries.observations.snapshot_id(s)
         f = named.freq if named else (freq or settings.publication_frequency
                                       or _detect(s, scope, price_type, snap))
         # the whole history of commodity prices (cached per data version): the long-window
@@ -153,8 +153,8 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
             return None
         prev = previous(p)
         yoy = same_period_last_year(p)
-        core = iq.report_core(s, scope, p, prev, yoy, price_type)
-        markets = iq.market_names(s) if int(core["gaps"].sum()) > 0 else None
+        core = queries.observations.report_core(s, scope, p, prev, yoy, price_type)
+        markets = market_frame(s) if int(core["gaps"].sum()) > 0 else None
     return build_report(p, public, core, h, settings, price_type=price_type, base=base,
                         markets=markets, yoy=yoy)
 
@@ -184,7 +184,7 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
                  settings: Settings | None = None, *, price_type: str = "retail",
                  base: str | Period | None = None, markets: pd.DataFrame | None = None,
                  yoy: Period | None = None) -> Report:
-    """Assemble a :class:`Report` from :func:`indicator_queries.report_core` and the history.
+    """Assemble a :class:`Report` from :func:`~pricewatch.store.queries.observations.report_core` and the history.
 
     Vectorised over commodities (numpy arrays, one DataFrame built at the end); the only
     per-row Python work is the alert messages and the reasons for null figures.

@@ -26,7 +26,7 @@ from ..config import Settings
 from ..errors import InputError
 from ..indicators import Report, report
 from ..periods import parse_period, previous, same_period_last_year
-from ..store import Session, Store, notes_queries, queries
+from ..store import Session, Store, queries
 from .figures import FigureReport, check_figures, render_placeholders
 from .model import CHECK_NAMES, Note
 from .scan import scan_note
@@ -104,8 +104,8 @@ class ReportCache:
 def commodity_names(store: Store) -> dict[str, str]:
     """Normalised name or alias -> catalog name (what the figure check recognises)."""
     with store.read() as s:
-        com = queries.commodities(s)
-        ali = queries.commodity_aliases(s)
+        com = queries.catalog.commodities(s)
+        ali = queries.catalog.commodity_aliases(s)
     names = {normalise_name(n): n for n in com["name"]}
     for a, c in zip(ali["alias"], ali["commodity"], strict=True):
         names.setdefault(normalise_name(a), c)
@@ -160,7 +160,7 @@ def cited_uploads(store: Store, note: Note) -> list[dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     with store.read() as s:
         for start, end in cited_spans(note):
-            for r in notes_queries.uploads_between(s, start, end).to_dict("records"):
+            for r in queries.uploads.uploads_between(s, start, end).to_dict("records"):
                 out[int(r["id"])] = r
     return [out[k] for k in sorted(out)]
 
@@ -224,7 +224,7 @@ def data_fingerprint(store: Store, note: Note) -> str | None:
 def session_fingerprint(s: Session, note: Note) -> str | None:
     """:func:`data_fingerprint` in an open session (inside a write: the data as it will commit)."""
     spans = cited_spans(note)
-    return notes_queries.public_fingerprint(s, spans) if spans else None
+    return queries.observations.public_fingerprint(s, spans) if spans else None
 
 
 _STALE_CACHE: dict[tuple[str, str, int, str], list[dict[str, Any]]] = {}

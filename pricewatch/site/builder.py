@@ -67,7 +67,7 @@ def read_snapshot(store: Store, settings: Settings, now: datetime | None = None)
     rep = indicators.report(store, public=True, settings=settings)
     board = indicators.board(store, public=True) if rep is not None else pd.DataFrame()
     with store.read() as s:
-        catalog = queries.commodities(s)
+        catalog = queries.catalog.commodities(s)
     snap = Snapshot(rep, board, notes_lib.list_published(settings, store, now=now), catalog,
                     version, generation)
     if rep is not None and not board.empty:

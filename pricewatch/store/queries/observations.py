@@ -1,8 +1,10 @@
-"""SQL behind pricewatch.indicators (kept here: only the store speaks SQL).
+"""Prices as an audience sees them, and the aggregates the indicators read.
 
-Every query reads the audience's view through :func:`~pricewatch.store.queries.obs_view`
-(``obs_public`` for the public, ``obs_staff`` for staff), filtered to one ``price_type``
-(retail and wholesale prices are never averaged together). Two shapes come back:
+``scope`` chooses the audience: "public" reads only the public view ``obs_public``
+(released data, invariant 1); "staff" reads ``obs_staff`` (the newest revision of
+everything). There is no other way in: :func:`obs_view` is the one place that maps a scope
+to a view name, from a fixed set. Aggregates read one ``price_type`` at a time (retail and
+wholesale prices are never averaged together). Two shapes feed the indicators:
 
 * :func:`report_core` - one row per commodity for a period, computed entirely in DuckDB
   from the market prices of the period, the previous period and the same period a year
@@ -26,13 +28,70 @@ span more than one date (daily data; a market surveyed twice in a week).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from ..periods import Period
-from .queries import Scope, filters, obs_view
-from .session import Session
+from ...errors import InputError
+from ...periods import Period
+from ..session import Session
+
+Scope = Literal["public", "staff"]
+_VIEWS = {"public": "obs_public", "staff": "obs_staff"}
+
+
+def obs_view(scope: Scope) -> str:
+    try:
+        return _VIEWS[scope]
+    except KeyError:
+        raise InputError(f"未知的数据范围 {scope!r}", "只能是 public 或 staff") from None
+
+
+def filters(*, start: date | None = None, end: date | None = None,
+            commodities: list[str] | None = None, markets: list[str] | None = None,
+            ) -> tuple[list[str], list]:
+    """WHERE fragments (fixed text) and their bound values for the usual observation filters."""
+    where, params = ["true"], []
+    if start is not None:
+        where.append("obs_date >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("obs_date <= ?")
+        params.append(end)
+    if commodities:
+        where.append("list_contains(?, commodity)")
+        params.append(list(commodities))
+    if markets:
+        where.append("list_contains(?, market)")
+        params.append(list(markets))
+    return where, params
+
+
+def observations(
+    s: Session, scope: Scope, *, start: date | None = None, end: date | None = None,
+    commodities: list[str] | None = None, markets: list[str] | None = None,
+) -> pd.DataFrame:
+    """Canonical observations, one row each, oldest first (then by commodity, market, price
+    type): date, market, market_kind, commodity, category, unit, price, price_type,
+    upload_id, revision, released."""
+    where, params = filters(start=start, end=end, commodities=commodities, markets=markets)
+    return s.df(
+        "SELECT obs_date AS date, market, market_kind, commodity, category, unit, price, price_type,"  # noqa: S608 - view from obs_view(), values bound
+        f" upload_id, revision, released FROM {obs_view(scope)} WHERE {' AND '.join(where)}"
+        " ORDER BY obs_date, commodity, market, price_type",
+        params,
+    )
+
+
+def history(s: Session, commodity: str, market: str, obs_date: date) -> pd.DataFrame:
+    """Every revision of one price, oldest first (invariant 3: the history can be shown)."""
+    return s.df(
+        "SELECT o.revision, o.price, o.price_type, o.upload_id, u.file_name, u.uploaded_by,"
+        " u.uploaded_at, u.released_at, o.is_current, o.is_public FROM observations o"
+        " JOIN commodities c ON c.id = o.commodity_id JOIN markets m ON m.id = o.market_id"
+        " JOIN uploads u ON u.id = o.upload_id"
+        " WHERE c.name = ? AND m.name = ? AND o.obs_date = ? ORDER BY o.revision",
+        [commodity, market, obs_date])
 
 
 def period_start_sql(freq: str, col: str = "obs_date") -> str:
@@ -82,20 +141,6 @@ def distinct_dates(s: Session, scope: Scope, price_type: str, since: date) -> li
     return [r[0] for r in s.all(
         f"SELECT DISTINCT obs_date FROM {obs_view(scope)}"  # noqa: S608 - fixed view name
         " WHERE obs_date >= ? AND price_type = ?", [since, price_type])]
-
-
-def catalog(s: Session) -> pd.DataFrame:
-    """Commodities with their category, unit, weight, display order and jump threshold."""
-    return s.df(
-        "SELECT c.id AS commodity_id, c.name AS commodity, c.category, c.unit, c.weight,"
-        " coalesce(k.sort, 99) * 100000 + c.sort AS sort, k.jump_threshold_pct,"
-        " coalesce(k.sort, 99) AS category_sort"
-        " FROM commodities c LEFT JOIN categories k ON k.name = c.category"
-        " ORDER BY sort, c.name")
-
-
-def market_names(s: Session) -> pd.DataFrame:
-    return s.df("SELECT id AS market_id, name AS market, sort, kind FROM markets ORDER BY sort, name")
 
 
 def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period | None,
@@ -218,11 +263,70 @@ def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "re
     return g.sort_values(["commodity_id", "period_start"], kind="stable").reset_index(drop=True)
 
 
-def first_arrivals(s: Session, first: date, last: date) -> dict[date, Any]:
-    """For each observation date in [first, last]: when its data first arrived (the earliest
-    ``uploaded_at`` of an upload, not superseded, holding observations of that date)."""
-    rows = s.all(
-        "SELECT o.obs_date, min(u.uploaded_at) FROM observations o JOIN uploads u ON u.id = o.upload_id"
-        " WHERE o.obs_date BETWEEN ? AND ? AND u.status <> 'superseded' GROUP BY o.obs_date",
-        [first, last])
-    return {r[0]: r[1] for r in rows}
+def recent_prices(s: Session, start: date, end: date) -> pd.DataFrame:
+    """Current (staff) prices dated start..end: commodity, market, price_type, obs_date, price."""
+    return s.df(
+        "SELECT c.name AS commodity, m.name AS market, o.price_type, o.obs_date, o.price"
+        " FROM observations o JOIN commodities c ON c.id = o.commodity_id"
+        " JOIN markets m ON m.id = o.market_id"
+        " WHERE o.is_current AND o.obs_date BETWEEN ? AND ?", [start, end])
+
+
+def markets_reporting(s: Session, start: date, end: date) -> list[str]:
+    """Markets with current rows in [start, end], in catalog order."""
+    return [r[0] for r in s.all(
+        "SELECT m.name FROM markets m WHERE EXISTS (SELECT 1 FROM observations o"
+        " WHERE o.market_id = m.id AND o.is_current AND o.obs_date BETWEEN ? AND ?)"
+        " ORDER BY m.sort, m.name", [start, end])]
+
+
+def markets_reporting_before(s: Session, day: date, within_days: int = 14) -> tuple[date | None, list[str]]:
+    """The latest observation date before ``day`` (at most ``within_days`` earlier) and the
+    markets that reported on it."""
+    prev = s.scalar(
+        "SELECT max(obs_date) FROM observations WHERE is_current AND obs_date < ? AND obs_date >= ?",
+        [day, day - timedelta(days=within_days)])
+    if prev is None:
+        return None, []
+    return prev, markets_reporting(s, prev, prev)
+
+
+def silent_markets(s: Session, scope: Scope, cur: Period, prev: Period) -> list[str]:
+    """Markets that reported anything in ``prev`` and nothing in ``cur`` (catalog order)."""
+    view = obs_view(scope)  # a fixed view name
+    sql = (f"SELECT m.name FROM markets m WHERE EXISTS (SELECT 1 FROM {view} o"  # noqa: S608
+           " WHERE o.market_id = m.id AND o.obs_date BETWEEN ? AND ?)"
+           f" AND NOT EXISTS (SELECT 1 FROM {view} o WHERE o.market_id = m.id"
+           " AND o.obs_date BETWEEN ? AND ?) ORDER BY m.sort, m.name")
+    return [r[0] for r in s.all(sql, [prev.start, prev.end, cur.start, cur.end])]
+
+
+def unreleased_commodities(s: Session, spans: list[Period], price_type: str = "retail") -> set[str]:
+    """Commodities with at least one current but unreleased observation in any of ``spans``.
+
+    A figure computed from the staff view for such a commodity (its price, 环比 or 同比)
+    includes data the public cannot see yet, so the briefing marks it 未公开.
+    """
+    if not spans:
+        return set()
+    cond = " OR ".join("obs_date BETWEEN ? AND ?" for _ in spans)
+    params: list[Any] = [price_type]
+    for p in spans:
+        params += [p.start, p.end]
+    # only "?" placeholders are interpolated; the values are bound
+    sql = f"SELECT DISTINCT commodity FROM obs_staff WHERE NOT released AND price_type = ? AND ({cond})"  # noqa: S608
+    return {r[0] for r in s.all(sql, params)}
+
+
+def public_fingerprint(s: Session, spans: list[tuple[date, date]]) -> str:
+    """A cheap fingerprint of the public rows in these date spans.
+
+    A released revision adds a row with a new id and makes the old one non-public, so the
+    count / sum / max of the public ids changes whenever the public values of a span do.
+    """
+    parts = []
+    for start, end in spans:
+        row = s.one("SELECT count(*), coalesce(sum(id), 0), coalesce(max(id), 0) FROM obs_public"
+                    " WHERE obs_date BETWEEN ? AND ?", [start, end])
+        parts.append("-".join(str(int(x)) for x in row))
+    return "/".join(parts)

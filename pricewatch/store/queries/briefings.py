@@ -1,5 +1,5 @@
-"""SQL behind pricewatch.briefing: which figures rest on unreleased data, which markets went
-quiet, and the briefing archive (reads and the one write that records a generated file)."""
+"""The briefing archive: which briefings were generated (reads, and the writes that record
+a generated file; the files themselves lie beside the database)."""
 
 from __future__ import annotations
 
@@ -8,36 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..periods import Period
-from .queries import Scope, obs_view
-from .session import Session
-
-
-def unreleased_commodities(s: Session, spans: list[Period], price_type: str = "retail") -> set[str]:
-    """Commodities with at least one current but unreleased observation in any of ``spans``.
-
-    A figure computed from the staff view for such a commodity (its price, 环比 or 同比)
-    includes data the public cannot see yet, so the briefing marks it 未公开.
-    """
-    if not spans:
-        return set()
-    cond = " OR ".join("obs_date BETWEEN ? AND ?" for _ in spans)
-    params: list[Any] = [price_type]
-    for p in spans:
-        params += [p.start, p.end]
-    # only "?" placeholders are interpolated; the values are bound
-    sql = f"SELECT DISTINCT commodity FROM obs_staff WHERE NOT released AND price_type = ? AND ({cond})"  # noqa: S608
-    return {r[0] for r in s.all(sql, params)}
-
-
-def silent_markets(s: Session, scope: Scope, cur: Period, prev: Period) -> list[str]:
-    """Markets that reported anything in ``prev`` and nothing in ``cur`` (catalog order)."""
-    view = obs_view(scope)  # a fixed view name
-    sql = (f"SELECT m.name FROM markets m WHERE EXISTS (SELECT 1 FROM {view} o"  # noqa: S608
-           " WHERE o.market_id = m.id AND o.obs_date BETWEEN ? AND ?)"
-           f" AND NOT EXISTS (SELECT 1 FROM {view} o WHERE o.market_id = m.id"
-           " AND o.obs_date BETWEEN ? AND ?) ORDER BY m.sort, m.name")
-    return [r[0] for r in s.all(sql, [prev.start, prev.end, cur.start, cur.end])]
+from ..session import Session
 
 
 def add_briefing(s: Session, *, period: str, public: bool, fmt: str, data_version: int,

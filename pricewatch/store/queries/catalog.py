@@ -1,0 +1,42 @@
+"""The catalog: commodities, markets and the aliases a file may use for them.
+
+One reader per table, in catalog order (category order, then each row's own ``sort``, then
+its name). Callers that speak another vocabulary (the indicators' ``commodity_id`` /
+``commodity``) rename the columns themselves.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..session import Session
+
+
+def commodities(s: Session) -> pd.DataFrame:
+    """id, name, category, spec, unit, weight, name_en, sort, category_sort (99 when the
+    category is not in the table) and the category's jump_threshold_pct."""
+    return s.df(
+        "SELECT c.id, c.name, c.category, c.spec, c.unit, c.weight, c.name_en, c.sort,"
+        " coalesce(k.sort, 99) AS category_sort, k.jump_threshold_pct"
+        " FROM commodities c LEFT JOIN categories k ON k.name = c.category"
+        " ORDER BY category_sort, c.sort, c.name"
+    )
+
+
+def commodity_aliases(s: Session) -> pd.DataFrame:
+    return s.df(
+        "SELECT a.alias, c.name AS commodity, c.id AS commodity_id FROM commodity_aliases a"
+        " JOIN commodities c ON c.id = a.commodity_id"
+    )
+
+
+def markets(s: Session) -> pd.DataFrame:
+    """id, name, kind, name_en, sort, kind_confirmed."""
+    return s.df("SELECT id, name, kind, name_en, sort, kind_confirmed FROM markets ORDER BY sort, name")
+
+
+def market_aliases(s: Session) -> pd.DataFrame:
+    return s.df(
+        "SELECT a.alias, m.name AS market, m.id AS market_id FROM market_aliases a"
+        " JOIN markets m ON m.id = a.market_id"
+    )
