@@ -18,13 +18,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from pricewatch import catalog as catalog_lib
 from pricewatch import export as export_lib
 from pricewatch import indicators
 from pricewatch import notes as notes_lib
 from pricewatch.config import Settings
 from pricewatch.errors import PricewatchError
 from pricewatch.indicators import Report
-from pricewatch.store import Store, queries
+from pricewatch.store import Store
 
 from .auth import attachment_url
 from .state import get_store, settings
@@ -168,8 +169,7 @@ def trend_labels() -> dict[str, str]:
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _commodities(db: str, ver: int) -> pd.DataFrame:
-    with get_store().read() as s:
-        return queries.catalog.commodities(s)
+    return catalog_lib.commodities(get_store())
 
 
 def commodities() -> pd.DataFrame:

@@ -103,6 +103,12 @@ def get_user(store: Store, name: str) -> User:
     return User(row[0], row[1], row[7])
 
 
+def user_names(store: Store) -> list[str]:
+    """Every account's name (active or not), sorted."""
+    with store.read() as s:
+        return [str(n) for n in queries.accounts.users(s)["name"]]
+
+
 #: the one answer to every refused login: an unknown name, a wrong password and a held
 #: (throttled) attempt read the same, so neither the names nor the locks can be probed
 LOGIN_REFUSED = ("用户名或密码错误，或尝试过于频繁", "请核对后重试；连续输错后需等几分钟再试")

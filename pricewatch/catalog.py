@@ -13,6 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CANONICAL_WEIGHT_UNIT = "元/公斤"
 CANONICAL_VOLUME_UNIT = "元/升"
@@ -242,6 +246,23 @@ class NameIndex:
             if hit is not None:
                 return hit
         return None
+
+
+def commodities(store: object) -> pd.DataFrame:
+    """The commodity catalog in catalog order: id, name, category, spec, unit, weight,
+    name_en, sort, category_sort, jump_threshold_pct (not price data: the same for everyone)."""
+    from .store import queries
+
+    with store.read() as s:  # type: ignore[attr-defined]
+        return queries.catalog.commodities(s)
+
+
+def market_names(store: object) -> list[str]:
+    """The catalog's market names in catalog order."""
+    from .store import queries
+
+    with store.read() as s:  # type: ignore[attr-defined]
+        return [str(n) for n in queries.catalog.markets(s)["name"]]
 
 
 def add_alias(store: object, alias: str, name: str, *, actor: str, kind: str = "commodity") -> bool:

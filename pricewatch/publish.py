@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
+
+import pandas as pd
 
 from .accounts import User, require
 from .errors import InputError, NotFound
@@ -36,3 +39,24 @@ def release(store: Store, actor: User, *, through: date | None = None,
             ids = queries.uploads.pending_uploads(s, through)
         rid = writes.release_uploads(s, ids, actor=actor.name, through=through, comment=comment)
     return ReleaseResult(rid, ids)
+
+
+class UploadReview(NamedTuple):
+    """What a reviewer judges a pending upload by, besides its row in :func:`pending_review`."""
+
+    markets: list[str]      # markets with a price in the upload (catalog order)
+    expected: list[str]     # markets of the last released period before it (all when none)
+    changes: pd.DataFrame   # its largest changes beside the last released prices
+
+
+def pending_review(store: Store) -> tuple[pd.DataFrame, dict[int, UploadReview]]:
+    """The uploads waiting for release (superseded ones left out: nothing of theirs is
+    current), oldest first, with their stored report and market count, and for each one
+    what a reviewer checks; one read, so the list and the details agree."""
+    with store.read() as s:
+        pending = queries.uploads.pending_detail(s)
+        detail = {int(i): UploadReview(queries.uploads.upload_markets(s, int(i)),
+                                       queries.uploads.expected_markets(s, int(i)),
+                                       queries.uploads.largest_changes(s, int(i)))
+                  for i in pending["id"]}
+    return pending, detail

@@ -10,8 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import choose, lang, tr
 from dashboard.state import get_store, require_user, settings
-from pricewatch import audit, textfmt
-from pricewatch.store import queries
+from pricewatch import accounts, audit, textfmt
 
 st.title(tr("审计日志", "Audit log"))
 require_user("audit", "只有审核人员和管理员可以查看审计日志。", "Only reviewers and administrators see the audit log.")
@@ -21,8 +20,7 @@ st.caption(tr("登录、上传、发布、审核等每一次操作都记录在�
 
 store = get_store()
 tz = settings().timezone
-with store.read() as s:
-    names = sorted({str(n) for n in queries.accounts.users(s)["name"]} | {"system"})
+names = sorted({*accounts.user_names(store), "system"})
 today = textfmt.local_time(datetime.now(UTC), tz).date()  # type: ignore[union-attr]
 everyone = tr("全部", "All")
 

@@ -17,7 +17,6 @@ from dashboard.upload_report import show_choices, show_issues
 from ingest import upload
 from pricewatch import publish
 from pricewatch.errors import PricewatchError
-from pricewatch.store import queries
 
 ss = st.session_state
 st.title(tr("数据发布", "Release data"))
@@ -28,10 +27,7 @@ st.caption(tr("上传的数据先处于待发布状态，公众看不到；发�
               "Uploads stay pending (not public) until released."))
 
 store = get_store()
-with store.read() as s:
-    pending = queries.uploads.pending_detail(s)
-    detail = {int(i): (queries.uploads.upload_markets(s, int(i)), queries.uploads.expected_markets(s, int(i)),
-                       queries.uploads.largest_changes(s, int(i))) for i in pending["id"]}
+pending, detail = publish.pending_review(store)
 if pending.empty:
     st.info(tr("没有待发布的上传。", "No pending uploads."))
     st.stop()

@@ -20,9 +20,9 @@ from ingest.profiles import delete_profile as delete_saved
 from ingest.profiles import rename_profile as rename_saved
 from ingest.profiles import save_profile as save_saved
 from ingest.template import build_template
+from pricewatch import catalog
 from pricewatch.catalog import add_alias
 from pricewatch.errors import PricewatchError
-from pricewatch.store import queries
 
 ss = st.session_state
 st.title(tr("上传价格表", "Upload prices"))
@@ -38,8 +38,7 @@ st.download_button(
     data=lambda: build_template(store if store.exists() else None), file_name="价格监测周报表模板.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="upload_template")
 
-with store.read() as s:
-    market_names = list(queries.catalog.markets(s)["name"])
+market_names = catalog.market_names(store)
 FROM_FILE = tr("（以文件为准）", "(from the file)")
 with st.expander(tr("文件中没有写明的信息（可选）", "What the file does not say (optional)")):
     market = st.selectbox(tr("市场", "Market"), [None, *market_names], key="upload_market",
