@@ -58,7 +58,7 @@ async def feed(request: Request) -> Response:
     try:
         body = await run_in_threadpool(_feed_bytes)
     except PricewatchError as e:
-        return Response(f"订阅源暂不可用: {e}", status_code=503,
+        return Response(f"订阅源暂不可用：{e}", status_code=503,
                         media_type="text/plain; charset=utf-8")
     return Response(body, media_type="application/atom+xml; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=300"})

@@ -42,48 +42,48 @@ if TYPE_CHECKING:
 
 MAX_LINES_PER_FILE = 60
 
-STATUS = {"loaded": ("已导入(待发布)", "loaded (pending release)"), "unchanged": ("无变化", "unchanged"),
-          "rejected": ("被拒绝", "rejected"), "dry-run": ("校验通过(未写入)", "valid (dry run, nothing written)")}
+STATUS = {"loaded": ("已导入（待发布）", "loaded (pending release)"), "unchanged": ("无变化", "unchanged"),
+          "rejected": ("被拒绝", "rejected"), "dry-run": ("校验通过（未写入）", "valid (dry run, nothing written)")}
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: 参数错误: {message}", file=sys.stderr)
+        print(f"{self.prog}：参数错误：{message}", file=sys.stderr)
         raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m ingest", description="导入价格表: 校验后整份写入, 新数据待发布")
+    p = _Parser(prog="python -m ingest", description="导入价格表：校验后整份写入，新数据待发布")
     p.add_argument("files", nargs="*", metavar="FILE", help=".xlsx/.xlsm/.xls/.ods/.csv/.txt 文件")
-    p.add_argument("--db", metavar="PATH", help="数据库文件(默认: PRICEWATCH_DB, pricewatch.toml, data/pricewatch.duckdb)")
+    p.add_argument("--db", metavar="PATH", help="数据库文件（默认：PRICEWATCH_DB, pricewatch.toml, data/pricewatch.duckdb）")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-    p.add_argument("--dry-run", action="store_true", help="只校验和报告, 不写入")
+    p.add_argument("--dry-run", action="store_true", help="只校验和报告，不写入")
     p.add_argument("--strict", action="store_true", help="警告也视为错误")
     p.add_argument("--accept-new-names", action="store_true", help="把未知的商品、市场加入目录")
     p.add_argument("--market", metavar="NAME", help="文件未写明市场时使用的市场")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="文件未写明日期(或年份)时使用的日期")
-    p.add_argument("--unit", metavar="UNIT", help="文件未写明单位时使用的单位, 如 元/斤")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="文件未写明日期（或年份）时使用的日期")
+    p.add_argument("--unit", metavar="UNIT", help="文件未写明单位时使用的单位，如 元/斤")
     p.add_argument("--price-type", choices=("retail", "wholesale"), help="文件未写明时的价格类型")
-    p.add_argument("--as", dest="actor", metavar="USER", help="操作人(须有上传权限)")
+    p.add_argument("--as", dest="actor", metavar="USER", help="操作人（须有上传权限）")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言")
     p.add_argument("--template", metavar="OUT.xlsx", help="写出县级周报表模板后退出")
     p.add_argument("--map", dest="mapping", metavar="MAPPING",
-                   help="按此映射读取, 如 \"commodity=B,price=I,date=M,unit=L,market=北京新发地\"")
+                   help="按此映射读取，如 \"commodity=B,price=I,date=M,unit=L,market=北京新发地\"")
     p.add_argument("--profile", metavar="NAME", help="按已保存的导入方案读取")
     p.add_argument("--save-profile", metavar="NAME", help="导入成功后把 --map 的映射保存为导入方案")
     p.add_argument("--no-profiles", action="store_true", help="不自动匹配已保存的导入方案")
-    p.add_argument("--skip-invalid-rows", action="store_true", help="跳过有错误的行, 导入其余行(须写 --reason)")
+    p.add_argument("--skip-invalid-rows", action="store_true", help="跳过有错误的行，导入其余行（须写 --reason）")
     p.add_argument("--confirm-row", action="append", default=[], metavar="SHEET:ROW",
-                   help="确认该行超出倍数范围的价格变动(须写 --reason); 可重复")
+                   help="确认该行超出倍数范围的价格变动（须写 --reason）；可重复")
     p.add_argument("--reason", metavar="TEXT", help="跳过行或确认行的原因")
     return p
 
 
 def build_profiles_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m ingest profiles", description="导入方案: 列出、查看、改名、删除")
+    p = _Parser(prog="python -m ingest profiles", description="导入方案：列出、查看、改名、删除")
     p.add_argument("--db", metavar="PATH", help="数据库文件")
-    p.add_argument("--as", dest="actor", metavar="USER", help="操作人(改名、删除须有上传权限)")
+    p.add_argument("--as", dest="actor", metavar="USER", help="操作人（改名、删除须有上传权限）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="列出导入方案")
@@ -104,10 +104,10 @@ def _lines(r: FileResult, lang: str) -> list[str]:
                      f" ({r.rows_revised} revised), {r.commodities} commodities, {r.markets} markets,"
                      f" {r.date_min}..{r.date_max}")
         else:
-            head += (f"; 版式 {r.layout}; 读取 {r.rows_read} 行, 导入 {r.rows_loaded} 行(其中更正"
-                     f" {r.rows_revised} 行), {r.commodities} 种商品, {r.markets} 个市场, {r.date_min} 至 {r.date_max}")
+            head += (f"；版式 {r.layout}；读取 {r.rows_read} 行，导入 {r.rows_loaded} 行（其中更正"
+                     f" {r.rows_revised} 行），{r.commodities} 种商品，{r.markets} 个市场，{r.date_min} 至 {r.date_max}")
         if r.upload_id:
-            head += f"; upload #{r.upload_id}" if lang == "en" else f"; 上传编号 {r.upload_id}"
+            head += f"; upload #{r.upload_id}" if lang == "en" else f"；上传编号 {r.upload_id}"
     if r.profile:
         out_profile = (f"  read with import profile \"{r.profile}\"" if lang == "en"
                        else f"  按导入方案「{r.profile}」读取")
@@ -131,7 +131,7 @@ def _lines(r: FileResult, lang: str) -> list[str]:
         out.append(f"  {kind} [{i.code}] {where + ': ' if where else ''}{i.message(lang)}")
     if len(items) > MAX_LINES_PER_FILE:
         more = len(items) - MAX_LINES_PER_FILE
-        out.append(f"  ... {more} more (use --json for all)" if lang == "en" else f"  ……另有 {more} 条(用 --json 查看全部)")
+        out.append(f"  ... {more} more (use --json for all)" if lang == "en" else f"  ……另有 {more} 条（用 --json 查看全部）")
     if not r.changes.empty:
         for c in r.changes.head(MAX_LINES_PER_FILE).itertuples(index=False):
             arrow = f"{c.old_price:.2f} -> {c.new_price:.2f}"
@@ -150,10 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _profiles(args) if profiles_cmd else _run(args)
     except ConfigError as e:
-        print(f"错误: {e}", file=sys.stderr)
+        print(f"错误：{e}", file=sys.stderr)
         return 2
     except PricewatchError as e:
-        print(f"错误: {e}", file=sys.stderr)
+        print(f"错误：{e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
@@ -189,7 +189,7 @@ def _choices(args: argparse.Namespace) -> tuple[Any, str]:
         from .profiles import Mapping
 
         if args.profile:
-            raise ConfigError("--map 与 --profile 只能用一个", "用 --map 给出映射, 或用 --profile 指定已保存的方案")
+            raise ConfigError("--map 与 --profile 只能用一个", "用 --map 给出映射，或用 --profile 指定已保存的方案")
         try:
             mapping = Mapping.parse(args.mapping)
         except PricewatchError as e:
@@ -202,7 +202,7 @@ def _choices(args: argparse.Namespace) -> tuple[Any, str]:
     for key in args.confirm_row:
         sheet, sep, row = key.rpartition(":")
         if not sep or not sheet or not row.isdigit():
-            raise ConfigError(f"--confirm-row「{key}」格式不对", "写作 工作表:行号, 如 价格:12")
+            raise ConfigError(f"--confirm-row「{key}」格式不对", "写作 工作表:行号，如 价格:12")
     return mapping, reason
 
 
@@ -212,7 +212,7 @@ def _day(args: argparse.Namespace) -> date | None:
     try:
         return date.fromisoformat(args.date)
     except ValueError:
-        raise ConfigError(f"--date「{args.date}」格式不对", "请写作 YYYY-MM-DD, 例如 2024-05-06") from None
+        raise ConfigError(f"--date「{args.date}」格式不对", "请写作 YYYY-MM-DD，例如 2024-05-06") from None
 
 
 def _run_files(args: argparse.Namespace, cfg: Settings, day: date | None, begun: Begun | None) -> int:
@@ -229,7 +229,7 @@ def _run_files(args: argparse.Namespace, cfg: Settings, day: date | None, begun:
         if not args.files:
             return 0
     if not args.files:
-        raise ConfigError("没有给出要导入的文件", "例如: python -m ingest 2024-W18.xlsx")
+        raise ConfigError("没有给出要导入的文件", "例如：python -m ingest 2024-W18.xlsx")
     actor = None
     if args.actor:
         from pricewatch.accounts import require, resolve_actor

@@ -44,11 +44,11 @@ def _reject(code: str, **params: object) -> Verdict:
 def _what(head: bytes) -> tuple[str, str]:
     h = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if h.startswith((b"<!doctype html", b"<html", b"<head", b"<table", b"<meta")):
-        return "这是网页(HTML)文件, 只是扩展名像表格", "this is an HTML page with a spreadsheet name"
+        return "这是网页（HTML）文件，只是扩展名像表格", "this is an HTML page with a spreadsheet name"
     if h.startswith(b"<?xml") or h.startswith(b"<"):
-        return "这是 XML/网页文件, 不是表格", "this is an XML/HTML file, not a spreadsheet"
+        return "这是 XML/网页文件，不是表格", "this is an XML/HTML file, not a spreadsheet"
     if head.startswith(b"%PDF"):
-        return "这是 PDF 文件, 不是表格", "this is a PDF, not a spreadsheet"
+        return "这是 PDF 文件，不是表格", "this is a PDF, not a spreadsheet"
     return "文件内容不是可识别的表格格式", "the content is not a recognised spreadsheet format"
 
 
@@ -71,7 +71,7 @@ def check(path: str | Path, *, max_mb: float) -> Verdict:
         return Verdict("xls")
     if EXTENSIONS[ext] == "csv":
         if b"\x00" in head:
-            return _reject("file_type", detail="文件含有二进制内容, 不是文本表格",
+            return _reject("file_type", detail="文件含有二进制内容，不是文本表格",
                            detail_en="binary content, not a text table")
         what = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if what.startswith(b"<") or head.startswith(b"%PDF"):
@@ -94,7 +94,7 @@ def _check_zip(p: Path, size: int) -> Verdict:
         with zipfile.ZipFile(p) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_ENTRIES:
-                return _reject("zip_bomb", detail=f"包含 {len(infos)} 个条目(上限 {MAX_ENTRIES})",
+                return _reject("zip_bomb", detail=f"包含 {len(infos)} 个条目（上限 {MAX_ENTRIES}）",
                                detail_en=f"{len(infos)} entries (limit {MAX_ENTRIES})")
             inflated = sum(i.file_size for i in infos)
             if inflated > MAX_INFLATED or (inflated > RATIO_FLOOR and inflated > MAX_RATIO * size):
@@ -109,7 +109,7 @@ def _check_zip(p: Path, size: int) -> Verdict:
                 mt = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mt:
                     return Verdict("ods")
-            return _reject("file_type", detail="这是一个压缩包(zip), 里面没有表格",
+            return _reject("file_type", detail="这是一个压缩包（zip），里面没有表格",
                            detail_en="a zip archive without a spreadsheet inside")
     except (zipfile.BadZipFile, OSError, EOFError) as e:
-        return _reject("file_type", detail=f"文件已损坏({e})", detail_en=f"the file is damaged ({e})")
+        return _reject("file_type", detail=f"文件已损坏（{e}）", detail_en=f"the file is damaged ({e})")

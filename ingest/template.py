@@ -73,10 +73,10 @@ def build_template(store: Any = None, *, year: int | None = None, week: int | No
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.cell(1, 1).font = Font(bold=True, size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.cell(2, 1, "监测市场:")
+    ws.cell(2, 1, "监测市场：")
     ws.cell(2, 2, markets[0] if markets else "")
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=3)
-    ws.cell(2, 4, "价格类型:")
+    ws.cell(2, 4, "价格类型：")
     ws.cell(2, 5, "零售")
     thin = Side(style="thin", color="888888")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -107,7 +107,7 @@ def build_template(store: Any = None, *, year: int | None = None, week: int | No
                              showErrorMessage=True, errorTitle="计量单位", error="请从下拉列表选择计量单位")
     dv_type = DataValidation(type="list", formula1='"零售,批发"', allow_blank=False)
     dv_price = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True,
-                              showErrorMessage=True, errorTitle="价格", error="价格须为大于 0 的数字; 未采价请留空")
+                              showErrorMessage=True, errorTitle="价格", error="价格须为大于 0 的数字；未采价请留空")
     for dv in (dv_name, dv_market, dv_unit, dv_type, dv_price):
         ws.add_data_validation(dv)
     dv_name.add(f"C4:C{last + 50}")
@@ -116,9 +116,9 @@ def build_template(store: Any = None, *, year: int | None = None, week: int | No
     dv_type.add("E2")
     dv_price.add(f"F4:G{last + 50}")
     foot = last + 2
-    for j, label in ((1, "填报单位:"), (3, "填报人:"), (5, "审核人:"), (7, "日期:")):
+    for j, label in ((1, "填报单位："), (3, "填报人："), (5, "审核人："), (7, "日期：")):
         ws.cell(foot, j, label)
-    ws.cell(foot + 1, 1, "说明: 价格只填数字; 未采到价格请留空; 单位不同时请在计量单位中选择。")
+    ws.cell(foot + 1, 1, "说明：价格只填数字；未采到价格请留空；单位不同时请在计量单位中选择。")
     for col, width in zip("ABCDEFGHI", (6, 10, 16, 14, 10, 11, 11, 9, 16), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"

@@ -532,7 +532,7 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
 
 
 def _sug_zh(sug: list[str]) -> str:
-    return f", 是否为「{sug[0]}」?" if sug else ""
+    return f"，是否为「{sug[0]}」？" if sug else ""
 
 
 def _sug_en(sug: list[str]) -> str:

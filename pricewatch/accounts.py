@@ -23,7 +23,7 @@ from .errors import AuthError, InputError, NotFound, PermissionDenied
 from .store import Store, queries, writes
 
 ROLES = ("editor", "reviewer", "leader", "admin")
-ROLE_NAMES = {"editor": "编辑(内贸股)", "reviewer": "审核(局办公室)", "leader": "领导", "admin": "管理员"}
+ROLE_NAMES = {"editor": "编辑（内贸股）", "reviewer": "审核（局办公室）", "leader": "领导", "admin": "管理员"}
 
 #: what each role may do; "admin" may do everything
 PERMISSIONS: dict[str, set[str]] = {
@@ -58,7 +58,7 @@ def require(user: User | None, permission: str) -> User:
         raise PermissionDenied("此操作需要登录", "请先登录")
     if not user.can(permission):
         raise PermissionDenied(
-            f"用户 {user.name}({ROLE_NAMES.get(user.role, user.role)})无权执行此操作",
+            f"用户 {user.name}（{ROLE_NAMES.get(user.role, user.role)}）无权执行此操作",
             "请联系管理员分配相应角色",
         )
     return user
@@ -73,7 +73,7 @@ def _dummy() -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LEN:
-        raise InputError(f"密码太短(至少 {MIN_PASSWORD_LEN} 位)", "请换一个更长的密码")
+        raise InputError(f"密码太短（至少 {MIN_PASSWORD_LEN} 位）", "请换一个更长的密码")
     return _hasher.hash(password)
 
 
@@ -81,7 +81,7 @@ def add_user(store: Store, name: str, role: str, password: str, *, actor: str = 
              display_name: str | None = None) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
-        raise InputError(f"用户名「{name}」无效", "用户名不能为空、不能含空格, 且不超过 64 个字符")
+        raise InputError(f"用户名「{name}」无效", "用户名不能为空、不能含空格，且不超过 64 个字符")
     if role not in ROLES:
         raise InputError(f"未知角色「{role}」", f"角色只能是 {', '.join(ROLES)}")
     pw_hash = hash_password(password)

@@ -23,7 +23,7 @@ from .errors import PricewatchError
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: 参数错误：{message}", file=sys.stderr)
+        print(f"{self.prog}：参数错误：{message}", file=sys.stderr)
         raise SystemExit(2)
 
 

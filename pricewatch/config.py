@@ -102,7 +102,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"配置文件 {path} 格式错误: {e}", "按 TOML 语法修改后重试") from e
+        raise ConfigError(f"配置文件 {path} 格式错误：{e}", "按 TOML 语法修改后重试") from e
 
 
 def _zone_name(path: Path | None, name: str) -> str:

@@ -167,7 +167,7 @@ def _write_form(path: Path, y: int, w: int, rows: list[list], prev: dict[tuple[s
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         ws["A1"].font = Font(bold=True, size=14)
         ws["A1"].alignment = Alignment(horizontal="center")
-        ws.append([f"价格类型: {ptype}"])
+        ws.append([f"价格类型：{ptype}"])
         group = [""] * 5
         for m in markets:
             group += [m, None, None]
@@ -191,8 +191,8 @@ def _write_form(path: Path, y: int, w: int, rows: list[list], prev: dict[tuple[s
             ws.append(line)
         ws.append([])
         filed = week(y, w).start + timedelta(days=1)  # filed on the Tuesday
-        ws.append(["填报单位: 示范县商务局内贸股", "", "", "填报人: 王芳", "", "审核人: 李明", "",
-                   f"日期: {filed.year}年{filed.month}月{filed.day}日"])
+        ws.append(["填报单位：示范县商务局内贸股", "", "", "填报人：王芳", "", "审核人：李明", "",
+                   f"日期：{filed.year}年{filed.month}月{filed.day}日"])
     wb.save(path)
 
 

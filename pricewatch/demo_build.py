@@ -30,7 +30,7 @@ def build(db_path: Path, *, loader: Loader, force: bool = False, regenerate: boo
             p.unlink(missing_ok=True)
         shutil.rmtree(db_path.with_name(db_path.name + ".snapshots"), ignore_errors=True)
     elif db_path.exists():
-        raise PricewatchError(f"数据库 {db_path} 已存在", "加 --force 重建, 或用 --db 指定别的路径")
+        raise PricewatchError(f"数据库 {db_path} 已存在", "加 --force 重建，或用 --db 指定别的路径")
     store = open_store(db_path)
     store.migrate()
     for name, role in DEMO_USERS:
@@ -42,5 +42,5 @@ def build(db_path: Path, *, loader: Loader, force: bool = False, regenerate: boo
     newest = demo.newest_week_start()
     reviewer = accounts.get_user(store, "reviewer")
     res = publish.release(store, reviewer, through=newest - timedelta(days=1),
-                          comment="演示数据: 发布最新一周以前的全部数据")
-    return f"{len(files)} 个文件, 发布 {len(res.upload_ids)} 个上传, 最新一周 {newest} 待发布"
+                          comment="演示数据：发布最新一周以前的全部数据")
+    return f"{len(files)} 个文件，发布 {len(res.upload_ids)} 个上传，最新一周 {newest} 待发布"

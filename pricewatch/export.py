@@ -93,7 +93,7 @@ def safe(df: pd.DataFrame) -> pd.DataFrame:
 def render(df: pd.DataFrame, fmt: str) -> bytes:
     """The bytes of a download in ``fmt`` (csv is UTF-8 with BOM so Excel shows Chinese)."""
     if fmt not in FORMATS:
-        raise InputError(f"不支持的导出格式「{fmt}」", f"可选: {', '.join(FORMATS)}")
+        raise InputError(f"不支持的导出格式「{fmt}」", f"可选：{', '.join(FORMATS)}")
     out = safe(df)
     if fmt == "csv":
         return out.to_csv(index=False).encode("utf-8-sig")

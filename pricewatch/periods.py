@@ -53,7 +53,7 @@ _ZH_WEEK = re.compile(r"^(\d{4})\s*年\s*第\s*(\d{1,2})\s*周$")
 _ZH_XUN = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*([上中下])旬$")
 _ZH_DAY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$")
 _ZH_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$")
-_FORMS_HINT = "日写作 2024-05-06, 周写作 2024-W05, 旬写作 2024-05-D1 或 2024年5月上旬, 月写作 2024-05"
+_FORMS_HINT = "日写作 2024-05-06，周写作 2024-W05，旬写作 2024-05-D1 或 2024年5月上旬，月写作 2024-05"
 
 
 @dataclass(frozen=True, order=True)
@@ -105,7 +105,7 @@ def normalise_freq(value: str) -> Freq:
                "dekad": "xun", "月": "month", "monthly": "month"}
     f = aliases.get(v, v)
     if f not in FREQS:
-        raise InputError(f"未知的期间频率「{value}」", "可选：日(day)、周(week)、旬(xun)、月(month)")
+        raise InputError(f"未知的期间频率「{value}」", "可选：日（day）、周（week）、旬（xun）、月（month）")
     return f  # type: ignore[return-value]
 
 
@@ -136,7 +136,7 @@ def xun(year: int, number: int, k: int) -> Period:
     if not 1 <= number <= 12:
         raise InputError(f"月份 {number} 无效", "月份应在 1 到 12 之间")
     if k not in (1, 2, 3):
-        raise InputError(f"旬 {k} 无效", "旬只能是 1(上旬)、2(中旬)、3(下旬)")
+        raise InputError(f"旬 {k} 无效", "旬只能是 1（上旬）、2（中旬）、3（下旬）")
     start = date(year, number, 10 * (k - 1) + 1)
     end = date(year, number, 10 * k) if k < 3 else _month_end(year, number)
     return Period(start, end, "xun", f"{year}-{number:02d}-D{k}")
@@ -161,7 +161,7 @@ def period_of(d: date, freq: Freq = "week") -> Period:
         return day(d)
     if freq == "month":
         return month(d.year, d.month)
-    raise InputError(f"未知的期间频率「{freq}」", "可选：日(day)、周(week)、旬(xun)、月(month)")
+    raise InputError(f"未知的期间频率「{freq}」", "可选：日（day）、周（week）、旬（xun）、月（month）")
 
 
 def _date(y: str, m: str, d: str, text: str) -> date:

@@ -28,7 +28,7 @@ def release(store: Store, actor: User, *, through: date | None = None,
     """Release one upload, or every pending upload whose data lie on or before ``through``."""
     require(actor, "release")
     if (through is None) == (upload_id is None):
-        raise InputError("请指定 --through 日期或 --upload 编号(二选一)", "例如 --through 2024-05-05")
+        raise InputError("请指定 --through 日期或 --upload 编号（二选一）", "例如 --through 2024-05-05")
     with store.write() as s:
         if upload_id is not None:
             exists, released = queries.uploads.upload_exists(s, upload_id)

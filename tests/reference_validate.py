@@ -350,7 +350,7 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
 
 
 def _sug_zh(sug: list[str]) -> str:
-    return f", 是否为「{sug[0]}」?" if sug else ""
+    return f"，是否为「{sug[0]}」？" if sug else ""
 
 
 def _sug_en(sug: list[str]) -> str:

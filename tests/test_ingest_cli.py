@@ -51,7 +51,7 @@ def test_exit_codes_and_json_schema(tmp_path, files):
     assert (g["upload_id"], g["rows_read"], g["rows_loaded"], g["commodities"], g["markets"]) == (1, 2, 2, 2, 2)
     assert (g["date_min"], g["date_max"], g["layout"]) == ("2024-04-29", "2024-04-29", "long")
     assert b["errors"] == [{"sheet": "s", "row": 3, "column": "F", "code": "not_a_number",
-                            "message": "「abc」不是数字; 价格只填数字, 如 12.5"}]
+                            "message": "「abc」不是数字；价格只填数字，如 12.5"}]
     r = cli("--json", good, db=db)
     assert r.returncode == 0 and json.loads(r.stdout)["files"][0]["status"] == "unchanged"
 
@@ -62,7 +62,7 @@ def test_human_output_one_line_per_problem_no_traceback(tmp_path, files, capsys)
     assert main(["--db", db, str(bad)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字; 价格只填数字, 如 12.5",
+    assert err.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字；价格只填数字，如 12.5",
                                 "  错误只在 1 行：加 --skip-invalid-rows --reason 原因 可跳过这些行，导入其余 1 行"]
     assert main(["--db", db, "--lang", "en", str(bad)]) == 1
     assert "[not_a_number] [s] row 3 col F: \"abc\" is not a number" in capsys.readouterr().err

@@ -85,7 +85,7 @@ def test_xinfadi_gbk_headerless_csv(store):
     res = run(store, path, **XINFADI)
     assert res.status == "rejected"
     assert [(i.code, i.message()) for i in res.errors] == [
-        ("unit_missing", "没有计量单位; 请加「计量单位」列, 或指定单位(命令行 --unit, 上传页「文件中没有写明的信息」)")]
+        ("unit_missing", "没有计量单位；请加「计量单位」列，或指定单位（命令行 --unit，上传页「文件中没有写明的信息」）")]
     res = run(store, path, unit="元/斤", **XINFADI)
     assert res.status == "loaded", res.errors
     assert (res.rows_read, res.rows_loaded, res.layout) == (13, 13, "long(headerless)")

@@ -37,7 +37,7 @@ def test_every_row_problem_at_once(store, tmp_path):
                      ("commodity_missing", 9)}
     nan = by_code(res, "not_a_number")[0]
     assert (nan.sheet, nan.column) == ("价格", "E")
-    assert nan.message() == "「六块」不是数字; 价格只填数字, 如 12.5"
+    assert nan.message() == "「六块」不是数字；价格只填数字，如 12.5"
     assert "not a number" in nan.message("en")
     assert staff(store).empty
 
@@ -114,7 +114,7 @@ def test_unknown_names_suggest_and_need_confirmation(store, tmp_path):
     res = run(store, p)
     assert res.status == "loaded"  # a warning: the known rows load, the unknown ones wait
     u = by_code(res, "unknown_commodity")[0]
-    assert u.message().startswith("未知商品「带皮五花」, 是否为「猪肉(五花)」?")
+    assert u.message().startswith("未知商品「带皮五花」，是否为「猪肉(五花)」？")
     assert by_code(res, "unknown_market")[0].params["name"] == "新华超市"
     assert res.rows_loaded == 1  # 城关市场 is an alias of 城关农贸市场
     assert set(staff(store)["market"]) == {"城关农贸市场"}

@@ -94,7 +94,7 @@ def test_placeholders_render_from_data(db):
     text, problems = render_placeholders(
         "均价{{price 猪肉(五花) 2024-W17}},环比{{wow 猪肉(五花) 2024-W17}},"
         "同比{{yoy 大米}},{{price 五花肉}},{{price 不存在的菜}}", "2024-W17", cache, names)
-    assert text.startswith("均价29.13元/公斤,环比上涨2.0%,同比无可比数据,29.13元/公斤,【无数据: 不存在的菜 2024-W17】")
+    assert text.startswith("均价29.13元/公斤,环比上涨2.0%,同比无可比数据,29.13元/公斤,【无数据：不存在的菜 2024-W17】")
     assert problems == ["占位符 {{price 不存在的菜}} 没有数据"]
 
 

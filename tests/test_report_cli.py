@@ -83,9 +83,9 @@ def test_text_table(db, capsys):
     assert "14.33" in jia and "+4.5%" in jia and "+4.8%" in jia
     # a null figure says why
     wu = next(line for line in lines if line.split()[1:2] == ["戊菜"])
-    assert "—(上期无报价)" in wu
+    assert "—（上期无报价）" in wu
     ding = next(line for line in lines if line.split()[1:2] == ["丁菜"])
-    assert "—(本期与上期没有共同报价的市场)" in ding
+    assert "—（本期与上期没有共同报价的市场）" in ding
     assert "持平" in next(line for line in lines if line.split()[1:2] == ["庚菜"])
     assert "  · 乙菜价格环比上涨5.0%，达到5%的预警线（黄色预警）" in lines
     assert "  · 丁市场本期未报送价格（上期有报价）" in lines

@@ -131,4 +131,4 @@ def test_publication_frequency_from_config(capsys, db, tmp_path, monkeypatch):
 def test_text_view_speaks_of_the_xun(capsys, db):
     code = cli.main(["report", "--db", db, "--period", "2024年5月上旬"])
     out = capsys.readouterr().out
-    assert code == 0 and out.startswith("2024年5月上旬(2024-05-01 至 2024-05-10)")
+    assert code == 0 and out.startswith("2024年5月上旬（2024-05-01 至 2024-05-10）")

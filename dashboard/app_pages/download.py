@@ -31,7 +31,7 @@ if rep is None:
 
 rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "3m", key="range", width="stretch")
 picked = st.multiselect(
-    tr("商品(不选即全部)", "Items (none = all)"), data.board(public=True)["commodity"].tolist(), key="c",
+    tr("商品（不选即全部）", "Items (none = all)"), data.board(public=True)["commodity"].tolist(), key="c",
     bind="query-params", placeholder=tr("全部商品", "All items"),
 )
 
@@ -49,7 +49,7 @@ except PricewatchError as e:
     st.stop()
 
 span = f"{start:%Y-%m-%d}" if start else tr("最早", "the first record")
-st.caption(tr(f"{span} 至 {end:%Y-%m-%d},共 {n_rows} 条已发布记录",
+st.caption(tr(f"{span} 至 {end:%Y-%m-%d}，共 {n_rows} 条已发布记录",
               f"{span} to {end:%Y-%m-%d}: {n_rows} released records"))
 # on_click="ignore": a download does not rerun the page (the other button stays valid)
 stem = f"价格监测_{(start or end):%Y%m%d}-{end:%Y%m%d}"
@@ -64,7 +64,7 @@ b2.download_button(tr("下载 Excel", "Download Excel"), xlsx_bytes, file_name=f
                    on_click="ignore")
 
 if n_rows:
-    st.markdown(f"#### {tr('预览(前20行)', 'Preview (first 20 rows)')}")
+    st.markdown(f"#### {tr('预览（前20行）', 'Preview (first 20 rows)')}")
     st.dataframe(head, hide_index=True, width="stretch", key="preview",
                  column_config={tr("价格", "price"): st.column_config.NumberColumn(format="%.2f")})
 

@@ -91,7 +91,7 @@ for category, g in items.groupby("category", sort=False):
         },
     )
 st.caption(tr(
-    "价格为各报价市场的均价;环比、同比只比较两期都有报价的市场,所以在市场有增减时,"
+    "价格为各报价市场的均价；环比、同比只比较两期都有报价的市场，所以在市场有增减时，"
     "它们可能与两期均价直接相除的结果不同。点商品名查看走势。",
     "Prices are averages over the markets that reported. Changes compare only markets that "
     "reported in both periods, so they can differ from the ratio of the two averages when "

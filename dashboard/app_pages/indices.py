@@ -27,7 +27,7 @@ if rep is None or full.empty:
 base = full.iloc[0]
 rng = range_choice()
 cats = list(dict.fromkeys(full["category"]))
-picked = st.multiselect(tr("分类(不选即全部)", "Categories (none = all)"), cats, key="category",
+picked = st.multiselect(tr("分类（不选即全部）", "Categories (none = all)"), cats, key="category",
                         bind="query-params", placeholder=tr("全部分类", "All categories"))
 frame = data.category_indices(rng)
 if picked:
@@ -52,7 +52,7 @@ if not latest.empty:
         hide_index=True, width="stretch", key="latest_indices",
         column_config={tr("指数", "Index"): st.column_config.NumberColumn(format="%.1f")})
 st.caption(tr(
-    f"定基指数:以{base['period']}为基期(=100),按商品目录中的权数加权(固定权数的拉氏指数),"
+    f"定基指数：以{base['period']}为基期（=100），按商品目录中的权数加权（固定权数的拉氏指数），"
     "只计入基期和当期都有价格的商品。",
     f"Fixed-base index: {base['period']} = 100, weighted by the catalog's weights (a fixed-weight "
     "Laspeyres basket) over the items priced in both the base and the current period."))

@@ -42,7 +42,7 @@ if by == "commodity":
         charts.bars(rows.assign(price=rows["price"].astype("float64")), x="market", y="price",
                     title=tr(f"{pick} · {period} 各市场价格", f"{pick} · {period} by market"), unit=unit),
         width="stretch", config=charts.CONFIG, key="bars")
-    st.caption(tr("价格为各市场当期均价;环比为该市场自身与上期相比。",
+    st.caption(tr("价格为各市场当期均价；环比为该市场自身与上期相比。",
                   "Prices are each market's mean for the period; WoW compares a market with itself."))
     st.dataframe(
         pd.DataFrame({
@@ -65,7 +65,7 @@ if by == "commodity":
     cv = spread["cv_pct"].dropna()
     if len(cv):
         st.caption(tr(
-            f"最新一期各市场价格的变异系数为 {cv.iloc[-1]:.1f}%(标准差÷均价,越大说明市场间差价越大)。",
+            f"最新一期各市场价格的变异系数为 {cv.iloc[-1]:.1f}%（标准差÷均价，越大说明市场间差价越大）。",
             f"Latest coefficient of variation across markets: {cv.iloc[-1]:.1f}% "
             "(standard deviation / mean; larger means wider gaps between markets)."))
     share_box("/markets", {"by": by, "commodity": pick, "range": rng})

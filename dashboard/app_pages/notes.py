@@ -46,14 +46,14 @@ def _note_view(n: data.PublicNote) -> None:
     st.title(escape_markdown(n.title))
     st.caption(_meta_line(n))
     if n.commodities:
-        st.caption(tr("涉及商品: ", "Items: ") + "、".join(n.commodities))
+        st.caption(tr("涉及商品：", "Items: ") + "、".join(n.commodities))
     if n.corrected_by:
-        st.warning(tr("本文已有更正说明,请同时阅读。", "A correction to this note has been published."),
+        st.warning(tr("本文已有更正说明，请同时阅读。", "A correction to this note has been published."),
                    icon=":material/info:")
         st.page_link("app_pages/notes.py", label=tr("查看更正说明", "Read the correction"),
                      query_params={"note": n.corrected_by}, icon=":material/edit_note:")
     if n.corrects:
-        st.page_link("app_pages/notes.py", label=tr("本文为更正说明,查看原解读", "This corrects an earlier note"),
+        st.page_link("app_pages/notes.py", label=tr("本文为更正说明，查看原解读", "This corrects an earlier note"),
                      query_params={"note": n.corrects}, icon=":material/history:")
     # n.html is sanitised by pricewatch.notes (no raw HTML, only http/https/mailto links)
     st.html(NOTE_CSS + f'<div class="pw-note">{n.html}</div>')
@@ -93,7 +93,7 @@ if wanted:
     if match:
         _note_view(match[0])
         st.stop()
-    st.warning(tr("没有找到这篇解读,它可能尚未发布或已撤回。",
+    st.warning(tr("没有找到这篇解读，它可能尚未发布或已撤回。",
                   "This note was not found: it may not be published yet, or it was withdrawn."))
 
 st.title(tr("价格解读", "Price notes"))
@@ -128,5 +128,5 @@ for n in shown:
         if n.summary:
             st.text(n.summary)  # plain text: nothing in it is interpreted
 feed = settings().public_base_url.rstrip("/") + "/feed.xml"  # served by dashboard/server.py
-st.caption(tr(f"订阅更新: [Atom 订阅源]({feed})", f"Follow new notes: [Atom feed]({feed})"))
+st.caption(tr(f"订阅更新：[Atom 订阅源]({feed})", f"Follow new notes: [Atom feed]({feed})"))
 share_box("/notes", {"commodity": f_com, "category": f_cat, "period": f_per})

@@ -58,7 +58,7 @@ if pick == NEW:
     period = st.text_input(tr("期间（周：2026-W47，月：2026-11；政策解读可留空）",
                               "Period (2026-W47 or 2026-11; may be empty for a policy note)"),
                            value=latest.label if latest else "", key="new_period")
-    title = st.text_input(tr("标题(生成初稿时可留空)", "Title (may be empty with a draft)"),
+    title = st.text_input(tr("标题（生成初稿时可留空）", "Title (may be empty with a draft)"),
                           key="new_title", max_chars=200)
     gen = st.checkbox(tr("生成本期分析初稿", "Generate the period's first draft"),
                       value=kind == "价格监测分析", key="new_gen")

@@ -145,7 +145,7 @@ with tab_checks:
             st.text(f"  {f.get('message') or f.get('kind_name', '')}  {f.get('context', '')}"
                     + (f"  → {tr('应为', 'should be')} {f['expected']}" if f.get("expected") else ""))
         if r.override:
-            st.caption(tr(f"放行理由({r.override['by']}): {r.override['reason']}",
+            st.caption(tr(f"放行理由（{r.override['by']}）：{r.override['reason']}",
                           f"Override by {r.override['by']}: {r.override['reason']}"))
         elif not r.ok:
             why = st.text_input(tr(f"放行「{r.title}」的理由", f"Reason to override {r.name}"),

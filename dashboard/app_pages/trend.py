@@ -84,7 +84,7 @@ with chart_col:
     latest = frame.iloc[-1]
     st.caption(tr(
         f"最新一期 {latest['period_start']:%Y-%m-%d} 当周均价 {latest['price']:.2f} {unit}"
-        f"({int(latest['markets'])}个市场报价)。虚线为去年同期,点线为4期移动平均,★为价格解读。",
+        f"（{int(latest['markets'])}个市场报价）。虚线为去年同期，点线为4期移动平均，★为价格解读。",
         f"Latest: week of {latest['period_start']:%Y-%m-%d}, average {latest['price']:.2f} {unit} "
         f"({int(latest['markets'])} markets). Dashed: same period last year; dotted: 4-period "
         "moving average; ★: a note."))

@@ -82,7 +82,7 @@ _GENERIC_SHEET = re.compile(r"^(?:sheet\d*|工作表\d*|表\d*|价格\S*|\S*监�
                             r"附表\S*|\S*价格表|\S*周报\S*|\S*旬报\S*|\S*月报\S*|\S*期刊\S*)$", re.IGNORECASE)
 _DATE_RULES = {
     "week": ("第N周取该周星期一", "a week is dated its Monday"),
-    "xun": ("旬取其第一天(上旬1日、中旬11日、下旬21日)", "a 旬 is dated its first day"),
+    "xun": ("旬取其第一天（上旬1日、中旬11日、下旬21日）", "a 旬 is dated its first day"),
     "range": ("日期段取其第一天", "a span of days is dated its first day"),
     "day": ("即该日", "that day"),
     "month": ("月份取该月1日", "a month is dated its first day"),

@@ -87,7 +87,7 @@ def archive(store: Store, settings: Settings, content: bytes, *, period: str, pu
             final = folder / name
             os.replace(tmp, final)
     except OSError as e:
-        raise PricewatchError(f"简报归档失败: {e}", "检查归档目录的磁盘空间和权限") from e
+        raise PricewatchError(f"简报归档失败：{e}", "检查归档目录的磁盘空间和权限") from e
     except BaseException:
         if final is not None:
             with contextlib.suppress(OSError):
@@ -119,9 +119,9 @@ def fetch(store: Store, settings: Settings, briefing_id: int) -> tuple[dict, byt
         content = path.read_bytes()
     except OSError as e:
         raise NotFound(f"简报 #{briefing_id} 的文件 {path} 已不存在",
-                       "归档目录可能被移动; 重新生成该期简报") from e
+                       "归档目录可能被移动；重新生成该期简报") from e
     if hashlib.sha256(content).hexdigest() != rec["sha256"]:
-        raise PricewatchError(f"简报 #{briefing_id} 的文件与归档记录不符(可能被改动)",
-                              "重新生成该期简报, 并检查归档目录的访问权限")
+        raise PricewatchError(f"简报 #{briefing_id} 的文件与归档记录不符（可能被改动）",
+                              "重新生成该期简报，并检查归档目录的访问权限")
     return rec, content
 

@@ -28,7 +28,7 @@ def render(b: Briefing) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as e:  # OSError: Pango missing from the system
         raise PricewatchError(f"无法生成 PDF: {e}",
-                              "安装 weasyprint(pip)和系统的 Pango 库后重试") from e
+                              "安装 weasyprint（pip）和系统的 Pango 库后重试") from e
     html = render_html.render(b)
     meta_title = f"{b.bureau_name}{b.title} {b.period.label}"
     doc = HTML(string=html, base_url=None, url_fetcher=_no_fetch).render()

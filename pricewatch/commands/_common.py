@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 
 def add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", help="数据库文件(默认: PRICEWATCH_DB, pricewatch.toml, data/pricewatch.duckdb)")
+    p.add_argument("--db", metavar="PATH", help="数据库文件（默认：PRICEWATCH_DB, pricewatch.toml, data/pricewatch.duckdb）")
 
 
 def add_as(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as", dest="actor", metavar="USER", help="操作人(记入审计日志)")
+    p.add_argument("--as", dest="actor", metavar="USER", help="操作人（记入审计日志）")
 
 
 def settings(args: argparse.Namespace) -> Settings:
@@ -38,16 +38,16 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"日期「{text}」格式不对", "请写作 YYYY-MM-DD, 例如 2024-05-06") from None
+        raise InputError(f"日期「{text}」格式不对", "请写作 YYYY-MM-DD，例如 2024-05-06") from None
 
 
-def read_password(prompt: str = "密码: ", confirm: bool = True) -> str:
+def read_password(prompt: str = "密码：", confirm: bool = True) -> str:
     """From the terminal (asked twice), or the first line of stdin when it is not a terminal."""
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     pw = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再输入一次: ") != pw:
+    if confirm and getpass.getpass("再输入一次：") != pw:
         raise InputError("两次输入的密码不一致", "请重新运行命令")
     return pw
 

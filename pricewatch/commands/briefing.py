@@ -21,21 +21,21 @@ from . import COMMANDS, _common
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("briefing", help=COMMANDS["briefing"])
     _common.add_db(p)
-    p.add_argument("--period", metavar="P", help="期间: 周 2026-W48 或月 2026-11")
-    p.add_argument("--public", action="store_true", help="公开版: 只用已发布的数据和已发布的解读")
-    p.add_argument("--out", metavar="FILE", help="输出文件, 扩展名 .pdf 或 .docx 决定格式")
+    p.add_argument("--period", metavar="P", help="期间：周 2026-W48 或月 2026-11")
+    p.add_argument("--public", action="store_true", help="公开版：只用已发布的数据和已发布的解读")
+    p.add_argument("--out", metavar="FILE", help="输出文件，扩展名 .pdf 或 .docx 决定格式")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--list", action="store_true", help="列出已归档的简报")
-    g.add_argument("--fetch", type=int, metavar="ID", help="取出一份归档简报(配合 --out)")
+    g.add_argument("--fetch", type=int, metavar="ID", help="取出一份归档简报（配合 --out）")
     _common.add_as(p)
-    p.add_argument("--json", action="store_true", help="以 JSON 输出(用于 --list 和生成结果)")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（用于 --list 和生成结果）")
     return p
 
 
 def _format_of(out: str) -> str:
     ext = Path(out).suffix.lower().lstrip(".")
     if ext not in briefing.FORMATS:
-        raise InputError(f"输出文件「{out}」的扩展名不支持", "用 .pdf 或 .docx 结尾, 例如 --out 简报.pdf")
+        raise InputError(f"输出文件「{out}」的扩展名不支持", "用 .pdf 或 .docx 结尾，例如 --out 简报.pdf")
     return ext
 
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"已取出简报 #{rec['id']}（{rec['period']}）-> {args.out}")
         return 0
     if not args.period:
-        raise InputError("缺少 --period", "例如 --period 2026-W48(周)或 --period 2026-11(月)")
+        raise InputError("缺少 --period", "例如 --period 2026-W48（周）或 --period 2026-11（月）")
     fmt = _format_of(args.out)
     actor = "cli"  # the CLI trusts the shell account running it, as every command does
     if args.actor:

@@ -30,7 +30,7 @@ def _ingest_loader(store, path, actor):  # noqa: ANN001 - see demo_build.Loader
                                                  isolate=False))
     if not res.ok:
         first = res.errors[0] if res.errors else None
-        raise InputError(f"样例文件 {path.name} 导入失败: {first.message() if first else res.status}",
+        raise InputError(f"样例文件 {path.name} 导入失败：{first.message() if first else res.status}",
                          "用 --regenerate 重新生成样例文件")
 
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     cfg = _common.settings(args)
     if cfg.db_path.exists() and args.if_missing:
-        print(f"数据库 {cfg.db_path} 已存在, 跳过演示数据")
+        print(f"数据库 {cfg.db_path} 已存在，跳过演示数据")
         return 0
     t0 = time.perf_counter()
     summary = build(cfg.db_path, loader=_ingest_loader, force=args.force, regenerate=args.regenerate)

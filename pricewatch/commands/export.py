@@ -24,12 +24,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="以工作人员身份导出全部数据（含待发布），需要有查看内部数据权限的账号")
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="起始日期")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="结束日期")
-    p.add_argument("--commodity", action="append", default=[], metavar="NAME", help="商品(可重复)")
-    p.add_argument("--market", action="append", default=[], metavar="NAME", help="市场(可重复)")
+    p.add_argument("--commodity", action="append", default=[], metavar="NAME", help="商品（可重复）")
+    p.add_argument("--market", action="append", default=[], metavar="NAME", help="市场（可重复）")
     p.add_argument("--format", required=True, choices=export.FORMATS, help="导出格式")
     p.add_argument("--lang", choices=export.LANGS, default="zh",
                    help="表头和取值的语言：zh 中文（默认）、en 英文")
-    p.add_argument("--out", metavar="FILE", help="输出文件(默认写到标准输出)")
+    p.add_argument("--out", metavar="FILE", help="输出文件（默认写到标准输出）")
     return p
 
 

@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     sp = p.add_subparsers(dest="action", metavar="ACTION")
     k = sp.add_parser("set-kind", help="设置并确认某市场的网点类型")
     k.add_argument("name", help="市场名称")
-    k.add_argument("kind", help="网点类型: " + "、".join(outlets.KINDS))
+    k.add_argument("kind", help="网点类型：" + "、".join(outlets.KINDS))
     _common.add_as(k)
     return p
 

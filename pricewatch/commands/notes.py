@@ -37,23 +37,23 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         c.add_argument("--json", action="store_true")
         return c
 
-    c = cmd("list", "列出解读(不带 --as 时只列已发布的)", note_id=False)
+    c = cmd("list", "列出解读（不带 --as 时只列已发布的）", note_id=False)
     c.add_argument("--status", help="只列此状态：draft submitted approved returned published withdrawn")
     c.add_argument("--mine", action="store_true", help="只列自己撰写的")
     c = cmd("show", "显示一篇解读")
     c.add_argument("--history", action="store_true", help="列出全部版本")
     c.add_argument("--diff", nargs=2, type=int, metavar=("A", "B"), help="两个版本之间的差异")
-    c.add_argument("--checks", action="store_true", help="运行检查(数据核对、保密审查、数据发布)")
-    c = cmd("new", "新建解读(草稿)", note_id=False)
-    c.add_argument("--title", help="标题(用 --draft 时可省略)")
+    c.add_argument("--checks", action="store_true", help="运行检查（数据核对、保密审查、数据发布）")
+    c = cmd("new", "新建解读（草稿）", note_id=False)
+    c.add_argument("--title", help="标题（用 --draft 时可省略）")
     c.add_argument("--kind", choices=KINDS, default="价格监测分析")
     c.add_argument("--period", help="期间，例如 2026-W47 或 2026-11")
     c.add_argument("--body-file", metavar="FILE", help="正文（markdown）文件；- 表示标准输入")
-    c.add_argument("--draft", action="store_true", help="生成本期分析初稿(需要 --period)")
+    c.add_argument("--draft", action="store_true", help="生成本期分析初稿（需要 --period）")
     c.add_argument("--commodities", help="涉及商品，逗号分隔")
     c.add_argument("--categories", help="涉及类别，逗号分隔")
     c.add_argument("--corrects", metavar="ID", help="更正说明：所更正的解读")
-    c.add_argument("--note-id", metavar="ID", help="指定编号(默认自动生成)")
+    c.add_argument("--note-id", metavar="ID", help="指定编号（默认自动生成）")
     c = cmd("edit", "修改草稿或退回的解读")
     c.add_argument("--title")
     c.add_argument("--period")
@@ -62,7 +62,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     c.add_argument("--categories")
     c = cmd("submit", "提交审核")
     c.add_argument("--comment")
-    c = cmd("approve", "审核通过(可同时定时发布)")
+    c = cmd("approve", "审核通过（可同时定时发布）")
     c.add_argument("--comment")
     c.add_argument("--at", metavar="DATETIME", help="定时发布时间，例如 2026-11-26T09:00")
     c.add_argument("--release-data", action="store_true", help="引用的待发布数据随解读一并发布")
@@ -77,7 +77,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     c.add_argument("--comment")
     c = cmd("withdraw", "撤回已发布的解读")
     c.add_argument("--reason", required=True)
-    c = cmd("attach", "添加附件(PDF、DOCX、PNG、JPEG)")
+    c = cmd("attach", "添加附件（PDF、DOCX、PNG、JPEG）")
     c.add_argument("file", metavar="FILE")
     cmd("due", "发布已到时间的定时解读", note_id=False)
     c = cmd("feed", "生成已发布解读的 Atom 订阅源", note_id=False)
@@ -115,7 +115,7 @@ def _print_note(n: Note, args: argparse.Namespace, extra: str = "") -> None:
     if args.json:
         _common.print_json(_summary(n))
     else:
-        print(f"{n.id}  [{n.status_name}]  {n.title}  (第 {n.version} 版){extra}")
+        print(f"{n.id}  [{n.status_name}]  {n.title}  （第 {n.version} 版）{extra}")
 
 
 class _Context:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _common.print_json({"release_id": res.release_id, "uploads": res.upload_ids})
     elif res.upload_ids:
-        print(f"已发布 {len(res.upload_ids)} 个上传(发布批次 #{res.release_id}): "
+        print(f"已发布 {len(res.upload_ids)} 个上传（发布批次 #{res.release_id}）："
               + ", ".join(f"#{i}" for i in res.upload_ids))
     else:
         print("没有需要发布的上传")

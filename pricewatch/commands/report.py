@@ -37,18 +37,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--date", metavar="YYYY-MM-DD", help="包含该日期的一期")
     g.add_argument("--period", metavar="2024年5月上旬|2024-05-D1|2024-W05|2024-05|2024-05-06",
-                   help="指定一期: 旬、ISO 周、月份或日期")
+                   help="指定一期：旬、ISO 周、月份或日期")
     p.add_argument("--freq", type=_freq, metavar="日|周|旬|月",
-                   help="按日、周、旬或月(也可写 day/week/xun/month; 默认: pricewatch.toml 的"
-                        " [publication] frequency, 未设置时按数据自动判断)")
-    p.add_argument("--public", action="store_true", help="只用已发布的数据(公开口径)")
+                   help="按日、周、旬或月（也可写 day/week/xun/month；默认：pricewatch.toml 的"
+                        " [publication] frequency，未设置时按数据自动判断）")
+    p.add_argument("--public", action="store_true", help="只用已发布的数据（公开口径）")
     p.add_argument("--price-type", choices=list(indicators.PRICE_TYPES), default="retail",
-                   help="零售(retail, 默认)或批发(wholesale)价格")
-    p.add_argument("--base", metavar="PERIOD", help="定基指数的基期(默认: 数据的第一期)")
+                   help="零售（retail，默认）或批发（wholesale）价格")
+    p.add_argument("--base", metavar="PERIOD", help="定基指数的基期（默认：数据的第一期）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--view", choices=list(VIEWS), default="items",
-                   help="items: 各商品(默认); outlets: 分网点价格表(本期均价、上期均价、涨跌幅);"
-                        " types: 超市与农贸市场均价对比")
+                   help="items：各商品（默认）；outlets：分网点价格表（本期均价、上期均价、涨跌幅）；"
+                        " types：超市与农贸市场均价对比")
     p.add_argument("--out", metavar="FILE.xlsx|FILE.csv", help="把 outlets / types 视图写入文件")
     return p
 
@@ -60,25 +60,25 @@ def run(args: argparse.Namespace) -> int:
     if args.period and args.freq:
         named = parse_period(args.period)
         if named.freq != args.freq:
-            raise InputError(f"期间 {args.period} 是{named.freq_zh}, 与 --freq {args.freq} 不一致",
-                             "去掉 --freq(指定的期间自带频率)")
+            raise InputError(f"期间 {args.period} 是{named.freq_zh}，与 --freq {args.freq} 不一致",
+                             "去掉 --freq（指定的期间自带频率）")
     if not store.exists():
         raise NotFound(f"数据库 {store.path} 不存在",
-                       "运行 `python -m pricewatch demo` 建立演示库, 或用 --db 指定数据库")
+                       "运行 `python -m pricewatch demo` 建立演示库，或用 --db 指定数据库")
     rep = indicators.report(store, period=args.period, on=on, freq=args.freq, public=args.public,
                             price_type=args.price_type, base=args.base, settings=settings)
     scope = "已发布的" if args.public else ""
     if rep is None:
         raise NotFound(f"没有{scope}{PRICE_TYPE_ZH[args.price_type]}数据",
-                       "先导入并发布数据" if args.public else "先导入数据: python -m ingest 文件")
+                       "先导入并发布数据" if args.public else "先导入数据：python -m ingest 文件")
     if rep.items.empty:
         latest = indicators.resolve_period(store, freq=rep.period.freq, public=args.public,
                                            price_type=args.price_type)
         hint = f"最近有数据的一期是 {latest.label}" if latest else "先导入数据"
         raise NotFound(f"{rep.period.label_zh}没有{scope}{PRICE_TYPE_ZH[args.price_type]}数据", hint)
     if args.out and args.view == "items":
-        raise InputError("--out 只用于 outlets 或 types 视图", "加 --view outlets 或 --view types;"
-                         " 全部观测值的导出用 python -m pricewatch export")
+        raise InputError("--out 只用于 outlets 或 types 视图", "加 --view outlets 或 --view types；"
+                         "全部观测值的导出用 python -m pricewatch export")
     try:
         if args.view != "items":
             _view(args, store, rep)
@@ -101,13 +101,13 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 def _price(v: Any, why: dict[str, str], key: str) -> str:
     if v is None:
-        return f"—({why[key]})" if key in why else "—"
+        return f"—（{why[key]}）" if key in why else "—"
     return textfmt.price(v)
 
 
 def _pct(v: Any, why: dict[str, str], key: str) -> str:
     if v is None:
-        return f"—({why[key]})" if key in why else "—"
+        return f"—（{why[key]}）" if key in why else "—"
     return "持平" if v == 0 else textfmt.pct(v)
 
 
@@ -167,15 +167,15 @@ def render_text(rep: indicators.Report) -> str:
     p = rep.period
     prefix = p.this_zh
     lines = [
-        f"{p.label_zh}({p.start:%Y-%m-%d} 至 {p.end:%Y-%m-%d})"
+        f"{p.label_zh}（{p.start:%Y-%m-%d} 至 {p.end:%Y-%m-%d}）"
         f" {PRICE_TYPE_ZH.get(rep.price_type, rep.price_type)}"
-        f" · {'公开口径(仅已发布数据)' if rep.public else '内部口径(含未发布数据)'}",
+        f" · {'公开口径（仅已发布数据）' if rep.public else '内部口径（含未发布数据）'}",
         rep.headline("本期"),
     ]
     s = j["summary"]
     no_change = s["n"] - s["up"] - s["down"] - s["flat"]
     if no_change:
-        lines.append(f"(其中{no_change}种商品上期无可比报价, 不计入涨跌)")
+        lines.append(f"（其中{no_change}种商品上期无可比报价，不计入涨跌）")
     lines.append("")
     header = ["类别", "商品", "单位", "本期价格", "上期价格", "环比", "去年同期", "同比", "市场数", "提醒"]
     rows = []
@@ -191,20 +191,20 @@ def render_text(rep: indicators.Report) -> str:
         ])
     lines += _table(header, rows, {3, 4, 5, 6, 7, 8})
     lines.append("")
-    lines.append("价格提醒:")
+    lines.append("价格提醒：")
     if j["alerts"]:
         lines.extend(f"  · {a['message']}" for a in j["alerts"])
     else:
-        lines.append(f"  {prefix}没有超过预警线的价格波动, 也没有缺报的市场。")
+        lines.append(f"  {prefix}没有超过预警线的价格波动，也没有缺报的市场。")
     if j["categories"]:
         base = rep.base.label_zh if rep.base else "第一期"
         lines.append("")
-        lines.append(f"分类价格指数(定基, {base}=100; 固定权重篮子):")
+        lines.append(f"分类价格指数（定基，{base}=100；固定权重篮子）：")
         for c in j["categories"]:
-            idx = "—(基期无报价)" if c["index"] is None else f"{c['index']:.1f}"
-            wow = "—(上期无可比报价)" if c["wow_pct"] is None else _pct(c["wow_pct"], {}, "")
-            lines.append(f"  {c['category']}: {idx}, 环比 {wow}")
+            idx = "—（基期无报价）" if c["index"] is None else f"{c['index']:.1f}"
+            wow = "—（上期无可比报价）" if c["wow_pct"] is None else _pct(c["wow_pct"], {}, "")
+            lines.append(f"  {c['category']}：{idx}，环比 {wow}")
     lines.append("")
-    lines.append("注: 环比、同比只比较两期都有报价的市场; 上期价格、去年同期价格是该期全部报价市场的"
-                 "平均, 报价市场有变动时, 二者相除不一定等于环比、同比。")
+    lines.append("注：环比、同比只比较两期都有报价的市场；上期价格、去年同期价格是该期全部报价市场的"
+                 "平均，报价市场有变动时，二者相除不一定等于环比、同比。")
     return textfmt.zh_punct("\n".join(lines))

@@ -58,7 +58,7 @@ def _scope(public: bool) -> Scope:
 
 def _check_price_type(price_type: str) -> None:
     if price_type not in PRICE_TYPES:
-        raise InputError(f"未知的价格类型「{price_type}」", "只能是 retail(零售) 或 wholesale(批发)")
+        raise InputError(f"未知的价格类型「{price_type}」", "只能是 retail（零售） 或 wholesale（批发）")
 
 
 _FREQ_CACHE: OrderedDict[tuple[str, str, str], Freq] = OrderedDict()
@@ -356,7 +356,7 @@ def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFram
 def _commodity_id(h: _History, commodity: str) -> int:
     hit = h.catalog.index[h.catalog["commodity"] == commodity]
     if len(hit) == 0:
-        raise NotFound(f"商品「{commodity}」不在目录中", "检查商品名称, 或先在目录中添加")
+        raise NotFound(f"商品「{commodity}」不在目录中", "检查商品名称，或先在目录中添加")
     return int(hit[0])
 
 

@@ -176,7 +176,7 @@ def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: i
     if markets < 2:
         why["cv_pct"] = "仅一个市场报价"
     if not (wow_n == markets == prev_markets):
-        why["alps"] = "报价市场与上期不同, 均价受市场构成影响, 不计算ALPS"
+        why["alps"] = "报价市场与上期不同，均价受市场构成影响，不计算ALPS"
     return why
 
 

@@ -7,7 +7,7 @@ Placeholders (rendered from the data; the period defaults to the note's period):
     {{yoy 猪肉(五花)}}             -> 同上, 同比
 
 so "环比{{wow 猪肉(五花)}}" reads "环比上涨4.6%". A placeholder that has no data renders as
-"【无数据: ...】" and the figure check reports it. At publication the placeholders are
+"【无数据：...】" and the figure check reports it. At publication the placeholders are
 replaced by their values for good, so a published text never changes silently when data
 are revised (a revision flags the note 待更正 instead).
 
@@ -118,7 +118,7 @@ def render_placeholders(text: str, period: str | None,
         row = _item_row(rep, name)
         if row is None:
             problems.append(f"占位符 {m.group(0)} 没有数据")
-            return f"【无数据: {raw_name} {p or ''}】".replace(" 】", "】")
+            return f"【无数据：{raw_name} {p or ''}】".replace(" 】", "】")
         if what == "price":
             v = round_half_up(row["price"], 2)
             return f"{v:.2f}{row['unit']}"
@@ -227,7 +227,7 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
                 o = owner(m.start())
                 if o:
                     add(o[0], "unknown", m.group(0), None, False, m.start(), m.end(),
-                        "没有该期间的数据, 无法核对")
+                        "没有该期间的数据，无法核对")
                 else:
                     out.unchecked += 1
         return out

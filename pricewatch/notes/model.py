@@ -66,7 +66,7 @@ DOCX_MAX_INFLATED = 200 * 1024 * 1024
 def check_id(note_id: str) -> str:
     if not isinstance(note_id, str) or not _ID.match(note_id):
         raise InputError(f"解读编号「{note_id}」无效",
-                         "编号只能由小写字母、数字和连字符组成(不超过 64 个字符), 例如 2026-w47-analysis")
+                         "编号只能由小写字母、数字和连字符组成（不超过 64 个字符），例如 2026-w47-analysis")
     return note_id
 
 
@@ -84,7 +84,7 @@ def parse_dt(value: Any, tz: str = "Asia/Shanghai") -> datetime | None:
             dt = datetime.fromisoformat(text)
         except ValueError:
             raise InputError(f"时间「{value}」格式不对",
-                             "请写作 YYYY-MM-DD HH:MM, 例如 2026-11-25 09:00") from None
+                             "请写作 YYYY-MM-DD HH:MM，例如 2026-11-25 09:00") from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=ZoneInfo(tz))
     return dt
@@ -161,7 +161,7 @@ class Note:
         try:
             post = frontmatter.loads(text)
         except yaml.YAMLError as e:
-            raise StoreError(f"解读文件 {source} 的头部(YAML)格式错误: {e}",
+            raise StoreError(f"解读文件 {source} 的头部（YAML）格式错误：{e}",
                              "用文本编辑器修正该文件的 --- 之间的部分") from e
         meta = dict(post.metadata)
         known = {f.name for f in fields(cls)} - {"body", "version"}
@@ -190,7 +190,7 @@ def validate(note: Note) -> None:
     if not note.title.strip():
         raise InputError("标题不能为空", "请填写解读标题")
     if len(note.title) > MAX_TITLE:
-        raise InputError(f"标题太长({len(note.title)} 字)", f"标题不超过 {MAX_TITLE} 字")
+        raise InputError(f"标题太长（{len(note.title)} 字）", f"标题不超过 {MAX_TITLE} 字")
     if note.kind not in KINDS:
         raise InputError(f"未知的解读类型「{note.kind}」", f"类型只能是 {'、'.join(KINDS)}")
     if len(note.body) > MAX_BODY:
@@ -257,7 +257,7 @@ class NoteRepo:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StoreError(f"无法创建解读目录 {self.root}: {e}",
-                             "检查路径和权限, 或用 PRICEWATCH_NOTES_DIR 指定别的目录") from e
+                             "检查路径和权限，或用 PRICEWATCH_NOTES_DIR 指定别的目录") from e
         # flock on the directory itself: no lock file to leave lying in the notes folder
         fd = os.open(self.root, os.O_RDONLY)
         try:
@@ -336,8 +336,8 @@ class NoteRepo:
         current = versions[-1] if versions else 0
         if expected_version is not None and expected_version != current:
             raise InputError(
-                f"解读「{note_id}」已被他人修改(版本 {current}, 你编辑的是版本 {expected_version})",
-                "重新打开该解读, 在最新版本上修改")
+                f"解读「{note_id}」已被他人修改（版本 {current}，你编辑的是版本 {expected_version}）",
+                "重新打开该解读，在最新版本上修改")
         return current
 
     def history(self, note_id: str) -> list[Note]:
@@ -427,8 +427,8 @@ class Saves:
                 self.written.append((note.id, n, before))
                 atomic_write(path, text)
             except OSError as e:
-                raise StoreError(f"无法保存解读「{note.id}」: {e}",
-                                 f"检查解读目录 {self.repo.root} 是否存在、可写, 磁盘是否已满; 原文件未改动") from e
+                raise StoreError(f"无法保存解读「{note.id}」：{e}",
+                                 f"检查解读目录 {self.repo.root} 是否存在、可写，磁盘是否已满；原文件未改动") from e
             note.version = n
         self.staged = []
 
@@ -469,7 +469,7 @@ def sniff_attachment(name: str, data: bytes) -> str:
     if want is None:
         raise InputError(f"附件「{name}」的类型不允许", "只能上传 PDF、DOCX、PNG 或 JPEG 文件")
     if len(data) > ATTACHMENT_MAX_BYTES:
-        raise InputError(f"附件「{name}」太大({len(data) / 1048576:.1f} MB)",
+        raise InputError(f"附件「{name}」太大（{len(data) / 1048576:.1f} MB）",
                          f"附件不超过 {ATTACHMENT_MAX_BYTES // 1048576} MB")
     if len(data) == 0:
         raise InputError(f"附件「{name}」是空文件", "请重新选择文件")
@@ -486,7 +486,7 @@ def sniff_attachment(name: str, data: bytes) -> str:
                 infos = z.infolist()
                 names = {i.filename for i in infos}
                 if sum(i.file_size for i in infos) > DOCX_MAX_INFLATED:
-                    raise InputError(f"附件「{name}」解压后过大", "请检查文件, 或另存为 PDF 后上传")
+                    raise InputError(f"附件「{name}」解压后过大", "请检查文件，或另存为 PDF 后上传")
                 if "word/document.xml" in names and "[Content_Types].xml" in names:
                     got = "docx"
         except zipfile.BadZipFile:

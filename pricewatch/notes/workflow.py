@@ -212,21 +212,21 @@ class Notebook:
     def _allowed(self, user: User | None, note: Note, action: str) -> tuple[str, str]:
         """The new status for ``action``, or PermissionDenied / InputError saying why not."""
         if user is None:
-            raise PermissionDenied("此操作需要登录", "请先登录, 或在命令行用 --as 指明操作人")
+            raise PermissionDenied("此操作需要登录", "请先登录，或在命令行用 --as 指明操作人")
         key = (note.status, action)
         if key not in TRANSITIONS:
             allowed = [ACTION_NAMES[a] for (st, a) in TRANSITIONS if st == note.status]
             raise InputError(
-                f"解读「{note.id}」当前状态为「{note.status_name}」, 不能{ACTION_NAMES.get(action, action)}",
-                f"此状态下可以: {'、'.join(allowed)}" if allowed else "此状态下没有可做的操作")
+                f"解读「{note.id}」当前状态为「{note.status_name}」，不能{ACTION_NAMES.get(action, action)}",
+                f"此状态下可以：{'、'.join(allowed)}" if allowed else "此状态下没有可做的操作")
         new, perm = TRANSITIONS[key]
         require(user, perm)
         if action in REVIEW_ACTIONS and note.author == user.name:
             raise PermissionDenied(f"不能审核或发布自己撰写的解读「{note.id}」",
                                    "请由另一位审核人员处理")
         if action in ("submit", "edit") and note.author != user.name and user.role != "admin":
-            raise PermissionDenied(f"解读「{note.id}」由 {note.author} 撰写, 只有作者可以修改或提交",
-                                   "请联系作者, 或由管理员处理")
+            raise PermissionDenied(f"解读「{note.id}」由 {note.author} 撰写，只有作者可以修改或提交",
+                                   "请联系作者，或由管理员处理")
         return new, perm
 
     def create(self, user: User | None, *, title: str, kind: str = "价格监测分析",
@@ -240,13 +240,13 @@ class Notebook:
         if corrects:
             orig = self.repo.get(corrects)
             if orig.status != "published":
-                raise InputError(f"解读「{corrects}」尚未发布, 不需要更正说明",
+                raise InputError(f"解读「{corrects}」尚未发布，不需要更正说明",
                                  "未发布的解读请直接修改")
             kind = "更正说明"
             period = period or orig.period
         nid = note_id or self.repo.new_id(kind, period, self.now().date())
         if self.repo.exists(nid):
-            raise InputError(f"解读编号「{nid}」已存在", "换一个编号, 或用 notes edit 修改它")
+            raise InputError(f"解读编号「{nid}」已存在", "换一个编号，或用 notes edit 修改它")
         now = self.now()
         note = Note(id=nid, title=title, kind=kind, period=period, body=body,
                     commodities=list(commodities or []), categories=list(categories or []),
@@ -261,21 +261,21 @@ class Notebook:
         note = self.repo.get(note_id)
         if note.status not in EDITABLE:
             raise InputError(
-                f"解读「{note_id}」当前状态为「{note.status_name}」, 不能修改",
-                "只有草稿和已退回的解读可以修改; 已发布的请撤回或发布更正说明")
+                f"解读「{note_id}」当前状态为「{note.status_name}」，不能修改",
+                "只有草稿和已退回的解读可以修改；已发布的请撤回或发布更正说明")
         if note.status == "returned":
             self._allowed(user, note, "edit")
         else:
             require(user, "write_note")
             assert user is not None
             if note.author != user.name and user.role != "admin":
-                raise PermissionDenied(f"解读「{note_id}」由 {note.author} 撰写, 只有作者可以修改",
-                                       "请联系作者, 或由管理员处理")
+                raise PermissionDenied(f"解读「{note_id}」由 {note.author} 撰写，只有作者可以修改",
+                                       "请联系作者，或由管理员处理")
         assert user is not None
         allowed = {"title", "body", "period", "commodities", "categories", "markets", "kind"}
         bad = set(changes) - allowed
         if bad:
-            raise InputError(f"不能直接修改字段: {', '.join(sorted(bad))}", "状态等字段由审核流程改变")
+            raise InputError(f"不能直接修改字段：{', '.join(sorted(bad))}", "状态等字段由审核流程改变")
         old = note.status
         for k, v in changes.items():
             if v is not None:
@@ -291,7 +291,7 @@ class Notebook:
         new, _ = self._allowed(user, note, "submit")
         assert user is not None
         if not note.body.strip():
-            raise InputError("正文为空, 不能提交", "先写好正文")
+            raise InputError("正文为空，不能提交", "先写好正文")
         if draft.PROMPT_MARK in note.body:
             raise InputError("后期走势尚未填写，不能提交", f"把“{draft.PROMPT_MARK}”提示换成本期的研判后再提交")
         old, note.status = note.status, new
@@ -324,7 +324,7 @@ class Notebook:
         new, _ = self._allowed(user, note, "return")
         assert user is not None
         if not comment or len(comment.strip()) < 2:
-            raise InputError("退回需要写明意见", "说明需要修改的地方, 例如「猪肉价格与数据不符」")
+            raise InputError("退回需要写明意见", "说明需要修改的地方，例如「猪肉价格与数据不符」")
         old, note.status, note.reviewer = note.status, new, user.name
         note.publish_at = None
         self._comment(note, user.name, "return", comment.strip())
@@ -356,7 +356,7 @@ class Notebook:
         if note.author == user.name:
             raise PermissionDenied("不能放行自己撰写的解读的检查", "请由另一位审核人员处理")
         if note.status not in ("submitted", "approved"):
-            raise InputError(f"解读「{note_id}」当前为「{note.status_name}」, 不需要放行检查",
+            raise InputError(f"解读「{note_id}」当前为「{note.status_name}」，不需要放行检查",
                              "只有待审核或已审核的解读可以放行检查")
         if check not in CHECK_NAMES:
             raise InputError(f"未知的检查「{check}」", f"检查只能是 {', '.join(CHECK_NAMES)}")
@@ -412,7 +412,7 @@ class Notebook:
         new, _ = self._allowed(user, note, "withdraw")
         assert user is not None
         if not reason or len(reason.strip()) < 2:
-            raise InputError("撤回需要写明原因", "例如「数据有误, 待更正后重新发布」")
+            raise InputError("撤回需要写明原因", "例如「数据有误，待更正后重新发布」")
         old, note.status, note.withdrawn_reason = note.status, new, reason.strip()
         self._comment(note, user.name, "withdraw", reason.strip())
         return self._commit(note, user.name, "withdraw", old, comment=reason.strip())

@@ -119,7 +119,7 @@ class AuthDB:
             con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         except (OSError, sqlite3.Error) as e:
             raise StoreError(f"无法打开登录记录 {self.path.name}: {e}",
-                             "确认数据库所在目录可写, 磁盘未满") from e
+                             "确认数据库所在目录可写，磁盘未满") from e
         try:
             if not self._ready:
                 with self._init_lock:
@@ -129,7 +129,7 @@ class AuthDB:
             con.execute("PRAGMA synchronous=NORMAL")
             yield con
         except sqlite3.Error as e:
-            raise StoreError(f"登录记录读写失败: {e}", "磁盘已满或文件损坏时, 请联系管理员") from e
+            raise StoreError(f"登录记录读写失败：{e}", "磁盘已满或文件损坏时，请联系管理员") from e
         finally:
             con.close()
 

@@ -91,7 +91,7 @@ def _dataset(source: Source) -> tuple[Any, str, list[str]]:
         raise InputError("批量导入没有给出任何文件", "传入一个或多个 parquet 文件路径")
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
-        raise InputError(f"找不到文件: {', '.join(missing[:3])}", "检查 parquet 文件路径")
+        raise InputError(f"找不到文件：{', '.join(missing[:3])}", "检查 parquet 文件路径")
     digest = hashlib.sha256()
     for p in paths:
         with p.open("rb") as fh:
@@ -126,8 +126,8 @@ def bulk_load(store: Store, source: Source, *, file_name: str = "bulk.parquet",
     scan, digest, columns = _dataset(source)
     absent = [c for c in REQUIRED if c not in columns]
     if absent:
-        raise InputError(f"批量导入的数据缺少列: {', '.join(absent)}",
-                         "需要 commodity, market, obs_date, price 四列(名称而非编号)")
+        raise InputError(f"批量导入的数据缺少列：{', '.join(absent)}",
+                         "需要 commodity, market, obs_date, price 四列（名称而非编号）")
     with store.write() as s:
         con = s._con  # the raw connection: this module is part of the store
         con.register("bulk_raw", scan)
@@ -165,7 +165,7 @@ def _load(s: Any, con: Any, columns: list[str], *, file_name: str, actor: str, r
         " GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchall()
     if dup:
         c, m, d, t = dup[0]
-        raise InputError(f"同一商品、市场、日期出现多次: {c} / {m} / {d} ({t})",
+        raise InputError(f"同一商品、市场、日期出现多次：{c} / {m} / {d} ({t})",
                          "每个商品每个市场每天只保留一个价格")
 
     # -- catalog: add what is missing, in order of first appearance --------------------
@@ -200,8 +200,8 @@ def _load(s: Any, con: Any, columns: list[str], *, file_name: str, actor: str, r
             "  AND o.obs_date = b.obs_date AND o.price_type = b.price_type LIMIT 1").fetchall()
         if clash:
             c, m, d = clash[0]
-            raise InputError(f"{c} / {m} / {d} 已有价格: 批量导入只能添加新的数据",
-                             "修订已有价格请用 `python -m ingest 文件`, 它会记录修订历史")
+            raise InputError(f"{c} / {m} / {d} 已有价格：批量导入只能添加新的数据",
+                             "修订已有价格请用 `python -m ingest 文件`，它会记录修订历史")
 
     upload_id = int(con.execute(
         "INSERT INTO uploads (file_name, sha256, uploaded_by, layout, rows_read, rows_loaded,"

@@ -64,7 +64,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         except duckdb.Error as e:
             con.execute("ROLLBACK")
             raise StoreError(
-                f"数据库迁移 {name} 失败: {e}", "数据库未被修改; 请把这段信息发给管理员"
+                f"数据库迁移 {name} 失败：{e}", "数据库未被修改；请把这段信息发给管理员"
             ) from e
         now.append(name)
     return now

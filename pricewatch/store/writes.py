@@ -183,7 +183,7 @@ def preview_load(s: Session, frame: pd.DataFrame) -> pd.DataFrame:
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("commodity_id", "market_id", "obs_date", "price") if c not in frame.columns]
     if missing:
-        raise InputError(f"观测数据缺少列: {', '.join(missing)}", "这是程序错误, 请报告")
+        raise InputError(f"观测数据缺少列：{', '.join(missing)}", "这是程序错误，请报告")
     f = frame.copy()
     for col in OBS_COLUMNS:
         if col not in f.columns:
