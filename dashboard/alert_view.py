@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from dashboard.i18n import lang, tr
+from dashboard.i18n import lang, nm, tr
 from pricewatch.indicators import LEVEL_EN, alert_en
 
 #: Streamlit badge colour per level (rule levels, the gap notice, ALPS bands for staff)
@@ -31,7 +31,8 @@ def alert_line(a: dict[str, Any], lang_q: str = "") -> str:
     """One alert as a markdown line: badge (level in words), message, link to the trend."""
     level = str(a.get("level") or "")
     label = str(a.get("level_label") or tr("提示", "notice")) if lang() == "zh" else LEVEL_EN.get(level, level)
-    text = str(a.get("message") or "") if lang() == "zh" else alert_en(a)
+    text = str(a.get("message") or "") if lang() == "zh" else alert_en(
+        {**a, "commodity": nm(a.get("commodity"), "commodity"), "market": nm(a.get("market"), "market")})
     line = f":{COLOUR.get(level, 'gray')}-badge[{_md(label)}] {_md(text)}"
     if a.get("commodity"):
         line += f" [{tr('走势', 'trend')} →](./trend?commodity={quote(str(a['commodity']))}{lang_q})"

@@ -21,6 +21,7 @@ import streamlit as st
 from pricewatch import catalog as catalog_lib
 from pricewatch import export as export_lib
 from pricewatch import indicators
+from pricewatch import names as names_lib
 from pricewatch import notes as notes_lib
 from pricewatch.config import Settings
 from pricewatch.errors import PricewatchError
@@ -177,12 +178,23 @@ def commodities() -> pd.DataFrame:
     return _commodities(*_key())
 
 
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _names(db: str, ver: int) -> names_lib.Names:
+    return names_lib.load(get_store())
+
+
+def catalog_names() -> names_lib.Names:
+    """The catalog's English names (pricewatch.names); use them through i18n.nm."""
+    return _names(*_key())
+
+
 # -- downloads -----------------------------------------------------------------------------
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def _export(db: str, ver: int, fmt: str, start: date | None, end: date | None,
             names: tuple[str, ...], lang: str) -> tuple[bytes, int, pd.DataFrame]:
     q = export_lib.ExportQuery(public=True, start=start, end=end, commodities=names)
-    frame = export_lib.present(export_lib.frame(get_store(), q), lang)
+    frame = export_lib.present(export_lib.frame(get_store(), q), lang,
+                               names=names_lib.load(get_store()) if lang == "en" else None)
     return export_lib.render(frame, fmt), len(frame), export_lib.safe(frame.head(20))
 
 

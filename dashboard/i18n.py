@@ -7,6 +7,9 @@ link opens in the language it was copied in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pandas as pd
 import streamlit as st
 
 from pricewatch.textfmt import zh_punct
@@ -22,6 +25,27 @@ def lang() -> str:
 def tr(zh: str, en: str) -> str:
     """The text in the reader's language; Chinese with full-width ，：； (pricewatch.textfmt)."""
     return en if lang() == "en" else zh_punct(zh)
+
+
+def nm(name: object, kind: str | None = None) -> str:
+    """A catalog name (category, commodity, market, unit, market kind) as the reader sees it:
+    the catalog's English name in English mode, the Chinese name where it has none
+    (pricewatch.names). Keys stay Chinese: link and filter by the name, show ``nm(name)``."""
+    if lang() != "en":
+        return "" if name is None else str(name)
+    from .data import catalog_names
+
+    return catalog_names().show(name, "en", kind)
+
+
+def nm_frame(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """``frame`` with its name columns (commodity, category, market, unit, kind) shown by
+    :func:`nm`; the frame itself in Chinese mode."""
+    if lang() != "en":
+        return frame
+    from .data import catalog_names
+
+    return catalog_names().frame(frame, "en", columns)
 
 
 def choose() -> str:

@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 
 from .errors import InputError
+from .names import Names
+from .names import load as load_names
 from .store import Store, queries
 
 COLUMNS = ["date", "market", "commodity", "category", "unit", "price", "price_type", "upload_id",
@@ -67,14 +69,16 @@ def frame(store: Store, q: ExportQuery) -> pd.DataFrame:
     return df[COLUMNS]
 
 
-def present(df: pd.DataFrame, lang: str = "zh", internal: bool = False) -> pd.DataFrame:
+def present(df: pd.DataFrame, lang: str = "zh", internal: bool = False,
+            names: Names | None = None) -> pd.DataFrame:
     """The rows as a file shows them: internal columns only when ``internal`` (staff), and in
-    Chinese (headers, 零售/批发, 是/否) unless ``lang`` is "en"."""
+    Chinese (headers, 零售/批发, 是/否) unless ``lang`` is "en"; in English the catalog names
+    (market, commodity, category, unit) are the English ones of ``names`` where set."""
     if lang not in LANGS:
         raise InputError(f"不支持的语言「{lang}」", "可选：zh（中文，默认）或 en（English）")
     out = df[[c for c in df.columns if internal or c not in INTERNAL]].copy()
     if lang == "en":
-        return out
+        return names.frame(out, lang, ("market", "commodity", "category", "unit")) if names else out
     if "price_type" in out:
         out["price_type"] = out["price_type"].map(lambda v: PRICE_TYPES_ZH.get(v, v))
     if "released" in out:
@@ -112,4 +116,5 @@ def render(df: pd.DataFrame, fmt: str) -> bytes:
 
 def export(store: Store, q: ExportQuery, fmt: str, lang: str = "zh") -> bytes:
     """The file of ``q`` in ``fmt``: a public export without the internal columns."""
-    return render(present(frame(store, q), lang, internal=not q.public), fmt)
+    names = load_names(store) if lang == "en" else None
+    return render(present(frame(store, q), lang, internal=not q.public, names=names), fmt)

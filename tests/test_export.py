@@ -110,7 +110,8 @@ def test_cli_json_and_out(store, tmp_path):
                         "--format", "json", "--lang", "en"], capture_output=True, cwd=ROOT, timeout=60)
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    assert {(x["commodity"], x["price"], x["date"]) for x in rows} == {("大米", 6.0, "2024-04-29"), ("鸡蛋", 10.4, "2024-04-29")}
+    # English: the catalog's English names
+    assert {(x["commodity"], x["price"], x["date"]) for x in rows} == {("Rice", 6.0, "2024-04-29"), ("Eggs", 10.4, "2024-04-29")}
     from pricewatch.cli import main
 
     assert main(["export", "--db", str(store.path), "--format", "csv", "--from", "2024-05-01",

@@ -138,7 +138,7 @@ def test_home_in_english(env) -> None:
     assert "3 items monitored this week: 1 up, 1 down, 1 flat" in everything(at)
     first = next(m.value for m in at.markdown if "-badge[" in m.value)
     assert re.sub(r"\\(.)", r"\1", first).startswith(
-        ":yellow-badge[yellow alert] 猪肉(五花): +10.0% on the previous period, past the 5% line [trend →]")
+        ":yellow-badge[yellow alert] Pork belly: +10.0% on the previous period, past the 5% line [trend →]")
 
 
 # -- trend -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import tr
+from dashboard.i18n import nm, tr
 from dashboard.share import share_box, url_choice
 from dashboard.state import settings
 from pricewatch.errors import PricewatchError
@@ -32,7 +32,7 @@ if rep is None:
 rng = url_choice(tr("时间范围", "Range"), RANGE_LABELS, "3m", key="range", width="stretch")
 picked = st.multiselect(
     tr("商品（不选即全部）", "Items (none = all)"), data.board(public=True)["commodity"].tolist(), key="c",
-    bind="query-params", placeholder=tr("全部商品", "All items"),
+    bind="query-params", placeholder=tr("全部商品", "All items"), format_func=nm,
 )
 
 end = rep.period.end

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.alert_view import show_alerts
-from dashboard.i18n import lang, tr
+from dashboard.i18n import lang, nm, tr
 from dashboard.share import share_box
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.render import escape_markdown
@@ -21,8 +21,9 @@ def _unit_note(g: pd.DataFrame) -> str:
     """'单位: 元/公斤' or '单位: 元/公斤; 大豆油、花生油为元/桶' for one category's rows."""
     units = g.groupby("unit", sort=False)["commodity"].apply(list)
     main = DEFAULT_UNIT if DEFAULT_UNIT in units.index else units.index[0]
-    parts = [tr(f"单位：{main}", f"unit: {main}")]
-    parts += [tr(f"{'、'.join(v)}为{u}", f"{', '.join(v)}: {u}") for u, v in units.items() if u != main]
+    parts = [tr(f"单位：{main}", f"unit: {nm(main, 'unit')}")]
+    parts += [tr(f"{'、'.join(v)}为{u}", f"{', '.join(nm(c, 'commodity') for c in v)}: {nm(u, 'unit')}")
+              for u, v in units.items() if u != main]
     return tr("；", "; ").join(parts)
 
 
@@ -69,20 +70,23 @@ flat_word = tr("持平", "flat")
 st.markdown(f"#### {tr('分类价格', 'Prices by category')}")
 for category, g in items.groupby("category", sort=False):
     table = pd.DataFrame({
-        name_col: [f"./trend?commodity={c}{lang_q}" for c in g["commodity"]],
+        # the link names the commodity by its catalog key; English mode shows its English
+        # name, carried after the # (the trend page does not read it)
+        name_col: [f"./trend?commodity={c}{lang_q}" + (f"#{nm(c, 'commodity')}" if lang_q else "")
+                   for c in g["commodity"]],
         price_col: g["price"].astype("float64").to_numpy(),
         wow_col: [charts.fmt_pct(v, flat_word) for v in g["wow_pct"]],
         yoy_col: [charts.fmt_pct(v, flat_word) for v in g["yoy_pct"]],
         spark_col: [[v for v in sp if v is not None] for sp in g["spark"]],
     })
-    st.markdown(f"**{category}** :gray[· {_unit_note(g)}]")
+    st.markdown(f"**{nm(category, 'category')}** :gray[· {_unit_note(g)}]")
     st.dataframe(
         table.style.map(charts.pct_colour, subset=[wow_col, yoy_col]),
         hide_index=True, width="stretch", height="content", key=f"board_{category}",
         row_height=40,  # a finger-sized row: the item name is a link
         column_config={
             # pixel widths that add up to a 390 px phone's content width (no sideways scroll)
-            name_col: st.column_config.LinkColumn(name_col, display_text=r"commodity=([^&]*)",
+            name_col: st.column_config.LinkColumn(name_col, display_text=r"#(.*)$" if lang_q else r"commodity=([^&]*)",
                                                   width=94),
             price_col: st.column_config.NumberColumn(price_col, format="%.2f", width=60),
             wow_col: st.column_config.TextColumn(wow_col, width=64),

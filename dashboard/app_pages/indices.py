@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import tr
+from dashboard.i18n import nm, nm_frame, tr
 from dashboard.share import range_choice, share_box
 from pricewatch.errors import PricewatchError
 
@@ -28,12 +28,13 @@ base = full.iloc[0]
 rng = range_choice()
 cats = list(dict.fromkeys(full["category"]))
 picked = st.multiselect(tr("分类（不选即全部）", "Categories (none = all)"), cats, key="category",
-                        bind="query-params", placeholder=tr("全部分类", "All categories"))
+                        bind="query-params", placeholder=tr("全部分类", "All categories"), format_func=nm)
 frame = data.category_indices(rng)
 if picked:
     frame = frame[frame["category"].isin(picked)]
 st.plotly_chart(
-    charts.lines(frame.assign(index=frame["index"].astype("float64")), x="period_start", y="index",
+    charts.lines(nm_frame(frame.assign(index=frame["index"].astype("float64")), ["category"]),
+                 x="period_start", y="index",
                  group="category", title=tr("分类价格指数", "Category price indices"),
                  y_title=tr("指数", "Index"), baseline=100.0),
     width="stretch", config=charts.CONFIG, key="indices")
@@ -45,7 +46,7 @@ if not latest.empty:
         latest = latest[latest["category"].isin(picked)]
     st.dataframe(
         pd.DataFrame({
-            tr("分类", "Category"): latest["category"],
+            tr("分类", "Category"): [nm(c, "category") for c in latest["category"]],
             tr("指数", "Index"): latest["index"].astype("float64"),
             tr("环比", "WoW"): [charts.fmt_pct(v, tr("持平", "flat")) for v in latest["wow_pct"]],
         }),

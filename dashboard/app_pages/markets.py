@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import choose, tr
+from dashboard.i18n import choose, nm, nm_frame, tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import parse_period
@@ -35,12 +35,13 @@ period = str(latest["period"].iloc[0])
 if by == "commodity":
     names = [n for n in com["name"] if n in set(latest["commodity"])]
     pick = st.selectbox(tr("商品", "Item"), names, key="commodity", bind="query-params",
-                        placeholder=choose())
+                        placeholder=choose(), format_func=nm)
     unit = str(com.loc[com["name"] == pick, "unit"].iloc[0])
-    rows = latest[latest["commodity"] == pick]
+    rows = nm_frame(latest[latest["commodity"] == pick])
     st.plotly_chart(
         charts.bars(rows.assign(price=rows["price"].astype("float64")), x="market", y="price",
-                    title=tr(f"{pick} · {period} 各市场价格", f"{pick} · {period} by market"), unit=unit),
+                    title=tr(f"{pick} · {period} 各市场价格", f"{nm(pick)} · {period} by market"),
+                    unit=nm(unit, "unit")),
         width="stretch", config=charts.CONFIG, key="bars")
     st.caption(tr("价格为各市场当期均价；环比为该市场自身与上期相比。",
                   "Prices are each market's mean for the period; WoW compares a market with itself."))
@@ -59,8 +60,8 @@ if by == "commodity":
     spread = data.spread_trend(pick, rng)
     avg = data.trend(pick, rng)[["period_start", "price"]].rename(columns={"price": "mean"})
     spread = spread.merge(avg, on="period_start", how="left")
-    st.plotly_chart(charts.spread(spread, title=tr(f"{pick} 最高、最低与均价", f"{pick}: high, low, average"),
-                                  unit=unit, labels=data.trend_labels()),
+    st.plotly_chart(charts.spread(spread, title=tr(f"{pick} 最高、最低与均价", f"{nm(pick)}: high, low, average"),
+                                  unit=nm(unit, "unit"), labels=data.trend_labels()),
                     width="stretch", config=charts.CONFIG, key="spread")
     cv = spread["cv_pct"].dropna()
     if len(cv):
@@ -84,7 +85,7 @@ elif by == "type":
                    "No item was priced by both supermarkets and wet markets this period."))
     if not frame.empty:
         st.dataframe(pd.DataFrame({
-            tr("商品", "Item"): frame["commodity"],
+            tr("商品", "Item"): [nm(c, "commodity") for c in frame["commodity"]],
             tr("超市均价", "Supermarkets"): frame["price_a"].astype("float64"),
             tr("农贸市场均价", "Wet markets"): frame["price_b"].astype("float64"),
             tr("价差", "Gap"): [charts.fmt_pct(v, "0.0%") for v in frame["gap_pct"]],
@@ -98,8 +99,8 @@ elif by == "type":
 else:
     cats = list(dict.fromkeys(latest["category"]))
     cat = st.selectbox(tr("分类", "Category"), cats, key="category", bind="query-params",
-                       placeholder=choose())
-    rows = latest[latest["category"] == cat]
+                       placeholder=choose(), format_func=nm)
+    rows = nm_frame(latest[latest["category"] == cat])
     table = rows.pivot_table(index="commodity", columns="market", values="price", aggfunc="first",
                              sort=False).rename_axis(index=tr("商品", "Item"), columns=None)
     st.markdown(f"#### {tr(f'{period} 各市场价格', f'{period} prices by market')}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import tr
+from dashboard.i18n import nm, tr
 from dashboard.share import share_box
 from dashboard.state import settings
 from pricewatch.errors import PricewatchError
@@ -46,7 +46,7 @@ def _note_view(n: data.PublicNote) -> None:
     st.title(escape_markdown(n.title))
     st.caption(_meta_line(n))
     if n.commodities:
-        st.caption(tr("涉及商品：", "Items: ") + "、".join(n.commodities))
+        st.caption(tr("涉及商品：", "Items: ") + tr("、", ", ").join(nm(c, "commodity") for c in n.commodities))
     if n.corrected_by:
         st.warning(tr("本文已有更正说明，请同时阅读。", "A correction to this note has been published."),
                    icon=":material/info:")
@@ -73,10 +73,10 @@ def _note_view(n: data.PublicNote) -> None:
             continue
         markers = [charts.Marker(period.start, n.title)] if period else []
         st.plotly_chart(
-            charts.trend(frame, title=name, unit=str(row["unit"].iloc[0]), markers=markers,
+            charts.trend(frame, title=nm(name), unit=nm(str(row["unit"].iloc[0]), "unit"), markers=markers,
                          labels=data.trend_labels(), show_last_year=False),
             width="stretch", config=charts.CONFIG, key=f"note_chart_{name}")
-        st.page_link("app_pages/trend.py", label=tr(f"{name} 完整走势", f"Full trend: {name}"),
+        st.page_link("app_pages/trend.py", label=tr(f"{name} 完整走势", f"Full trend: {nm(name)}"),
                      icon=":material/show_chart:", query_params={"commodity": name})
 
     if n.attachments:
@@ -104,10 +104,10 @@ any_label = tr("全部", "All")
 c1, c2, c3 = st.columns(3)
 with c1:
     f_com = st.selectbox(tr("商品", "Item"), all_commodities, index=None, placeholder=any_label,
-                         key="commodity", bind="query-params")
+                         key="commodity", bind="query-params", format_func=nm)
 with c2:
     f_cat = st.selectbox(tr("分类", "Category"), all_categories, index=None, placeholder=any_label,
-                         key="category", bind="query-params")
+                         key="category", bind="query-params", format_func=nm)
 with c3:
     f_per = st.selectbox(tr("期间", "Period"), all_periods, index=None, placeholder=any_label,
                          key="period", bind="query-params")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.alert_view import alert_line
-from dashboard.i18n import choose, tr
+from dashboard.i18n import choose, nm, nm_frame, tr
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.render import escape_markdown
@@ -37,12 +37,12 @@ if not names:
 wanted = st.query_params.get("commodity")
 unknown = wanted if wanted and "commodity" not in st.session_state and wanted not in names else None
 pick = st.selectbox(tr("商品", "Commodity"), names, key="commodity", bind="query-params",
-                    placeholder=choose())
+                    placeholder=choose(), format_func=nm)
 if unknown:
     st.warning(tr(f"没有找到商品「{escape_markdown(unknown)}」（或它还没有已发布的价格），"
                   f"下面显示的是「{escape_markdown(pick)}」。请在上方选择商品。",
                   f"No item named “{escape_markdown(unknown)}” (or it has no released prices); "
-                  f"showing {escape_markdown(pick)} instead. Pick an item above."),
+                  f"showing {escape_markdown(nm(pick))} instead. Pick an item above."),
                icon=":material/search_off:")
 c1, c2 = st.columns(2)
 with c1:
@@ -56,7 +56,7 @@ mine = [a for a in (rep.alerts if rep is not None else []) if a.get("commodity")
 if mine:
     st.markdown("\n\n".join(alert_line({**a, "commodity": None}) for a in mine))
 
-unit = str(com.loc[com["name"] == pick, "unit"].iloc[0])
+unit = nm(str(com.loc[com["name"] == pick, "unit"].iloc[0]), "unit")
 frame = data.trend(pick, rng)
 if frame.empty:
     st.info(tr("该商品还没有已发布的价格。", "No released prices for this item yet."))
@@ -75,10 +75,10 @@ for n in cited:
     if p is not None and first <= p.start <= last:
         markers.append(charts.Marker(p.start, n.title))
 
-per_market = data.market_trend(pick, rng) if view == "markets" else None
+per_market = nm_frame(data.market_trend(pick, rng), ["market"]) if view == "markets" else None
 chart_col, notes_col = st.columns([2, 1])
 with chart_col:
-    fig = charts.trend(frame, title=pick, unit=unit, labels=data.trend_labels(),
+    fig = charts.trend(frame, title=nm(pick), unit=unit, labels=data.trend_labels(),
                        markets=per_market, markers=markers)
     st.plotly_chart(fig, width="stretch", config=charts.CONFIG, key="trend_chart")
     latest = frame.iloc[-1]

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import export as export_lib
 from .. import indicators
+from .. import names as names_lib
 from .. import notes as notes_lib
 from ..config import Settings
 from ..errors import InputError, PricewatchError
@@ -118,7 +119,20 @@ class Site:
         self.bureau = settings.bureau_name
         self.units = dict(zip(snap.catalog["name"], snap.catalog["unit"], strict=False))
         self.names = list(snap.board["commodity"]) if not snap.board.empty else []
+        self.english = names_lib.load(store)
         self.pages: list[Page] = []
+
+    def n(self, name: object, lang: str, kind: str | None = None) -> str:
+        """A catalog name in ``lang`` (pricewatch.names: English where the catalog has it)."""
+        return self.english.show(name, lang, kind)
+
+    def link(self, p: Page, commodity: str) -> str:
+        return _item_link(p, commodity, self.n(commodity, p.lang, "commodity"))
+
+    def _named(self, a: dict[str, Any], lang: str) -> dict[str, Any]:
+        """An alert with its commodity and market named in ``lang``."""
+        return {**a, "commodity": self.n(a.get("commodity"), lang, "commodity") or None,
+                "market": self.n(a.get("market"), lang, "market") or None}
 
     def emit(self, p: Page, title: str, body: str, description: str = "",
              image: str | None = None) -> None:
@@ -158,21 +172,22 @@ class Site:
                f'<p class="lead">{escape(self.headline(lang))}</p>',
                f"<h2>{t(lang, '价格提醒', 'Price alerts')}</h2>"]
         if j["alerts"]:
-            out += [f'<div class="alert">{escape(_alert_text(a, lang))}</div>' for a in j["alerts"]]
+            out += [f'<div class="alert">{escape(_alert_text(self._named(a, lang), lang))}</div>'
+                    for a in j["alerts"]]
         else:
             out.append(f'<div class="ok">{t(lang, "本期没有超过预警线的价格波动。", "No price moved past its alert threshold.")}</div>')
         out.append(f"<h2>{t(lang, '分类价格', 'Prices by category')}</h2>")
         spark_head = t(lang, "近12期", "12 periods")
         for category, g in self.snap.board.groupby("category", sort=False):
-            units = sorted(set(g["unit"]))
-            out.append(f"<h3>{escape(str(category))} <small class=meta>"
-                       f"{escape(t(lang, '单位：', 'unit: ') + '、'.join(units))}</small></h3>")
+            units = [self.n(u, lang, "unit") for u in sorted(set(g["unit"]))]
+            out.append(f"<h3>{escape(self.n(category, lang, 'category'))} <small class=meta>"
+                       f"{escape(t(lang, '单位：', 'unit: ') + t(lang, '、', ', ').join(units))}</small></h3>")
             out.append(f'<div class="wrap"><table><tr><th>{t(lang, "商品", "Item")}</th>'
                        f'<th>{t(lang, "价格", "Price")}</th><th>{t(lang, "环比", "WoW")}</th>'
                        f'<th>{t(lang, "同比", "YoY")}</th><th>{spark_head}</th></tr>')
             for r in g.itertuples(index=False):
                 spark = svg.sparkline([None if v is None or v != v else float(v) for v in r.spark])
-                out.append(f"<tr><td>{_item_link(p, r.commodity)}</td><td>{price(r.price)}</td>"
+                out.append(f"<tr><td>{self.link(p, r.commodity)}</td><td>{price(r.price)}</td>"
                            f"<td>{pct(r.wow_pct, lang)}</td><td>{pct(r.yoy_pct, lang)}</td>"
                            f"<td>{spark}</td></tr>")
             out.append("</table></div>")
@@ -192,13 +207,14 @@ class Site:
     # one page per commodity: the chart, the markets, the notes citing it
     def commodity(self, name: str, lang: str) -> None:
         p = Page(f"c/{file_name(name)}.html", lang, "items")
-        unit = self.units.get(name, "")
+        unit = self.n(self.units.get(name, ""), lang, "unit")
         tr = self.snap.trends.get(name, pd.DataFrame())
+        key, name = name, self.n(name, lang, "commodity")  # the catalog key; the name shown
         out = [f"<h1>{escape(name)}</h1>", self.period_line(lang)]
-        row = self.snap.board[self.snap.board["commodity"] == name].iloc[0]
+        row = self.snap.board[self.snap.board["commodity"] == key].iloc[0]
         out.append(f'<p class="lead">{price(row["price"])} {escape(unit)} · {t(lang, "环比", "WoW")} '
                    f'{pct(row["wow_pct"], lang)} · {t(lang, "同比", "YoY")} {pct(row["yoy_pct"], lang)}</p>')
-        cited = [n for n in self.snap.notes if name in n.commodities]
+        cited = [n for n in self.snap.notes if key in n.commodities]
         if not tr.empty:
             last = pd.Timestamp(tr["period_start"].iloc[-1])
             year = tr[pd.to_datetime(tr["period_start"]) > last - pd.Timedelta(days=365)]
@@ -221,14 +237,14 @@ class Site:
             if markers:
                 out.append(f'<p class="meta">{t(lang, "★为价格解读", "★: a note")}</p>')
         m = self.snap.markets
-        m = m[m["commodity"] == name] if not m.empty else m
+        m = m[m["commodity"] == key] if not m.empty else m
         if not m.empty:
             out.append(f"<h2>{t(lang, '各市场本期价格', 'Markets this period')}</h2>")
-            out.append(svg.bars([(str(r.market), float(r.price)) for r in m.itertuples() if r.price is not None and r.price == r.price],
+            out.append(svg.bars([(self.n(r.market, lang, "market"), float(r.price)) for r in m.itertuples() if r.price is not None and r.price == r.price],
                                 unit=unit, aria=t(lang, f"{name}各市场价格", f"{name} by market")))
             out.append(f'<div class="wrap"><table><tr><th>{t(lang, "市场", "Market")}</th><th>{t(lang, "价格", "Price")}</th>'
                        f'<th>{t(lang, "环比", "WoW")}</th><th>{t(lang, "与均价差", "vs average")}</th></tr>')
-            out += [f"<tr><td>{escape(str(r.market))}</td><td>{price(r.price)}</td><td>{pct(r.wow_pct, lang)}</td>"
+            out += [f"<tr><td>{escape(self.n(r.market, lang, 'market'))}</td><td>{price(r.price)}</td><td>{pct(r.wow_pct, lang)}</td>"
                     f"<td>{pct(r.diff_pct, lang)}</td></tr>" for r in m.itertuples()]
             out.append("</table></div>")
         if not tr.empty:
@@ -249,8 +265,8 @@ class Site:
             return self.no_data(p, title)
         out = [f"<h1>{title}</h1>", self.period_line(lang)]
         for category, g in self.snap.board.groupby("category", sort=False):
-            out.append(f"<h2>{escape(str(category))}</h2><ul class=plain>")
-            out += [f"<li>{_item_link(p, n)}</li>" for n in g["commodity"]]
+            out.append(f"<h2>{escape(self.n(category, lang, 'category'))}</h2><ul class=plain>")
+            out += [f"<li>{self.link(p, n)}</li>" for n in g["commodity"]]
             out.append("</ul>")
         self.emit(p, title, "".join(out))
 
@@ -265,11 +281,11 @@ class Site:
         markets = list(dict.fromkeys(m["market"]))
         for category, g in m.groupby("category", sort=False):
             wide = g.pivot_table(index="commodity", columns="market", values="price", aggfunc="first", sort=False)
-            out.append(f'<h2>{escape(str(category))}</h2><div class="wrap"><table><tr><th>{t(lang, "商品", "Item")}</th>')
-            out += [f"<th>{escape(mk)}</th>" for mk in markets if mk in wide.columns]
+            out.append(f'<h2>{escape(self.n(category, lang, "category"))}</h2><div class="wrap"><table><tr><th>{t(lang, "商品", "Item")}</th>')
+            out += [f"<th>{escape(self.n(mk, lang, 'market'))}</th>" for mk in markets if mk in wide.columns]
             out.append("</tr>")
             for name, r in wide.iterrows():
-                out.append(f"<tr><td>{_item_link(p, str(name))}</td>")
+                out.append(f"<tr><td>{self.link(p, str(name))}</td>")
                 out += [f"<td>{price(r[mk])}</td>" for mk in markets if mk in wide.columns]
                 out.append("</tr>")
             out.append("</table></div>")
@@ -286,14 +302,14 @@ class Site:
         lines = []
         for k, (category, g) in enumerate(ix.groupby("category", sort=False)):
             by = dict(zip(pd.to_datetime(g["period_start"]), g["index"], strict=False))
-            lines.append(svg.Line(str(category), [_num(by.get(s)) for s in starts], svg.COLOURS[k % len(svg.COLOURS)]))
+            lines.append(svg.Line(self.n(category, lang, "category"), [_num(by.get(s)) for s in starts], svg.COLOURS[k % len(svg.COLOURS)]))
         out = [f"<h1>{title}</h1>", self.period_line(lang),
                f'<p class="meta">{t(lang, "定基指数：首期为100，固定权重篮子。", "Fixed-base index: the first period is 100 (fixed-weight basket).")}</p>',
                svg.line_chart(svg.Chart(x=x, lines=lines, title=title), aria=title)]
         latest = ix[ix["period"] == ix["period"].iloc[-1]]
         out.append(f'<div class="wrap"><table><tr><th>{t(lang, "分类", "Category")}</th><th>{t(lang, "指数", "Index")}</th>'
                    f'<th>{t(lang, "环比", "WoW")}</th></tr>')
-        out += [f"<tr><td>{escape(str(r.category))}</td><td>{_fmt1(r.index)}</td><td>{pct(r.wow_pct, lang)}</td></tr>"
+        out += [f"<tr><td>{escape(self.n(r.category, lang, 'category'))}</td><td>{_fmt1(r.index)}</td><td>{pct(r.wow_pct, lang)}</td></tr>"
                 for r in latest.itertuples()]
         out.append("</table></div>")
         self.emit(p, title, "".join(out))
@@ -323,7 +339,7 @@ class Site:
         links = [c for c in n.commodities if c in self.names]
         if links:
             out.append(f"<h2>{t(lang, '相关商品走势', 'Trends of the items')}</h2><ul class=plain>")
-            out += [f"<li>{_item_link(p, c)}</li>" for c in links]
+            out += [f"<li>{self.link(p, c)}</li>" for c in links]
             out.append("</ul>")
         files = [a for a in n.attachments if a.get("name")]
         if files:
@@ -407,9 +423,10 @@ class Site:
         self.w.put("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base}/sitemap.xml\n")
 
 
-def _item_link(p: Page, commodity: str) -> str:
-    """A link from page ``p`` to the commodity's page, in ``p``'s language."""
-    return f'<a href="{escape(p.href("c/" + file_name(commodity) + ".html"))}">{escape(commodity)}</a>'
+def _item_link(p: Page, commodity: str, label: str | None = None) -> str:
+    """A link from page ``p`` to the commodity's page, in ``p``'s language (shown as ``label``)."""
+    return (f'<a href="{escape(p.href("c/" + file_name(commodity) + ".html"))}">'
+            f'{escape(label or commodity)}</a>')
 
 
 def _vals(s: pd.Series) -> list[float | None]:

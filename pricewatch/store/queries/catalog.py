@@ -1,6 +1,6 @@
 """The catalog: commodities, markets and the aliases a file may use for them.
 
-One reader per table, in catalog order (category order, then each row's own ``sort``, then
+One reader per table (and the English names of all four name lists), in catalog order (category order, then each row's own ``sort``, then
 its name). Callers that speak another vocabulary (the indicators' ``commodity_id`` /
 ``commodity``) rename the columns themselves.
 """
@@ -40,3 +40,14 @@ def market_aliases(s: Session) -> pd.DataFrame:
         "SELECT a.alias, m.name AS market, m.id AS market_id FROM market_aliases a"
         " JOIN markets m ON m.id = a.market_id"
     )
+
+
+def english_names(s: Session) -> dict[str, dict[str, str]]:
+    """kind ("category" | "commodity" | "market" | "unit") -> {Chinese name: English name},
+    only where an English name is set (units: the ``units`` table, migration 0080)."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, table in (("category", "categories"), ("commodity", "commodities"),
+                        ("market", "markets"), ("unit", "units")):
+        df = s.df(f"SELECT name, name_en FROM {table} WHERE coalesce(trim(name_en), '') <> ''")  # noqa: S608 (fixed names)
+        out[kind] = dict(zip(df["name"].astype(str), df["name_en"].astype(str), strict=True))
+    return out
