@@ -21,11 +21,11 @@ from ingest_testkit import long_rows, write_xlsx  # noqa: E402
 from pricewatch import backup as backup_mod  # noqa: E402
 from pricewatch import export  # noqa: E402
 from pricewatch.briefing import archive  # noqa: E402
-from pricewatch.cli import main  # noqa: E402
 from pricewatch.config import load_settings  # noqa: E402
 from pricewatch.errors import InputError  # noqa: E402
 from pricewatch.notes.model import Note, NoteRepo  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
+from pwcli.cli import main  # noqa: E402
 
 
 def test_the_briefing_archive_lives_beside_the_database(tmp_path, monkeypatch):

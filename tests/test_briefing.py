@@ -25,11 +25,11 @@ from pricewatch.accounts import User
 from pricewatch.briefing import notes, svg
 from pricewatch.briefing.model import SECRET_MARK, UNRELEASED
 from pricewatch.briefing.word import spark_text
-from pricewatch.cli import main
 from pricewatch.config import Settings
 from pricewatch.errors import InputError, NotFound
 from pricewatch.periods import week
 from pricewatch.store import queries
+from pwcli.cli import main
 from tests.conftest import sign_in
 from tests.fixtures import demo_weeks
 

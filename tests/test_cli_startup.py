@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from pricewatch import cli, commands
+from pwcli import cli, commands
 
 PROBE = """
 import sys
-from pricewatch import cli
+from pwcli import cli
 try:
     cli.main({argv!r})
 except SystemExit:
@@ -69,3 +69,16 @@ def test_an_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str])
         cli.main(["nonsense"])
     assert e.value.code == 2
     assert "nonsense" in capsys.readouterr().err
+
+
+def test_python_m_pricewatch_is_the_command_line(tmp_path) -> None:
+    """pricewatch/__main__.py hands over to pwcli (the layer above the library) by name: the
+    entry point works from any directory, exits with the command line's codes."""
+    r = subprocess.run([sys.executable, "-m", "pricewatch", "--help"], capture_output=True,
+                       text=True, cwd=tmp_path, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "python -m pricewatch" in r.stdout
+    assert all(name in r.stdout for name in commands.COMMANDS)
+    bad = subprocess.run([sys.executable, "-m", "pricewatch", "nonsense"], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=60)
+    assert bad.returncode == 2 and "nonsense" in bad.stderr

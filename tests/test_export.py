@@ -112,7 +112,7 @@ def test_cli_json_and_out(store, tmp_path):
     rows = json.loads(r.stdout)
     # English: the catalog's English names
     assert {(x["commodity"], x["price"], x["date"]) for x in rows} == {("Rice", 6.0, "2024-04-29"), ("Eggs", 10.4, "2024-04-29")}
-    from pricewatch.cli import main
+    from pwcli.cli import main
 
     assert main(["export", "--db", str(store.path), "--format", "csv", "--from", "2024-05-01",
                  "--to", "2024-04-01", "--out", str(tmp_path / "x.csv")]) == 1
@@ -124,7 +124,7 @@ def test_cli_json_and_out(store, tmp_path):
 
 def test_cli_exports_released_data_unless_a_staff_user_asks(store, tmp_path, capsys):
     from pricewatch import accounts
-    from pricewatch.cli import main
+    from pwcli.cli import main
 
     _load(store)
     accounts.add_user(store, "zhang", "editor", "a-long-password-1")

@@ -20,11 +20,11 @@ from streamlit.testing.v1 import AppTest
 
 from pricewatch import accounts, briefing
 from pricewatch.accounts import User
-from pricewatch.cli import main
 from pricewatch.config import Settings
 from pricewatch.notes import draft
 from pricewatch.notes.workflow import Notebook
 from pricewatch.textfmt import half_width_in_chinese
+from pwcli.cli import main
 from tests.conftest import sign_in
 from tests.fixtures import demo_weeks
 

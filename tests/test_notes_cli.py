@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pricewatch import deadlines
-from pricewatch.cli import main
 from pricewatch.config import load_settings
 from pricewatch.notes import draft
 from pricewatch.notes.model import Note
+from pwcli.cli import main
 from tests.fixtures.notes_env import build_template, copy_env
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -138,8 +138,8 @@ def test_deadline_setting_is_validated():
 def test_every_notes_action_has_one_function_and_checks_come_from_check_names(db, capsys):
     import argparse
 
-    from pricewatch.commands import notes as notes_cmd
     from pricewatch.notes.model import CHECK_NAMES
+    from pwcli.commands import notes as notes_cmd
 
     parser = notes_cmd.add_parser(argparse.ArgumentParser().add_subparsers())
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

@@ -41,8 +41,8 @@ def test_samples_are_well_formed():
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if os.environ.get("PRICEWATCH_DEMO_DB"):
         return Path(os.environ["PRICEWATCH_DEMO_DB"])
-    from pricewatch.commands.demo import _ingest_loader
     from pricewatch.demo_build import build
+    from pwcli.commands.demo import _ingest_loader
 
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build(db, loader=_ingest_loader)

@@ -9,10 +9,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pricewatch import cli, indicators, outlets
+from pricewatch import indicators, outlets
 from pricewatch.accounts import User
 from pricewatch.errors import InputError, NotFound, PermissionDenied
 from pricewatch.store import Store, queries, writes
+from pwcli import cli
 
 W10, W11 = date(2024, 3, 4), date(2024, 3, 11)
 EDITOR = User("zhang", "editor")

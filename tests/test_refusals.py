@@ -10,11 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pricewatch.accounts import User
-from pricewatch.cli import main
 from pricewatch.config import load_settings
 from pricewatch.notes.checks import ChecksFailed
 from pricewatch.notes.workflow import Notebook
 from pricewatch.textfmt import half_width_in_chinese
+from pwcli.cli import main
 from tests.conftest import sign_in
 from tests.fixtures.notes_env import build_template, copy_env
 

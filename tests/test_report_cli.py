@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from pricewatch import cli
+from pwcli import cli
 from tests.fixtures.indicator_data import M1, SCENARIO, add_rows, make_store
 
 

@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from pricewatch import cli, indicators
+from pricewatch import indicators
 from pricewatch.store import Store
+from pwcli import cli
 from tests.fixtures.indicator_data import make_store
 
 A, B = "甲市场", "乙市场"

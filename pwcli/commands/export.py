@@ -11,8 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import export
-from ..accounts import require, resolve_actor
+from pricewatch import export
+from pricewatch.accounts import require, resolve_actor
+
 from . import COMMANDS, _common
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from .. import backup
+from pricewatch import backup
+
 from . import COMMANDS
 
 

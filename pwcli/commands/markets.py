@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import outlets
-from ..accounts import resolve_actor
+from pricewatch import outlets
+from pricewatch.accounts import resolve_actor
+
 from . import COMMANDS, _common
 
 

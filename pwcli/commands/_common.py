@@ -9,11 +9,11 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..config import Settings, load_settings
-from ..errors import InputError
+from pricewatch.config import Settings, load_settings
+from pricewatch.errors import InputError
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from pricewatch.store import Store
 
 
 def add_db(p: argparse.ArgumentParser) -> None:
@@ -29,7 +29,8 @@ def settings(args: argparse.Namespace) -> Settings:
 
 
 def store(args: argparse.Namespace) -> Store:
-    from ..store import open_store  # here, not above: a command that reads no data loads no duckdb
+    # here, not above: a command that reads no data loads no duckdb
+    from pricewatch.store import open_store
 
     return open_store(settings(args).db_path)
 

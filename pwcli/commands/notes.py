@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..accounts import User, resolve_actor
-from ..errors import InputError
-from ..notes import draft
-from ..notes.feed import atom_feed
-from ..notes.model import CHECK_NAMES, KINDS, Note, atomic_write, parse_dt
-from ..notes.workflow import Notebook
+from pricewatch.accounts import User, resolve_actor
+from pricewatch.errors import InputError
+from pricewatch.notes import draft
+from pricewatch.notes.feed import atom_feed
+from pricewatch.notes.model import CHECK_NAMES, KINDS, Note, atomic_write, parse_dt
+from pricewatch.notes.workflow import Notebook
+
 from . import COMMANDS, _common
 
 

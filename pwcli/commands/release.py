@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import publish
-from ..accounts import resolve_actor
+from pricewatch import publish
+from pricewatch.accounts import resolve_actor
+
 from . import COMMANDS, _common
 
 

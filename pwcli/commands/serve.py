@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..config import PROJECT_ROOT
+from pricewatch.config import PROJECT_ROOT
+
 from . import COMMANDS, _common
 
 

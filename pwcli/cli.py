@@ -1,8 +1,8 @@
 """``python -m pricewatch COMMAND ...``: a thin front end over the library.
 
-Each command lives in its own module under pricewatch/commands/ with two functions,
+Each command lives in its own module under pwcli/commands/ with two functions,
 ``add_parser(subparsers)`` and ``run(args) -> int``, and a line in
-:data:`pricewatch.commands.COMMANDS`. Only the command being run is imported (and only its
+:data:`pwcli.commands.COMMANDS`. Only the command being run is imported (and only its
 parser built): the others appear in ``--help`` from that table, so ``--help`` loads neither
 pandas nor duckdb and a command pays only for its own imports. Errors the
 library raises as PricewatchError are printed as one line (message and hint) and give exit
@@ -16,8 +16,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pricewatch.errors import PricewatchError
+
 from .commands import COMMANDS
-from .errors import PricewatchError
 
 
 class _Parser(argparse.ArgumentParser):

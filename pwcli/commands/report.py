@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import export, indicators, textfmt
-from ..errors import InputError, NotFound
-from ..periods import normalise_freq, parse_period
+from pricewatch import export, indicators, textfmt
+from pricewatch.errors import InputError, NotFound
+from pricewatch.periods import normalise_freq, parse_period
+
 from . import COMMANDS, _common
 
 PRICE_TYPE_ZH = {"retail": "零售价格", "wholesale": "批发价格"}

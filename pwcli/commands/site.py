@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import site
+from pricewatch import site
+
 from . import COMMANDS, _common
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import deadlines
-from ..notes.model import parse_dt
+from pricewatch import deadlines
+from pricewatch.notes.model import parse_dt
+
 from . import COMMANDS, _common
 
 

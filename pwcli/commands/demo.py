@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..config import load_settings
+from pricewatch.config import load_settings
+
 from . import COMMANDS, _common
 
 
@@ -22,8 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def _ingest_loader(store, path, actor):  # noqa: ANN001 - see demo_build.Loader
     """One sample file through the real ingest path; a rejected file stops the build."""
     from ingest import IngestOptions, ingest_file
-
-    from ..errors import InputError
+    from pricewatch.errors import InputError
 
     # the sample files are written by pricewatch.demo itself: no child process needed
     res = ingest_file(store, path, IngestOptions(actor=actor, settings=load_settings(store.path),
@@ -35,7 +35,7 @@ def _ingest_loader(store, path, actor):  # noqa: ANN001 - see demo_build.Loader
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..demo_build import build
+    from pricewatch.demo_build import build
 
     cfg = _common.settings(args)
     if cfg.db_path.exists() and args.if_missing:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from .. import doctor
+from pricewatch import doctor
+
 from . import COMMANDS, _common
 
 

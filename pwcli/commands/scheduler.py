@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import InputError
-from ..scheduler import Scheduler, stop_on_signals
+from pricewatch.errors import InputError
+from pricewatch.scheduler import Scheduler, stop_on_signals
+
 from . import COMMANDS, _common
 
 

@@ -12,9 +12,10 @@ import argparse
 import os
 from pathlib import Path
 
-from .. import briefing
-from ..accounts import require, resolve_actor
-from ..errors import InputError, PricewatchError
+from pricewatch import briefing
+from pricewatch.accounts import require, resolve_actor
+from pricewatch.errors import InputError, PricewatchError
+
 from . import COMMANDS, _common
 
 

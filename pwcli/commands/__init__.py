@@ -1,4 +1,4 @@
-"""One module per ``python -m pricewatch`` command (see pricewatch/cli.py).
+"""One module per ``python -m pricewatch`` command (see pwcli/cli.py).
 
 :data:`COMMANDS` names every command with its one-line help: ``python -m pricewatch --help``
 lists them from this table alone, and a run imports only its own command's module, so one

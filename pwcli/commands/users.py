@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 
-from .. import accounts, sessions, textfmt
-from ..errors import NotFound
-from ..store import queries, writes
+from pricewatch import accounts, sessions, textfmt
+from pricewatch.errors import NotFound
+from pricewatch.store import queries, writes
+
 from . import COMMANDS, _common
 
 
