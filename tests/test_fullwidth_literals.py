@@ -19,7 +19,7 @@ import pytest
 from pricewatch.textfmt import HALF_WIDTH_IN_CHINESE
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("pricewatch", "ingest", "dashboard")
+PACKAGES = ("pricewatch", "ingest", "dashboard", "pwcli")
 
 #: (file, piece of the literal): why the half-width character stays
 ALLOWED = {
