@@ -33,20 +33,19 @@ def upload_exists(s: Session, upload_id: int) -> tuple[bool, bool]:
     return (row is not None, bool(row[0]) if row else False)
 
 
-def pending_uploads(s: Session, through: date | None = None, *, superseded: bool = True) -> list[int]:
+def pending_uploads(s: Session, through: date | None = None) -> list[int]:
     """Unreleased uploads, oldest first; with ``through``, only those wholly on or before it.
 
-    A release takes superseded ones too (``superseded=True``: nothing of theirs is current, but
-    they are marked released with the rest); ``superseded=False`` leaves them out.
+    Superseded ones are included: a release marks them released with the rest, although
+    nothing of theirs is current (the release page lists :func:`pending_detail`, without them).
     """
-    sql = "SELECT id FROM uploads WHERE released_at IS NULL"
-    params: list[Any] = []
-    if not superseded:
-        sql += " AND status <> 'superseded'"
-    if through is not None:
-        sql += " AND date_max <= ?"
-        params.append(through)
-    return [int(r[0]) for r in s.all(sql + " ORDER BY id", params)]
+    if through is None:
+        rows = s.all("SELECT id FROM uploads WHERE released_at IS NULL ORDER BY id")
+    else:
+        rows = s.all(
+            "SELECT id FROM uploads WHERE released_at IS NULL AND date_max <= ? ORDER BY id",
+            [through])
+    return [int(r[0]) for r in rows]
 
 
 def uploads_between(s: Session, start: date, end: date) -> pd.DataFrame:
