@@ -27,7 +27,7 @@ from ..periods import (
     same_period_last_year,
     xun_of,
 )
-from ..store import Store, queries
+from ..store import Store, aggregates, queries
 from ..store.queries.observations import Scope
 from ..store.session import Session
 
@@ -265,7 +265,7 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
             _CACHE.move_to_end(key)
             return hit
     cat = catalog_frame(s).set_index("commodity_id")
-    g = queries.observations.commodity_periods(s, scope, freq, price_type)
+    g = _periods(s, store, scope, freq, price_type)
     if g.empty:
         h = _History(freq, pd.DatetimeIndex([]), [], np.array([], dtype="int64"),
                      np.empty((0, 0)), np.empty((0, 0)), cat)
@@ -288,6 +288,17 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
         while len(_CACHE) > _CACHE_MAX:
             _CACHE.popitem(last=False)
     return h
+
+
+def _periods(s: Session, store: Store, scope: Scope, freq: str, price_type: str) -> pd.DataFrame:
+    """The stored commodity price per period (pricewatch.store.aggregates). A snapshot made
+    before the store kept them (a database from an older version, not written since) has
+    none: the primary builds them once and publishes a snapshot that has."""
+    if aggregates.ready(s):
+        return aggregates.commodity_periods(s, scope, freq, price_type)
+    store.migrate(publish=True)
+    with store.read() as fresh:
+        return aggregates.commodity_periods(fresh, scope, freq, price_type)
 
 
 def _base_index(h: _History, base: str | Period | None) -> int | None:

@@ -60,6 +60,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import PublishFailed, StoreBusy, StoreError, StoreFull, StoreUnavailable
+from . import aggregates
 from .schema import migrate
 from .session import Session
 
@@ -223,7 +224,7 @@ class Store:
             con = self._open_rw(timeout)
             committed = False
             try:
-                migrate(con)
+                _migrate(con)
                 if fresh:
                     _seed(con)
                 version = _data_version(con)
@@ -232,6 +233,8 @@ class Store:
                 try:
                     session = Session(con, writable=True, version=version)
                     yield session
+                    # the periods of the observations this write changed, in its transaction
+                    aggregates.refresh(session)
                     if session.data_changed:
                         version += 1
                         con.execute(
@@ -306,14 +309,16 @@ class Store:
             con.close()
         self._publish_committed(version, generation)
 
-    def migrate(self) -> list[str]:
-        """Bring the schema up to date (a no-op when it already is)."""
+    def migrate(self, publish: bool = False) -> list[str]:
+        """Bring the schema and the period aggregates up to date (a no-op when they already
+        are); ``publish``: make a new snapshot even then (a reader whose snapshot predates the
+        aggregates asks for one)."""
         with self._flock(LOCK_TIMEOUT_S):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fresh = not self.path.exists()
             con = self._open_rw(LOCK_TIMEOUT_S)
             try:
-                names = migrate(con)
+                names, built = _migrate(con)
                 if fresh:
                     _seed(con)
                 version = _data_version(con)
@@ -321,7 +326,7 @@ class Store:
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            if names or self._pointer() is None or self.marker.exists():
+            if names or built or publish or self._pointer() is None or self.marker.exists():
                 self._publish_committed(version, generation)
             return names
 
@@ -360,7 +365,7 @@ class Store:
                 self.path.with_name(self.path.name + ".wal").unlink()
             con = self._open_rw(timeout)
             try:
-                migrate(con)
+                _migrate(con)
                 con.execute("UPDATE meta SET value = ? WHERE key = 'db_id'", [str(time.time_ns())])
                 version, generation = _data_version(con), _generation(con)
                 con.execute("CHECKPOINT")
@@ -651,6 +656,21 @@ def _copy(src: Path, dst: Path) -> None:
 
 def _write_pointer(path: Path, text: str) -> None:
     path.write_text(text, encoding="ascii")
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> tuple[list[str], bool]:
+    """The migrations, then the period aggregates when they need a build (a database from
+    before them, a restored backup): (migrations applied, whether the aggregates were built)."""
+    names = migrate(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        built = aggregates.ensure(Session(con, writable=True, version=0))
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    return names, built
 
 
 def _data_version(con: duckdb.DuckDBPyConnection) -> int:

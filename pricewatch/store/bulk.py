@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from ..errors import InputError
-from . import Store
+from . import Store, aggregates
 from .writes import audit
 
 __all__ = ["BulkResult", "bulk_load"]
@@ -221,6 +221,9 @@ def _load(s: Any, con: Any, columns: list[str], *, file_name: str, actor: str, r
         # ingests, which append by date, keep it
         " ORDER BY b.obs_date, c.id, m.id",
         [upload_id, release])
+    aggregates.touch(s, ("staff", "public") if release else ("staff",),
+                     "SELECT commodity_id, price_type, obs_date FROM observations WHERE upload_id = ?",
+                     [upload_id])
     audit(s, actor, "ingest.load", file_name, {
         "upload_id": upload_id, "sha256": sha256, "new": n, "revised": 0, "superseded": [],
         "bulk": True})

@@ -33,6 +33,8 @@ class Session:
         self.version = version
         #: a writer bumps the data version on commit unless told the data did not change
         self.data_changed = True
+        #: audiences whose observations this write changed (see pricewatch.store.aggregates)
+        self.touched: set[str] = set()
 
     def keep_data_version(self) -> None:
         """This write only appends bookkeeping (audit, login state): page caches stay valid."""

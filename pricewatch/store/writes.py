@@ -18,6 +18,7 @@ import pandas as pd
 from .. import limits
 from ..catalog import unit_currency
 from ..errors import InputError, NotFound
+from . import aggregates
 from .session import Session
 
 KEY = ("commodity_id", "market_id", "obs_date", "price_type")
@@ -279,6 +280,8 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256:
         " FROM diff_obs d LEFT JOIN obs_currency c ON c.id = d.commodity_id WHERE d.change <> 'same'"
         " ORDER BY d.change = 'revised'", [upload_id])
     s.unregister("obs_currency")
+    aggregates.touch(s, ("staff",), "SELECT commodity_id, price_type, obs_date FROM diff_obs"
+                     " WHERE change <> 'same'")
     superseded = [int(r[0]) for r in s.all(
         "UPDATE uploads u SET status = 'superseded' WHERE list_contains(?, u.id)"
         " AND u.status <> 'superseded'"
@@ -338,6 +341,7 @@ def release_uploads(
         "UPDATE observations o SET is_public = (o.id IN (SELECT id FROM winners)) FROM touched t"
         " WHERE o.commodity_id = t.commodity_id AND o.market_id = t.market_id"
         " AND o.obs_date = t.obs_date AND o.price_type = t.price_type")
+    aggregates.touch(s, ("public",), "SELECT commodity_id, price_type, obs_date FROM touched")
     s.execute("DROP TABLE touched")
     s.execute("DROP TABLE winners")
     audit(s, actor, "release", f"release:{release_id}", {

@@ -1,0 +1,193 @@
+"""The commodity price of every period, kept in the store beside the observations.
+
+The long-window indicators (moving average, 52-period high and low, 定基 index, category
+index, ALPS) need every commodity's price in every period of the history. Computing it means
+grouping the whole history by (commodity, market, period): ~0.5 s at a million observations,
+paid by every new process and after every new data version. So it is computed once, when the
+observations change, and kept in the table ``period_prices`` (migration 0090): one row per
+audience (scope: ``public`` reads ``obs_public``, ``staff`` reads ``obs_staff``), frequency
+(日 ``day``, 周 ``week``, 旬 ``xun``, 月 ``month``: all four, so a page that asks for another
+frequency than the deployment's finds it too), price type and (commodity, period):
+
+* ``price``: the commodity price of the period as DESIGN defines it, the mean over the markets
+  that reported of each market's mean of its observations in the period;
+* ``markets``: how many markets reported; ``obs``: how many observations there were.
+
+A commodity is in one canonical unit and currency (ingest converts or refuses the others), so
+(commodity, price type) is the whole series key. A row per (commodity, market, period) would
+be as large as the observations themselves for weekly data (one observation per market and
+week) and would save a reader nothing; the per-market means are therefore recomputed from the
+observations of the affected periods, which a write reads anyway.
+
+Maintenance, inside the write's own transaction (all or nothing with the change):
+
+* a write that changes what an audience sees of the observations calls :func:`touch` with the
+  keys it changed (:func:`~pricewatch.store.writes.load_observations`: the staff view;
+  :func:`~pricewatch.store.writes.release_uploads`: the public view; the bulk load: both);
+* :meth:`Store.write <pricewatch.store.Store.write>` calls :func:`refresh` once before its
+  commit: for each touched audience and frequency, the (commodity, price type, period) groups
+  holding a touched date are deleted and computed again from the view, exactly as a full
+  build computes them;
+* :func:`ensure` (after the migrations, whenever the store opens the primary for writing)
+  builds everything when the table was built by another version of this module, or never:
+  a database from before migration 0090, a restored backup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..periods import period_of
+from .queries.observations import Scope, obs_view
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .session import Session
+
+#: bump when what the table holds or how it is computed changes: :func:`ensure` rebuilds it
+VERSION = "1"
+FREQS = ("day", "week", "xun", "month")
+SCOPES: tuple[Scope, ...] = ("public", "staff")
+TOUCHED = "pw_touched_obs"
+
+
+def period_start_sql(freq: str, col: str = "obs_date") -> str:
+    """SQL for the first day of the period containing ``col``: the date itself (日), the ISO
+    week's Monday (周), day 1, 11 or 21 of the month (旬), the month's first day (月).
+
+    ``freq`` and ``col`` come from fixed sets in the store (never from input): the result is
+    spliced into SQL.
+    """
+    if freq == "day":
+        return f"{col}::DATE"
+    if freq in ("week", "month"):
+        return f"date_trunc('{freq}', {col})::DATE"
+    if freq == "xun":
+        return (f"make_date(year({col}), month({col}),"
+                f" CASE WHEN day({col}) <= 10 THEN 1 WHEN day({col}) <= 20 THEN 11 ELSE 21 END)")
+    raise ValueError(f"unknown frequency {freq!r}")
+
+
+def _select(scope: Scope, freq: str, where: str = "true") -> str:
+    """SELECT of the table's rows for one audience and frequency, from the observations the
+    fixed fragment ``where`` keeps (it may name ``o`` and the CTE ``k`` of touched groups)."""
+    ps = period_start_sql(freq, "o.obs_date")
+    if freq == "day":
+        # a market has at most one current / public observation per date: its mean is the price
+        inner = (f"SELECT o.price_type, o.commodity_id, {ps} AS period_start, o.price, 1 AS n"  # noqa: S608
+                 f" FROM {obs_view(scope)} o WHERE {where}")
+    else:
+        inner = (f"SELECT o.price_type, o.commodity_id, {ps} AS period_start, o.market_id,"  # noqa: S608
+                 f" avg(o.price) AS price, count(*) AS n FROM {obs_view(scope)} o WHERE {where}"
+                 " GROUP BY ALL")
+    return (f"SELECT '{scope}' AS scope, '{freq}' AS freq, price_type, commodity_id, period_start,"  # noqa: S608
+            " avg(price) AS price, count(*)::INTEGER AS markets, sum(n)::INTEGER AS obs"
+            f" FROM ({inner}) GROUP BY ALL ORDER BY price_type, commodity_id, period_start")
+
+
+def _rebuild_scope(s: Session, scope: Scope) -> None:
+    s.execute("DELETE FROM period_prices WHERE scope = ?", [scope])
+    for freq in FREQS:
+        s.execute(f"INSERT INTO period_prices {_select(scope, freq)}")  # noqa: S608 - fixed fragments
+
+
+def rebuild(s: Session) -> None:
+    """Compute the whole table from the observations (a first build, or after :data:`VERSION`
+    changed)."""
+    for scope in SCOPES:
+        _rebuild_scope(s, scope)
+    s.execute("INSERT INTO meta VALUES ('period_prices', ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+              [VERSION, VERSION])
+
+
+def ensure(s: Session) -> bool:
+    """Build the table when it was built by another :data:`VERSION` or never (True: built)."""
+    if s.scalar("SELECT value FROM meta WHERE key = 'period_prices'") == VERSION:
+        return False
+    rebuild(s)
+    return True
+
+
+def ready(s: Session) -> bool:
+    """Whether this database's table is there and current (a snapshot made before migration
+    0090, or by an older version of this module, is not)."""
+    return s.scalar("SELECT value FROM meta WHERE key = 'period_prices'") == VERSION
+
+
+def touch(s: Session, scopes: tuple[Scope, ...], keys_sql: str, params: Any = None) -> None:
+    """Record that a write changed, for the audiences ``scopes``, the observations of the keys
+    ``keys_sql`` selects (columns commodity_id, price_type, obs_date; fixed SQL from the
+    store, values bound by ``params``); :func:`refresh` recomputes their periods at commit."""
+    s.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TOUCHED} (scope VARCHAR, commodity_id INTEGER,"
+              " price_type VARCHAR, obs_date DATE)")
+    for scope in scopes:
+        s.execute(f"INSERT INTO {TOUCHED} SELECT DISTINCT ?, commodity_id, price_type, obs_date"  # noqa: S608
+                  f" FROM ({keys_sql})", [scope, *(params or [])])
+        s.touched.add(scope)
+
+
+def refresh(s: Session) -> None:
+    """Recompute the periods holding a touched date, for every touched audience and every
+    frequency (called by the store once, just before a write commits)."""
+    if not s.touched:
+        return
+    for scope in sorted(s.touched):
+        n, lo, hi = s.one(f"SELECT count(*), min(obs_date), max(obs_date) FROM {TOUCHED}"  # noqa: S608
+                          " WHERE scope = ?", [scope]) or (0, None, None)
+        if lo is None:
+            continue
+        # a load of much of the history (a bulk load) computes everything in one pass instead:
+        # the same rows, without matching millions of touched keys
+        kept = s.scalar("SELECT count(*) FROM period_prices WHERE scope = ? AND freq = 'day'", [scope])
+        if n * 2 > kept:
+            _rebuild_scope(s, scope)
+            continue
+        for freq in FREQS:
+            _refresh_freq(s, scope, freq, lo, hi)
+    s.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+    s.touched.clear()
+
+
+def _refresh_freq(s: Session, scope: Scope, freq: str, lo: date, hi: date) -> None:
+    groups = (f"SELECT DISTINCT commodity_id, price_type, {period_start_sql(freq)} AS period_start"  # noqa: S608
+              f" FROM {TOUCHED} WHERE scope = '{scope}'")
+    s.execute(f"CREATE OR REPLACE TEMP TABLE pw_touched_groups AS {groups}")
+    s.execute("DELETE FROM period_prices p USING pw_touched_groups k"
+              " WHERE p.scope = ? AND p.freq = ? AND p.commodity_id = k.commodity_id"
+              " AND p.price_type = k.price_type AND p.period_start = k.period_start", [scope, freq])
+    # only the dates of whole touched periods are read (observations are stored by date, so
+    # DuckDB skips the rest); then only the touched groups are kept
+    where = ("o.obs_date BETWEEN ? AND ?"  # noqa: S608 - fixed fragments
+             " AND EXISTS (SELECT 1 FROM pw_touched_groups k WHERE k.commodity_id = o.commodity_id"
+             " AND k.price_type = o.price_type"
+             f" AND k.period_start = {period_start_sql(freq, 'o.obs_date')})")
+    s.execute(f"INSERT INTO period_prices {_select(scope, freq, where)}",  # noqa: S608 - fixed fragments
+              [period_of(lo, freq).start, period_of(hi, freq).end])  # type: ignore[arg-type]
+    s.execute("DROP TABLE pw_touched_groups")
+
+
+# -- reading ---------------------------------------------------------------------------------
+def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str) -> pd.DataFrame:
+    """Commodity price per period over the whole history, sorted by commodity and period.
+
+    Columns: commodity_id, period_start (DATE), price (mean over the markets that reported of
+    each market's mean), markets (how many reported).
+    """
+    return s.df("SELECT commodity_id, period_start, price, markets FROM period_prices"
+                " WHERE scope = ? AND freq = ? AND price_type = ? ORDER BY commodity_id, period_start",
+                [scope, freq, price_type])
+
+
+def latest_date(s: Session, scope: Scope, price_type: str) -> date | None:
+    """The newest observation date the audience can see for the price type."""
+    return s.scalar("SELECT max(period_start) FROM period_prices"
+                    " WHERE scope = ? AND freq = 'day' AND price_type = ?", [scope, price_type])
+
+
+def distinct_dates(s: Session, scope: Scope, price_type: str, since: date) -> list[date]:
+    """The distinct observation dates on or after ``since``."""
+    return [r[0] for r in s.all(
+        "SELECT DISTINCT period_start FROM period_prices WHERE scope = ? AND freq = 'day'"
+        " AND price_type = ? AND period_start >= ?", [scope, price_type, since])]
