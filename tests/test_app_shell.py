@@ -10,9 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pricewatch.accounts import User
 from pricewatch.store import Store
-from tests.conftest import sign_in
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from tests.helpers import APP, sign_in
 
 
 def run_app(user: User | None = None, page: str | None = None, **params: str) -> AppTest:

@@ -14,7 +14,7 @@ import pytest
 from pricewatch import accounts, notes
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
-from tests.conftest import start_streamlit
+from tests.helpers import app_env, running_app
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -40,7 +40,7 @@ class Client:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from tests.conftest import build_small_db
+    from tests.helpers import build_small_db
 
     root = tmp_path_factory.mktemp("auth_routes")
     store = build_small_db(root / "small.duckdb")
@@ -56,12 +56,10 @@ def served(tmp_path_factory):
     draft = book.create(editor, title="内部草稿", kind="政策解读", body="草稿正文")
     book.add_attachment(editor, draft.id, "内部.pdf", PDF)
     book.submit(editor, draft.id)
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(store.path), "PRICEWATCH_NOTES_DIR": str(notes_dir)})
     try:
-        yield Client(url), store, draft.id
+        with running_app(app_env(store.path, notes_dir)) as url:
+            yield Client(url), store, draft.id
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         mp.undo()
 
 

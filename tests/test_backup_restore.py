@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import build_small_db  # noqa: E402
 from ingest_testkit import long_rows, write_xlsx  # noqa: E402
 
 from pricewatch import backup as backup_mod  # noqa: E402
@@ -26,6 +24,7 @@ from pricewatch.errors import InputError  # noqa: E402
 from pricewatch.notes.model import Note, NoteRepo  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
 from pwcli.cli import main  # noqa: E402
+from tests.helpers import build_small_db  # noqa: E402
 
 
 def test_the_briefing_archive_lives_beside_the_database(tmp_path, monkeypatch):

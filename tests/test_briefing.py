@@ -30,8 +30,8 @@ from pricewatch.errors import InputError, NotFound
 from pricewatch.periods import week
 from pricewatch.store import queries
 from pwcli.cli import main
-from tests.conftest import sign_in
 from tests.fixtures import demo_weeks
+from tests.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 9, 30)

@@ -13,10 +13,15 @@ import pytest
 from pricewatch import indicators
 from pricewatch.config import Settings
 from pricewatch.periods import period_of
-from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
 from tests.fixtures.indicator_data import make_store
+from tests.helpers import (
+    app_env,
+    assert_no_sideways_scroll,
+    browser_on_app,
+    in_each_viewport,
+    screenshot,
+)
 
-ARTIFACTS = ROOT / "test-artifacts"
 WEEKS = 170
 MONDAY = date(2021, 1, 4)
 
@@ -46,33 +51,17 @@ def test_public_home_shows_rule_alerts_and_no_alps(tmp_path: Path) -> None:
     public = indicators.report(store, period=latest, public=True, settings=Settings())
     assert [a["commodity"] for a in public.alerts] == ["猪肉(五花)", "鸡蛋"]
     assert public.alerts[0]["message"].startswith("猪肉(五花)价格环比上涨30.")
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
     (tmp_path / "interpretations").mkdir()
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(store.path),
-                                 "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")})
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
-            for name, (w, h) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
-                page = browser.new_page(viewport={"width": w, "height": h})
-                page.goto(url + "/", wait_until="networkidle")
-                page.get_by_text("价格异常波动标准").first.wait_for(timeout=30000)
-                page.wait_for_timeout(500)
-                body = page.inner_text("body")
-                assert "ALPS" not in body and "危机" not in body
-                for a in public.alerts:                      # every public alert, as written
-                    assert a["message"] in body
-                assert body.count("黄色预警") >= 2              # the level in words, not colour alone
-                link = page.get_by_role("link", name="走势 →").first
-                assert "trend?commodity=" in (link.get_attribute("href") or "")
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
-                page.screenshot(path=str(ARTIFACTS / f"home-alerts-{name}.png"), full_page=True)
-                page.close()
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with browser_on_app(app_env(store.path, tmp_path / "interpretations")) as (browser, url):
+        for name, page in in_each_viewport(browser, url + "/"):
+            page.get_by_text("价格异常波动标准").first.wait_for(timeout=30000)
+            page.wait_for_timeout(500)
+            body = page.inner_text("body")
+            assert "ALPS" not in body and "危机" not in body
+            for a in public.alerts:                      # every public alert, as written
+                assert a["message"] in body
+            assert body.count("黄色预警") >= 2              # the level in words, not colour alone
+            link = page.get_by_role("link", name="走势 →").first
+            assert "trend?commodity=" in (link.get_attribute("href") or "")
+            assert_no_sideways_scroll(page, name)
+            screenshot(page, f"home-alerts-{name}")

@@ -11,15 +11,13 @@ ASCII word of two or more letters outside a short allow-list fails the test.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pricewatch.accounts import User
-from tests.conftest import sign_in
+from tests.helpers import APP, sign_in
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -13,7 +13,7 @@ import sys
 from pricewatch import publish
 from pricewatch.accounts import User
 from pricewatch.store import Store
-from tests.conftest import load_rows
+from tests.helpers import load_rows
 store = Store(sys.argv[1]); store.migrate()
 res = load_rows(store, [("大米", "城关农贸市场", "2024-04-29", 6.0)])
 publish.release(store, User("reviewer", "reviewer"), upload_id=res.upload_id)

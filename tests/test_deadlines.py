@@ -11,7 +11,7 @@ import pytest
 from pricewatch import deadlines, publish
 from pricewatch.accounts import User
 from pricewatch.config import Settings
-from tests.conftest import load_rows
+from tests.helpers import load_rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 MARKETS = ("城关农贸市场", "城南农贸市场", "惠民超市")
@@ -96,7 +96,7 @@ def test_schedule_in_words(cfg):
 def test_deadlines_page_names_partial_week_and_missing_markets(store, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     now = datetime.now(TZ)
     monday = now.date() - timedelta(days=now.weekday())
@@ -122,7 +122,7 @@ def test_deadlines_page_shows_arrival_in_the_one_clock_format(store, tmp_path, m
     from streamlit.testing.v1 import AppTest
 
     from pricewatch.textfmt import clock
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     now = datetime.now(TZ)
     monday = now.date() - timedelta(days=now.weekday())

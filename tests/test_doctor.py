@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import load_rows  # noqa: E402
-
-from pricewatch.briefing import archive  # noqa: E402
-from pricewatch.config import load_settings  # noqa: E402
-from pricewatch.notes.model import Note, NoteRepo  # noqa: E402
-from pricewatch.store import Store  # noqa: E402
-from pwcli.cli import main  # noqa: E402
+from pricewatch.briefing import archive
+from pricewatch.config import load_settings
+from pricewatch.notes.model import Note, NoteRepo
+from pricewatch.store import Store
+from pwcli.cli import main
+from tests.helpers import load_rows
 
 WEEK = [("大米", "城关农贸市场", "2024-04-29", 6.0)]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

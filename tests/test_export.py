@@ -18,15 +18,12 @@ from pricewatch import export, publish
 from pricewatch.accounts import User
 from pricewatch.errors import InputError
 from pricewatch.store import writes
-from tests.conftest import load_rows
+from tests.helpers import load_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load(store):
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest import load_rows
-
     with store.write() as s:
         writes.add_market(s, "=HYPERLINK(\"http://evil\",\"点我\")", actor="test")
     load_rows(store, [("大米", "城关农贸市场", "2024-04-29", 6.0), ("鸡蛋", "惠民超市", "2024-04-29", 10.4)],

@@ -25,11 +25,10 @@ from pricewatch.notes import draft
 from pricewatch.notes.workflow import Notebook
 from pricewatch.textfmt import half_width_in_chinese
 from pwcli.cli import main
-from tests.conftest import sign_in
 from tests.fixtures import demo_weeks
+from tests.helpers import APP, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "dashboard" / "app.py")
 EDITOR, REVIEWER, LEADER = User("editor", "editor"), User("reviewer", "reviewer"), User("leader", "leader")
 
 

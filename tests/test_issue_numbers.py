@@ -11,17 +11,6 @@ import pytest
 from pricewatch import briefing, issues
 from pricewatch.config import load_settings
 from pricewatch.periods import parse_period
-from tests.fixtures.notes_env import build_template, copy_env
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("issues_template"))
-
-
-@pytest.fixture
-def store(template, tmp_path, monkeypatch):
-    return copy_env(template, tmp_path, monkeypatch)
 
 
 def _docx_text(content: bytes) -> str:
@@ -29,48 +18,48 @@ def _docx_text(content: bytes) -> str:
         return z.read("word/document.xml").decode("utf-8")
 
 
-def test_a_read_shows_the_next_number_without_assigning(store):
-    v = store.version()
+def test_a_read_shows_the_next_number_without_assigning(notes_db):
+    v = notes_db.version()
     p = parse_period("2024-W17")
-    i = issues.peek(store, p)
+    i = issues.peek(notes_db, p)
     assert (i.number, i.total, i.assigned, i.series) == (1, 1, False, "价格监测周报")
-    b = briefing.build(store, load_settings(), "2024-W17", public=False)
+    b = briefing.build(notes_db, load_settings(), "2024-W17", public=False)
     assert b.issue == i
-    assert store.version() == v and issues.peek(store, p) == i
+    assert notes_db.version() == v and issues.peek(notes_db, p) == i
 
 
-def test_generating_assigns_once_per_period_in_order_and_never_reuses(store):
+def test_generating_assigns_once_per_period_in_order_and_never_reuses(notes_db):
     settings = load_settings()
-    g17 = briefing.generate(store, settings, "2024-W17", public=False, fmt="docx", actor="leader")
+    g17 = briefing.generate(notes_db, settings, "2024-W17", public=False, fmt="docx", actor="leader")
     assert (g17.briefing.issue.number, g17.briefing.issue.total) == (1, 1)
     text = _docx_text(g17.content)
     assert "第1期　总第1期" in text and "监测单位：" in text and "监测日期：2024年4月22日—28日" in text
     assert "数据版本" not in text
     # the same period again (another format, the public variant): the same number
-    again = briefing.generate(store, settings, "2024-W17", public=True, fmt="pdf", actor="leader")
+    again = briefing.generate(notes_db, settings, "2024-W17", public=True, fmt="pdf", actor="leader")
     assert again.briefing.issue.text == "第1期　总第1期"
     # an earlier period generated later gets the next number: numbers follow issue order
-    g16 = briefing.generate(store, settings, "2024-W16", public=False, fmt="docx", actor="leader")
+    g16 = briefing.generate(notes_db, settings, "2024-W16", public=False, fmt="docx", actor="leader")
     assert g16.briefing.issue.text == "第2期　总第2期"
-    assert issues.peek(store, parse_period("2024-W17")).assigned
+    assert issues.peek(notes_db, parse_period("2024-W17")).assigned
     # a new year starts again at 第1期; 总第 goes on
-    with store.write() as s:
+    with notes_db.write() as s:
         nxt = issues.assign(s, parse_period("2025-W01"), "test")
     assert (nxt.number, nxt.total) == (1, 3)
     # a monthly series is a series of its own
-    assert issues.peek(store, parse_period("2024-04")).text == "第1期　总第1期"
+    assert issues.peek(notes_db, parse_period("2024-04")).text == "第1期　总第1期"
 
 
-def test_a_number_taken_meanwhile_is_not_written_and_the_file_is_made_again(store):
+def test_a_number_taken_meanwhile_is_not_written_and_the_file_is_made_again(notes_db):
     settings = load_settings()
-    b = briefing.build(store, settings, "2024-W18", public=False)
+    b = briefing.build(notes_db, settings, "2024-W18", public=False)
     assert b.issue.number == 1
-    with store.write() as s:  # another period is numbered first
+    with notes_db.write() as s:  # another period is numbered first
         issues.assign(s, parse_period("2024-W16"), "other")
     with pytest.raises(briefing.archive.IssueMoved):
-        briefing.archive.archive(store, settings, b"x", period="2024-W18", public=False, fmt="pdf",
+        briefing.archive.archive(notes_db, settings, b"x", period="2024-W18", public=False, fmt="pdf",
                                  data_version=b.data_version, has_unreleased=False,
                                  actor="leader", issue=b.issue)
-    assert briefing.archive.listing(store, period="2024-W18").empty
-    g = briefing.generate(store, settings, "2024-W18", public=False, fmt="docx", actor="leader")
+    assert briefing.archive.listing(notes_db, period="2024-W18").empty
+    g = briefing.generate(notes_db, settings, "2024-W18", public=False, fmt="docx", actor="leader")
     assert g.briefing.issue.text == "第2期　总第2期" and "第2期　总第2期" in _docx_text(g.content)

@@ -17,7 +17,6 @@ from pricewatch.notes.feed import atom_feed
 from pricewatch.notes.model import Note
 from pricewatch.notes.render import escape_markdown, markdown_to_html, outside_images
 from pricewatch.notes.workflow import Notebook
-from tests.fixtures.notes_env import build_template, copy_env
 
 TZ = ZoneInfo("Asia/Shanghai")
 EDITOR = User("editor", "editor")
@@ -74,15 +73,9 @@ def test_escaped_titles_render_no_image_or_link(title):
     assert "<img" not in html and "<a " not in html
 
 
-@pytest.fixture(scope="module")
-def notes_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("callout_template"))
-
-
 @pytest.fixture
-def book(notes_template, tmp_path, monkeypatch):
-    store = copy_env(notes_template, tmp_path, monkeypatch)
-    return Notebook(store, load_settings(), clock=lambda: datetime(2024, 4, 30, 9, 0, tzinfo=TZ))
+def book(notes_db):
+    return Notebook(notes_db, load_settings(), clock=lambda: datetime(2024, 4, 30, 9, 0, tzinfo=TZ))
 
 
 @pytest.mark.parametrize("form", FORMS)

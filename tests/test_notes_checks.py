@@ -17,30 +17,19 @@ from pricewatch.notes.model import Note
 from pricewatch.notes.render import markdown_to_html, plain_text
 from pricewatch.notes.scan import id_checksum_ok, luhn_ok, scan_text
 from pricewatch.notes.workflow import Notebook
-from tests.conftest import load_rows
-from tests.fixtures.notes_env import build_template, copy_env
+from tests.helpers import load_rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture(scope="session")
-def notes_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("notes_checks_template"))
+@pytest.fixture
+def w17(notes_db):
+    return report(notes_db, period="2024-W17", public=False)
 
 
 @pytest.fixture
-def db(notes_template, tmp_path, monkeypatch):
-    return copy_env(notes_template, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def w17(db):
-    return report(db, period="2024-W17", public=False)
-
-
-@pytest.fixture
-def names(db):
-    return checks.commodity_names(db)
+def names(notes_db):
+    return checks.commodity_names(notes_db)
 
 
 # Hand-computed, 2024-W17 against W16 (all three markets in both weeks):
@@ -88,9 +77,9 @@ def test_unattributed_numbers_are_counted_not_checked(w17, names):
     assert fr.figures == [] and fr.unchecked == 2
 
 
-def test_placeholders_render_from_data(db):
-    cache = checks.ReportCache(db, public=False)
-    names = checks.commodity_names(db)
+def test_placeholders_render_from_data(notes_db):
+    cache = checks.ReportCache(notes_db, public=False)
+    names = checks.commodity_names(notes_db)
     text, problems = render_placeholders(
         "均价{{price 猪肉(五花) 2024-W17}},环比{{wow 猪肉(五花) 2024-W17}},"
         "同比{{yoy 大米}},{{price 五花肉}},{{price 不存在的菜}}", "2024-W17", cache, names)
@@ -98,13 +87,13 @@ def test_placeholders_render_from_data(db):
     assert problems == ["占位符 {{price 不存在的菜}} 没有数据"]
 
 
-def test_figure_check_on_note_renders_placeholders_first(db):
+def test_figure_check_on_note_renders_placeholders_first(notes_db):
     settings = load_settings()
     ok = Note(id="a", title="t", period="2024-W17", body="猪肉(五花)均价{{price 猪肉(五花)}}。")
-    res = {c.name: c for c in checks.run_checks(db, settings, ok)}
+    res = {c.name: c for c in checks.run_checks(notes_db, settings, ok)}
     assert res["figures"].ok and res["figures"].checked == 1
     missing = Note(id="b", title="t", period="2024-W17", body="{{wow 不存在}}")
-    assert not {c.name: c for c in checks.run_checks(db, settings, missing)}["figures"].ok
+    assert not {c.name: c for c in checks.run_checks(notes_db, settings, missing)}["figures"].ok
 
 
 @pytest.mark.parametrize("text,kind", [
@@ -142,22 +131,22 @@ def test_checksums_by_hand():
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
 
 
-def test_data_released_check(db):
+def test_data_released_check(notes_db):
     settings = load_settings()
     n = Note(id="w18", title="t", period="2024-W18", body="x")
-    res = {c.name: c for c in checks.run_checks(db, settings, n)}
+    res = {c.name: c for c in checks.run_checks(notes_db, settings, n)}
     assert not res["data_released"].ok and res["data_released"].findings[0]["upload_id"] == 3
     n.release_uploads = [3]
-    res = {c.name: c for c in checks.run_checks(db, settings, n, with_release=True)}
+    res = {c.name: c for c in checks.run_checks(notes_db, settings, n, with_release=True)}
     assert res["data_released"].ok and "随解读一并发布" in res["data_released"].summary
     old = Note(id="w17", title="t", period="2024-W17", body="x")
     # W17 cites W17, W16 (both released) and 2023-W17 (no data)
-    assert {c.name: c for c in checks.run_checks(db, settings, old)}["data_released"].ok
+    assert {c.name: c for c in checks.run_checks(notes_db, settings, old)}["data_released"].ok
 
 
-def test_auto_draft_house_style_and_passes_figure_check(db):
+def test_auto_draft_house_style_and_passes_figure_check(notes_db):
     settings = load_settings()
-    title, body = draft.for_period(db, settings, "2024-W18")
+    title, body = draft.for_period(notes_db, settings, "2024-W18")
     assert title == "示范县2024年第18周重要商品价格监测分析"
     # the masthead: the 期号 the period would get (nothing assigned by a read)
     assert body.startswith("第1期　总第1期　监测单位：示范县商务局　监测日期：2024年4月29日—5月5日\n")
@@ -171,7 +160,7 @@ def test_auto_draft_house_style_and_passes_figure_check(db):
     assert "| 商品 | 单位 | 本期 | 上期 | 环比 | 去年同期 | 同比 |" in body
     assert "| 大米 | 元/公斤 | 6.73 | 6.24 | +7.8% | — | — |" in body
     note = Note(id="d", title=title, period="2024-W18", body=body, release_uploads=[3])
-    res = {c.name: c for c in checks.run_checks(db, settings, note, with_release=True)}
+    res = {c.name: c for c in checks.run_checks(notes_db, settings, note, with_release=True)}
     assert res["figures"].ok, res["figures"].findings
     assert res["figures"].checked >= 14  # sentences and the appendix table
     assert res["confidentiality"].ok
@@ -207,9 +196,9 @@ def test_markdown_rendering_is_safe():
     assert plain_text("# 标题\n\n**正文**内容", 5) == "标题 正…"
 
 
-def test_revised_data_flags_published_note(db):
+def test_revised_data_flags_published_note(notes_db):
     settings = load_settings()
-    book = Notebook(db, settings, clock=lambda: datetime(2024, 4, 30, 9, tzinfo=TZ))
+    book = Notebook(notes_db, settings, clock=lambda: datetime(2024, 4, 30, 9, tzinfo=TZ))
     ed, rv = User("editor", "editor"), User("reviewer", "reviewer")
     n = book.create(ed, title="t", period="2024-W17", body="猪肉(五花)均价29.13元/公斤。")
     book.submit(ed, n.id)
@@ -217,10 +206,10 @@ def test_revised_data_flags_published_note(db):
     p = book.publish(rv, n.id)
     assert book.stale(p) == []
     # a correction file revises one W17 price and is released: 城关 28.56 -> 30.00
-    load_rows(db, [("猪肉(五花)", "城关农贸市场", "2024-04-22", 30.00)], file_name="更正.xlsx")
+    load_rows(notes_db, [("猪肉(五花)", "城关农贸市场", "2024-04-22", 30.00)], file_name="更正.xlsx")
     assert book.stale(book.repo.get(n.id)) == []       # not public yet: nothing to correct
     from pricewatch import publish
-    publish.release(db, rv, upload_id=4)
+    publish.release(notes_db, rv, upload_id=4)
     stale = book.stale(book.repo.get(n.id))
     # (30.00 + 27.99 + 30.84) / 3 = 29.61
     assert [(f["commodity"], f["expected"]) for f in stale] == [("猪肉(五花)", "29.61元/公斤")]
@@ -235,9 +224,9 @@ def test_other_ways_of_writing_figures(w17, names):
     assert [(f.field, f.expected) for f in bad] == [("price", "6.24元/公斤"), ("wow", "环比上涨2.0%")]
 
 
-def test_a_note_without_a_period_cannot_cite_figures(db):
+def test_a_note_without_a_period_cannot_cite_figures(notes_db):
     n = Note(id="p", title="政策解读", body="猪肉(五花)均价29.13元/公斤。各监测点每周报送价格。")
-    res = {c.name: c for c in checks.run_checks(db, load_settings(), n)}
+    res = {c.name: c for c in checks.run_checks(notes_db, load_settings(), n)}
     assert not res["figures"].ok and "无法核对" in res["figures"].findings[0]["message"]
     assert res["data_released"].ok
 

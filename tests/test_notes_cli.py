@@ -14,19 +14,8 @@ from pricewatch.config import load_settings
 from pricewatch.notes import draft
 from pricewatch.notes.model import Note
 from pwcli.cli import main
-from tests.fixtures.notes_env import build_template, copy_env
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(scope="session")
-def notes_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("notes_cli_template"))
-
-
-@pytest.fixture
-def db(notes_template, tmp_path, monkeypatch):
-    return copy_env(notes_template, tmp_path, monkeypatch)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -35,7 +24,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_cli_walk_draft_to_published_and_feed(db, capsys, tmp_path):
+def test_cli_walk_draft_to_published_and_feed(notes_db, capsys, tmp_path):
     body = tmp_path / "body.md"
     body.write_text("猪肉(五花)均价29.13元/公斤,环比上涨2.0%。\n", encoding="utf-8")
     code, out, _ = run(capsys, "notes", "new", "--title", "第17周分析", "--period", "2024-W17",
@@ -62,7 +51,7 @@ def test_cli_walk_draft_to_published_and_feed(db, capsys, tmp_path):
     assert [h["status"] for h in json.loads(out)] == ["draft", "submitted", "approved", "published"]
 
 
-def test_cli_refusals_exit_1_with_reason(db, capsys):
+def test_cli_refusals_exit_1_with_reason(notes_db, capsys):
     code, _, err = run(capsys, "notes", "new", "--title", "t", "--as", "leader")
     assert code == 1 and "无权" in err
     code, _, err = run(capsys, "notes", "submit", "nope", "--as", "editor")
@@ -73,7 +62,7 @@ def test_cli_refusals_exit_1_with_reason(db, capsys):
     assert code == 1 and "不存在" in err
 
 
-def test_cli_draft_generation_and_release_together(db, capsys, tmp_path):
+def test_cli_draft_generation_and_release_together(notes_db, capsys, tmp_path):
     code, out, err = run(capsys, "notes", "new", "--draft", "--period", "2024-W18", "--as", "editor", "--json")
     assert code == 0, err
     nid = json.loads(out)["id"]
@@ -93,20 +82,20 @@ def test_cli_draft_generation_and_release_together(db, capsys, tmp_path):
     assert run(capsys, "notes", "approve", nid, "--as", "reviewer", "--release-data")[0] == 0
     code, out, _ = run(capsys, "notes", "publish", nid, "--as", "reviewer", "--json")
     assert code == 0 and json.loads(out)["status"] == "published"
-    with db.read() as s:
+    with notes_db.read() as s:
         assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
     published = json.loads(run(capsys, "notes", "show", nid, "--json")[1])["body"]
     assert published.startswith("第1期　总第1期　") and published.count("总第") == 1
 
 
-def test_deadlines_status_and_overdue(db, capsys):
+def test_deadlines_status_and_overdue(notes_db, capsys):
     settings = load_settings()
     # each upload arrived at 09:00 Beijing time on the Monday its data are dated (stored UTC)
-    with db.write() as s:
+    with notes_db.write() as s:
         s.execute("UPDATE uploads SET uploaded_at = CAST(date_min AS TIMESTAMP) + INTERVAL 1 HOUR")
     # Wednesday 2024-05-01 18:00: data (W18, Monday 12:00) uploaded but not released; no note
     now = datetime(2024, 5, 1, 18, 0, tzinfo=TZ)
-    st = deadlines.week_status(db, settings, now, notes=[])
+    st = deadlines.week_status(notes_db, settings, now, notes=[])
     assert st.week.label == "2024-W18"
     got = {i.key: (i.done, i.overdue(now)) for i in st.items}
     assert got == {"data_uploaded": (True, False), "data_released": (False, True),
@@ -117,10 +106,10 @@ def test_deadlines_status_and_overdue(db, capsys):
     # Tuesday: nothing is overdue yet; a draft counts as drafted
     tue = datetime(2024, 4, 30, 10, 0, tzinfo=TZ)
     draft = Note(id="x", title="t", period="2024-W18", status="draft")
-    st = deadlines.week_status(db, settings, tue, notes=[draft])
+    st = deadlines.week_status(notes_db, settings, tue, notes=[draft])
     assert st.overdue == [] and [i.done for i in st.items] == [True, False, True, False, False]
     # the next week: nothing uploaded, data overdue after Monday 12:00
-    st = deadlines.week_status(db, settings, datetime(2024, 5, 6, 12, 1, tzinfo=TZ), notes=[])
+    st = deadlines.week_status(notes_db, settings, datetime(2024, 5, 6, 12, 1, tzinfo=TZ), notes=[])
     assert [i.key for i in st.overdue] == ["data_uploaded"]
     code, out, _ = run(capsys, "deadlines", "--now", "2024-05-01T18:00", "--json")
     assert code == 0 and json.loads(out)["overdue"] == [
@@ -135,7 +124,7 @@ def test_deadline_setting_is_validated():
         deadlines.parse_due("周三 17点")
 
 
-def test_every_notes_action_has_one_function_and_checks_come_from_check_names(db, capsys):
+def test_every_notes_action_has_one_function_and_checks_come_from_check_names(notes_db, capsys):
     import argparse
 
     from pricewatch.notes.model import CHECK_NAMES

@@ -3,8 +3,6 @@ with the cited data released together and publishes; the public then sees the no
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,20 +10,7 @@ from pricewatch import notes as notes_api
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.notes import draft
-from tests.conftest import sign_in
-from tests.fixtures.notes_env import build_template, copy_env
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-
-
-@pytest.fixture(scope="session")
-def notes_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("notes_pages_template"))
-
-
-@pytest.fixture
-def db(notes_template, tmp_path, monkeypatch):
-    return copy_env(notes_template, tmp_path, monkeypatch)
+from tests.helpers import APP, sign_in
 
 
 def open_page(user: User | None, page: str) -> AppTest:
@@ -46,7 +31,7 @@ def alltext(at: AppTest) -> str:
     return "\n".join(map(str, parts))
 
 
-def test_walk_draft_to_published(db):
+def test_walk_draft_to_published(notes_db):
     editor, reviewer = User("editor", "editor"), User("reviewer", "reviewer")
     settings = load_settings()
 
@@ -66,7 +51,7 @@ def test_walk_draft_to_published(db):
     at.button(key="edit_submit").click().run()
     assert not at.exception, at.exception
     assert "已提交审核" in alltext(at)
-    note = notes_api.Notebook(db, settings).repo.get("2024-w18-analysis")
+    note = notes_api.Notebook(notes_db, settings).repo.get("2024-w18-analysis")
     assert note.status == "submitted" and "<script>alert(1)</script>" in note.body
 
     # editors have no review page in their navigation
@@ -79,7 +64,7 @@ def test_walk_draft_to_published(db):
     assert "数据发布" in alltext(at) and "未通过" in alltext(at)
     at.button(key="approve").click().run()
     assert "检查未通过" in alltext(at)
-    assert notes_api.Notebook(db, settings).repo.get(note.id).status == "submitted"
+    assert notes_api.Notebook(notes_db, settings).repo.get(note.id).status == "submitted"
     at.checkbox(key="release_together").check().run()
     at.text_area(key="review_comment").input("数据核对无误").run()
     at.button(key="approve").click().run()
@@ -89,13 +74,13 @@ def test_walk_draft_to_published(db):
     assert not at.exception, at.exception
     assert "已发布" in alltext(at)
 
-    published = notes_api.list_published(settings, db)
+    published = notes_api.list_published(settings, notes_db)
     assert [n.id for n in published] == ["2024-w18-analysis"]
-    with db.read() as s:
+    with notes_db.read() as s:
         assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
 
 
-def test_release_and_deadlines_pages(db):
+def test_release_and_deadlines_pages(notes_db):
     reviewer = User("reviewer", "reviewer")
     at = open_page(reviewer, "app_pages/deadlines.py")
     assert "限时发布" in alltext(at)
@@ -104,24 +89,24 @@ def test_release_and_deadlines_pages(db):
     at.button(key="release_all").click().run()
     assert not at.exception, at.exception
     assert "已发布 1 个上传" in alltext(at)
-    with db.read() as s:
+    with notes_db.read() as s:
         assert s.scalar("SELECT count(*) FROM uploads WHERE released_at IS NULL") == 0
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_page(User("editor", "editor"), "app_pages/release.py")
 
 
-def test_leader_sees_deadlines_not_editing(db):
+def test_leader_sees_deadlines_not_editing(notes_db):
     at = open_page(User("leader", "leader"), "app_pages/deadlines.py")
     assert "逾期" in alltext(at) or "没有逾期" in alltext(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_page(User("leader", "leader"), "app_pages/notes_edit.py")
 
 
-def test_review_page_lists_mismatch_override_and_schedule(db):
+def test_review_page_lists_mismatch_override_and_schedule(notes_db):
     from datetime import datetime, timedelta
 
     settings = load_settings()
-    book = notes_api.Notebook(db, settings)
+    book = notes_api.Notebook(notes_db, settings)
     editor = User("editor", "editor")
     n = book.create(editor, title="第17周简析", period="2024-W17", body="猪肉(五花)均价29.31元/公斤。")
     book.submit(editor, n.id)
@@ -150,9 +135,9 @@ def test_review_page_lists_mismatch_override_and_schedule(db):
     assert saved.status == "published" and saved.overrides[0]["reason"] == "引用的是批发市场报价"
 
 
-def test_leader_reads_every_note_without_actions(db):
+def test_leader_reads_every_note_without_actions(notes_db):
     settings = load_settings()
-    book = notes_api.Notebook(db, settings)
+    book = notes_api.Notebook(notes_db, settings)
     book.create(User("editor", "editor"), title="第17周草稿", period="2024-W17", body="正文草稿")
     at = open_page(User("leader", "leader"), "app_pages/review.py")
     assert at.selectbox(key="review_pick").value == "2024-w17-analysis"
@@ -161,9 +146,9 @@ def test_leader_reads_every_note_without_actions(db):
     assert not keys & {"approve", "publish", "return", "withdraw", "schedule"}
 
 
-def test_reviewer_downloads_the_attachment_of_a_submitted_note(db):
+def test_reviewer_downloads_the_attachment_of_a_submitted_note(notes_db):
     settings = load_settings()
-    book = notes_api.Notebook(db, settings)
+    book = notes_api.Notebook(notes_db, settings)
     editor = User("editor", "editor")
     n = book.create(editor, title="政策解读", kind="政策解读", body="解读正文")
     pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -177,10 +162,10 @@ def test_reviewer_downloads_the_attachment_of_a_submitted_note(db):
 
 
 
-def test_regenerating_the_draft_asks_before_dropping_unsaved_edits(db):
+def test_regenerating_the_draft_asks_before_dropping_unsaved_edits(notes_db):
     settings = load_settings()
     editor = User("editor", "editor")
-    book = notes_api.Notebook(db, settings)
+    book = notes_api.Notebook(notes_db, settings)
     n = book.create(editor, title="第18周分析", period="2024-W18", body="已保存的正文。")
     at = open_page(editor, "app_pages/notes_edit.py")
     at.selectbox(key="edit_pick").set_value(n.id).run()

@@ -19,7 +19,6 @@ from pricewatch.notes import model
 from pricewatch.notes.feed import atom_feed
 from pricewatch.notes.workflow import TRANSITIONS, Notebook
 from pricewatch.store import queries
-from tests.fixtures.notes_env import build_template, copy_env
 
 TZ = ZoneInfo("Asia/Shanghai")
 EDITOR = User("editor", "editor")
@@ -40,20 +39,10 @@ class Clock:
         return self.t
 
 
-@pytest.fixture(scope="session")
-def notes_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("notes_template"))
-
-
 @pytest.fixture
-def small_db(notes_template, tmp_path, monkeypatch):
-    return copy_env(notes_template, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def book(small_db, tmp_path):
+def book(notes_db, tmp_path):
     clock = Clock(datetime(2024, 4, 30, 9, 0, tzinfo=TZ))
-    nb = Notebook(small_db, load_settings(), clock=clock)
+    nb = Notebook(notes_db, load_settings(), clock=clock)
     nb.clock = clock  # type: ignore[attr-defined]
     return nb
 
@@ -245,19 +234,19 @@ def test_approval_blocked_by_wrong_figure_until_override(book):
                for x in _audit(book.store))
 
 
-def test_data_must_be_released_or_released_together(book, small_db):
+def test_data_must_be_released_or_released_together(book, notes_db):
     # 2024-W18 is pending in the small database: 猪肉(五花) (30.80+30.18+33.26)/3 = 31.41
     n = _submitted(book, body="猪肉(五花)均价31.41元/公斤,环比上涨7.8%。", period="2024-W18")
     with pytest.raises(InputError, match="数据发布"):
         book.approve(REVIEWER, n.id)
     book.approve(REVIEWER, n.id, release_data=True)
-    with small_db.read() as s:
+    with notes_db.read() as s:
         assert len(queries.uploads.pending_uploads(s)) == 1
     p = book.publish(REVIEWER, n.id)
     assert p.status == "published" and p.release_uploads
-    with small_db.read() as s:
+    with notes_db.read() as s:
         assert queries.uploads.pending_uploads(s) == []
-    pub = [a for a in _audit(small_db) if a["action"] == "note.publish"][-1]
+    pub = [a for a in _audit(notes_db) if a["action"] == "note.publish"][-1]
     assert pub["released_uploads"] == p.release_uploads
 
 
@@ -398,7 +387,7 @@ def test_review_diff_shows_the_text_changed_since_the_return(book):
     assert "status:" not in d  # the reviewer sees the text, not the front matter
 
 
-def test_fingerprint_recorded_when_data_released_with_the_note(book, small_db):
+def test_fingerprint_recorded_when_data_released_with_the_note(book, notes_db):
     n = _submitted(book, body="猪肉(五花)均价31.41元/公斤。", period="2024-W18")
     book.approve(REVIEWER, n.id, release_data=True)
     p = book.publish(REVIEWER, n.id)
@@ -456,7 +445,7 @@ def test_each_transition_is_one_save_and_one_audit_line(book):
         assert book.repo.get(n.id).version == note.version
 
 
-def test_publication_with_released_data_is_one_save(book, small_db):
+def test_publication_with_released_data_is_one_save(book, notes_db):
     n = _submitted(book, body="猪肉(五花)均价31.41元/公斤。", period="2024-W18")
     book.approve(REVIEWER, n.id, release_data=True)
     p, grown, new = _step(book, lambda: book.publish(REVIEWER, n.id))

@@ -16,9 +16,8 @@ from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.errors import ConfigError
 from pricewatch.store import Store
-from tests.conftest import sign_in
+from tests.helpers import APP, sign_in
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 #: late evening in UTC is the next morning in Beijing: the date changes too
 EVENT_UTC = datetime(2026, 12, 1, 20, 43, 5)
 

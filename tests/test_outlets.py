@@ -14,6 +14,7 @@ from pricewatch.accounts import User
 from pricewatch.errors import InputError, NotFound, PermissionDenied
 from pricewatch.store import Store, queries, writes
 from pwcli import cli
+from tests.helpers import load_rows_in
 
 W10, W11 = date(2024, 3, 4), date(2024, 3, 11)
 EDITOR = User("zhang", "editor")
@@ -37,18 +38,16 @@ def store(tmp_path, monkeypatch):
     with s.write() as w:
         for name in ("甲超市", "乙超市", "甲农贸市场", "乙农贸市场"):
             writes.add_market(w, name, outlets.guess_kind(name), actor="test")
-        mid = dict(zip(queries.catalog.markets(w)["name"], queries.catalog.markets(w)["id"], strict=True))
-        cid = dict(zip(queries.catalog.commodities(w)["name"], queries.catalog.commodities(w)["id"], strict=True))
         # 大米: 超市 7.00 / 7.40 (mean 7.20), 农贸市场 6.00 / 6.40 (6.20): +16.1 %
         # 鸡蛋: 超市 only -> no gap; 白菜 (大白菜): 农贸市场 only
         prices = [("大米", "甲超市", 7.0, 6.8), ("大米", "乙超市", 7.4, None), ("大米", "甲农贸市场", 6.0, 6.0),
                   ("大米", "乙农贸市场", 6.4, 6.2), ("鸡蛋", "甲超市", 11.0, 10.0), ("大白菜", "甲农贸市场", 2.0, 2.5)]
         rows = []
         for c, m, cur, prev in prices:
-            rows.append({"commodity_id": cid[c], "market_id": mid[m], "obs_date": W11, "price": cur, "price_type": "retail"})
+            rows.append((c, m, W11, cur))
             if prev is not None:
-                rows.append({"commodity_id": cid[c], "market_id": mid[m], "obs_date": W10, "price": prev, "price_type": "retail"})
-        writes.load_observations(w, pd.DataFrame(rows), file_name="o.xlsx", sha256="o", actor="test")
+                rows.append((c, m, W10, prev))
+        load_rows_in(w, rows, file_name="o.xlsx", sha256="o", actor="test")
     return s
 
 

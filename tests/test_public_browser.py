@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
 from tests.fixtures import public_dashboard as fx
+from tests.helpers import ROOT, app_env, chromium, chromium_or_skip, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,22 +36,14 @@ SECRETS = (*fx.PENDING_PRICES, *fx.SECRET_TITLES)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
     chromium_or_skip()
     db, notes = fx.build(tmp_path_factory.mktemp("public_browser"))
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(db), "PRICEWATCH_NOTES_DIR": str(notes)})
-    try:
+    with running_app(app_env(db, notes)) as url:
         yield url, db, notes
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def browser(server):  # noqa: ANN001 - playwright types are optional here
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_or_skip(), args=BROWSER_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

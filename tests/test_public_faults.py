@@ -17,9 +17,9 @@ from pricewatch.config import load_settings
 from pricewatch.notes.model import Note, NoteRepo
 from pricewatch.store import Store
 from tests.fixtures import public_dashboard as fx
+from tests.helpers import APP
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "dashboard" / "app.py")
 EVIL = "evil.example"
 
 

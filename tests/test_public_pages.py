@@ -22,9 +22,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import public_dashboard as fx
+from tests.helpers import APP
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ("home", "trend", "markets", "indices", "notes", "download")
 
 

@@ -4,8 +4,6 @@ the review page."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,25 +13,17 @@ from pricewatch.notes.checks import ChecksFailed
 from pricewatch.notes.workflow import Notebook
 from pricewatch.textfmt import half_width_in_chinese
 from pwcli.cli import main
-from tests.conftest import sign_in
-from tests.fixtures.notes_env import build_template, copy_env
+from tests.helpers import APP, sign_in
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 EDITOR, REVIEWER = User("editor", "editor"), User("reviewer", "reviewer")
 # 2024-W17 (released): 猪肉(五花) 29.13元/公斤, 环比 +2.0 %
 SECRET = "本周价格总体平稳。本文件为内部资料，请勿转发。"
 WRONG = "本周价格总体平稳。猪肉(五花)均价29.31元/公斤，环比上涨2.0%。"
 
 
-@pytest.fixture(scope="session")
-def notes_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("refusals_template"))
-
-
 @pytest.fixture
-def book(notes_template, tmp_path, monkeypatch):
-    store = copy_env(notes_template, tmp_path, monkeypatch)
-    return Notebook(store, load_settings())
+def book(notes_db):
+    return Notebook(notes_db, load_settings())
 
 
 def _submitted(book: Notebook, body: str, title: str = "第17周价格监测分析") -> str:

@@ -16,9 +16,7 @@ from ingest_testkit import long_rows, run, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
 from pricewatch.store import Store, queries  # noqa: E402
-from tests.conftest import sign_in  # noqa: E402
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from tests.helpers import APP, sign_in  # noqa: E402
 
 
 def open_release(user: User) -> AppTest:

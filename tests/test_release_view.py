@@ -11,7 +11,7 @@ from pricewatch import publish
 from pricewatch.accounts import User
 from pricewatch.errors import InputError, NotFound, PermissionDenied
 from pricewatch.store import Store, queries
-from tests.conftest import load_rows
+from tests.helpers import load_rows
 
 REVIEWER = User("li", "reviewer")
 WEEK1 = [("大米", "城关农贸市场", "2024-04-29", 6.0), ("大米", "惠民超市", "2024-04-29", 6.6)]

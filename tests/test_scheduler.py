@@ -20,7 +20,6 @@ from pricewatch.config import load_settings
 from pricewatch.notes.workflow import Notebook
 from pricewatch.scheduler import Scheduler
 from pricewatch.store import queries
-from tests.fixtures.notes_env import build_template, copy_env
 
 TZ = ZoneInfo("Asia/Shanghai")
 EDITOR = User("editor", "editor")
@@ -37,16 +36,10 @@ class Clock:
         return self.t
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("sched_template"))
-
-
 @pytest.fixture
-def env(template, tmp_path, monkeypatch):
-    store = copy_env(template, tmp_path, monkeypatch)
+def env(notes_db, tmp_path, monkeypatch):
     monkeypatch.setenv("PRICEWATCH_SITE_DIR", str(tmp_path / "site"))
-    return store
+    return notes_db
 
 
 def _approved(store, clock, at: datetime) -> str:

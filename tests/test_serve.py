@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, free_port
 from tests.fixtures import public_dashboard as fx
+from tests.helpers import ROOT, free_port
 
 
 def _children(pid: int) -> list[int]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from pricewatch.store import Store
-from tests.conftest import ROOT, start_streamlit
+from tests.helpers import ROOT, app_env, running_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -24,9 +24,7 @@ def test_feed_route_serves_published_notes_only(small_db: Store, tmp_path: Path)
     draft_title = next(line for line in draft.splitlines() if line.startswith("title:"))[6:].strip()
     assert "status: draft" in draft
 
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(small_db.path), "PRICEWATCH_NOTES_DIR": str(notes_dir)},
-                                script="server.py")
-    try:
+    with running_app(app_env(small_db.path, notes_dir), script="server.py") as url:
         with urllib.request.urlopen(url + "/feed.xml", timeout=30) as r:
             assert r.headers["Content-Type"].startswith("application/atom+xml")
             root = ET.fromstring(r.read())
@@ -35,6 +33,3 @@ def test_feed_route_serves_published_notes_only(small_db: Store, tmp_path: Path)
         assert draft_title.strip("'\"") not in ET.tostring(root, encoding="unicode")
         with urllib.request.urlopen(url + "/", timeout=30) as r:
             assert r.status == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

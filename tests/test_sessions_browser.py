@@ -10,7 +10,7 @@ import pytest
 
 from pricewatch import accounts, sessions
 from pricewatch.store import Store
-from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
+from tests.helpers import ROOT, browser_on_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "staff-pass-2026"
@@ -62,105 +62,94 @@ def staff_db(small_db: Store) -> Store:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_sessions_survive_reloads_tabs_and_bookmarks_and_end_at_logout(staff_db: Store, tmp_path) -> None:
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(staff_db.path),
-                                 "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")},
-                                script="server.py")
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+    with browser_on_app({"PRICEWATCH_DB": str(staff_db.path),
+                         "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")},
+                        script="server.py") as (browser, url):
+        # a bookmarked staff URL without a session: the login, then that very page
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/write", wait_until="domcontentloaded")
+        _heading(page, "工作人员登录")
+        _no_dialog(page)
+        page.screenshot(path=str(ARTIFACTS / "login-desktop.png"), full_page=True)
+        _login(page, "editor", "wrong-pass-2026")
+        _heading(page, "工作人员登录")
+        page.get_by_text("用户名或密码错误").first.wait_for(timeout=30000)
+        _login(page, "editor")
+        _heading(page, "撰写解读")
+        assert page.url.rstrip("/").endswith("/write") and "token" not in page.url
+        assert PASSWORD not in page.url
+        ctx.close()
 
-            # a bookmarked staff URL without a session: the login, then that very page
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                    has_touch=True, device_scale_factor=2)
+        p = phone.new_page()
+        p.goto(url + "/login", wait_until="domcontentloaded")
+        _heading(p, "工作人员登录")
+        p.screenshot(path=str(ARTIFACTS / "login-phone.png"), full_page=True)
+        _login(p, "leader")
+        _heading(p, "领导简报")
+        p.screenshot(path=str(ARTIFACTS / "landing-leader-phone.png"))
+        phone.close()
+
+        for role, (landing, bookmark, bookmark_heading) in ROLES.items():
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = ctx.new_page()
-            page.goto(url + "/write", wait_until="domcontentloaded")
-            _heading(page, "工作人员登录")
-            _no_dialog(page)
-            page.screenshot(path=str(ARTIFACTS / "login-desktop.png"), full_page=True)
-            _login(page, "editor", "wrong-pass-2026")
-            _heading(page, "工作人员登录")
-            page.get_by_text("用户名或密码错误").first.wait_for(timeout=30000)
-            _login(page, "editor")
-            _heading(page, "撰写解读")
-            assert page.url.rstrip("/").endswith("/write") and "token" not in page.url
-            assert PASSWORD not in page.url
+            tab1 = ctx.new_page()
+            tab1.goto(url + "/login", wait_until="domcontentloaded")
+            _heading(tab1, "工作人员登录")
+            _login(tab1, role)
+            _heading(tab1, landing)  # leaders land on the briefing, others on their main page
+            assert _signed_in(tab1, role), role
+            if role == "leader":
+                tab1.screenshot(path=str(ARTIFACTS / "landing-leader-desktop.png"))
+            cookie = next(c for c in ctx.cookies() if c["name"] == sessions.COOKIE)
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+            assert tab1.evaluate("document.cookie").find(sessions.COOKIE) < 0  # not for scripts
+
+            tab1.reload(wait_until="domcontentloaded")
+            _heading(tab1, landing)
+            assert _signed_in(tab1, role), f"{role}: signed out by a reload"
+
+            tab2 = ctx.new_page()
+            tab2.goto(url + "/", wait_until="domcontentloaded")
+            _heading(tab2, "本周价格")
+            assert _signed_in(tab2, role), f"{role}: signed out in a second tab"
+
+            tab3 = ctx.new_page()
+            tab3.goto(url + "/" + bookmark, wait_until="domcontentloaded")
+            _heading(tab3, bookmark_heading)
+            _no_dialog(tab3)
+            assert _signed_in(tab3, role), f"{role}: signed out on a bookmarked URL"
+
+            # logout in one tab ends the session in all of them
+            tab1.get_by_role("button", name="退出登录").click()
+            _heading(tab1, "本周价格")
+            assert not _signed_in(tab1, role)
+            assert not any(c["name"] == sessions.COOKIE for c in ctx.cookies())
+            tab3.reload(wait_until="domcontentloaded")
+            _heading(tab3, "工作人员登录")
+            tab2.get_by_role("link", name="商品走势").first.click()  # a rerun, no reload
+            _heading(tab2, "商品走势")
+            assert not _signed_in(tab2, role), f"{role}: a tab outlived the logout"
             ctx.close()
 
-            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                        has_touch=True, device_scale_factor=2)
-            p = phone.new_page()
-            p.goto(url + "/login", wait_until="domcontentloaded")
-            _heading(p, "工作人员登录")
-            p.screenshot(path=str(ARTIFACTS / "login-phone.png"), full_page=True)
-            _login(p, "leader")
-            _heading(p, "领导简报")
-            p.screenshot(path=str(ARTIFACTS / "landing-leader-phone.png"))
-            phone.close()
+        # a revoked session is refused at the next page run (here: a reload)
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/release", wait_until="domcontentloaded")
+        _heading(page, "工作人员登录")
+        _login(page, "reviewer")
+        _heading(page, "数据发布")
+        assert sessions.revoke_user(staff_db, "reviewer", actor="test") == 1
+        page.reload(wait_until="domcontentloaded")
+        _heading(page, "工作人员登录")
+        assert not _signed_in(page, "reviewer")
+        # ... and the browser no longer holds the refused session's cookie
+        assert not any(c["name"] == sessions.COOKIE for c in ctx.cookies()), ctx.cookies()
 
-            for role, (landing, bookmark, bookmark_heading) in ROLES.items():
-                ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-                tab1 = ctx.new_page()
-                tab1.goto(url + "/login", wait_until="domcontentloaded")
-                _heading(tab1, "工作人员登录")
-                _login(tab1, role)
-                _heading(tab1, landing)  # leaders land on the briefing, others on their main page
-                assert _signed_in(tab1, role), role
-                if role == "leader":
-                    tab1.screenshot(path=str(ARTIFACTS / "landing-leader-desktop.png"))
-                cookie = next(c for c in ctx.cookies() if c["name"] == sessions.COOKIE)
-                assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-                assert tab1.evaluate("document.cookie").find(sessions.COOKIE) < 0  # not for scripts
-
-                tab1.reload(wait_until="domcontentloaded")
-                _heading(tab1, landing)
-                assert _signed_in(tab1, role), f"{role}: signed out by a reload"
-
-                tab2 = ctx.new_page()
-                tab2.goto(url + "/", wait_until="domcontentloaded")
-                _heading(tab2, "本周价格")
-                assert _signed_in(tab2, role), f"{role}: signed out in a second tab"
-
-                tab3 = ctx.new_page()
-                tab3.goto(url + "/" + bookmark, wait_until="domcontentloaded")
-                _heading(tab3, bookmark_heading)
-                _no_dialog(tab3)
-                assert _signed_in(tab3, role), f"{role}: signed out on a bookmarked URL"
-
-                # logout in one tab ends the session in all of them
-                tab1.get_by_role("button", name="退出登录").click()
-                _heading(tab1, "本周价格")
-                assert not _signed_in(tab1, role)
-                assert not any(c["name"] == sessions.COOKIE for c in ctx.cookies())
-                tab3.reload(wait_until="domcontentloaded")
-                _heading(tab3, "工作人员登录")
-                tab2.get_by_role("link", name="商品走势").first.click()  # a rerun, no reload
-                _heading(tab2, "商品走势")
-                assert not _signed_in(tab2, role), f"{role}: a tab outlived the logout"
-                ctx.close()
-
-            # a revoked session is refused at the next page run (here: a reload)
-            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = ctx.new_page()
-            page.goto(url + "/release", wait_until="domcontentloaded")
-            _heading(page, "工作人员登录")
-            _login(page, "reviewer")
-            _heading(page, "数据发布")
-            assert sessions.revoke_user(staff_db, "reviewer", actor="test") == 1
-            page.reload(wait_until="domcontentloaded")
-            _heading(page, "工作人员登录")
-            assert not _signed_in(page, "reviewer")
-            # ... and the browser no longer holds the refused session's cookie
-            assert not any(c["name"] == sessions.COOKIE for c in ctx.cookies()), ctx.cookies()
-
-            # a role that may not open a page is told so (no "page not found")
-            _login(page, "leader")
-            _heading(page, "数据发布")
-            page.get_by_text("你的账号角色不能打开此页面").wait_for(timeout=30000)
-            _no_dialog(page)
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        # a role that may not open a page is told so (no "page not found")
+        _login(page, "leader")
+        _heading(page, "数据发布")
+        page.get_by_text("你的账号角色不能打开此页面").wait_for(timeout=30000)
+        _no_dialog(page)

@@ -9,8 +9,7 @@ from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.notes import share
 from pricewatch.notes.workflow import Notebook
-from tests.conftest import sign_in
-from tests.test_notes_pages import APP, db, notes_template  # noqa: F401 - fixtures
+from tests.helpers import APP, sign_in
 
 EDITOR, REVIEWER = User("editor", "editor"), User("reviewer", "reviewer")
 
@@ -37,9 +36,9 @@ def _review(note: str | None = None) -> AppTest:
     return at
 
 
-def test_review_page_puts_the_note_in_the_url_and_offers_share_files(db):  # noqa: F811
-    published = _published(db)
-    book = Notebook(db, load_settings())
+def test_review_page_puts_the_note_in_the_url_and_offers_share_files(notes_db):
+    published = _published(notes_db)
+    book = Notebook(notes_db, load_settings())
     other = book.create(EDITOR, title="第17周草稿", period="2024-W17", body="正文")
     book.submit(EDITOR, other.id)
 
@@ -57,14 +56,14 @@ def test_review_page_puts_the_note_in_the_url_and_offers_share_files(db):  # noq
     assert not any("分享卡片" in b.proto.label for b in at.get("download_button"))
 
 
-def test_share_file_is_the_kept_copy_or_drawn_without_writing(db):  # noqa: F811
-    note_id = _published(db)
+def test_share_file_is_the_kept_copy_or_drawn_without_writing(notes_db):
+    note_id = _published(notes_db)
     settings = load_settings()
-    note = Notebook(db, settings).repo.get(note_id)
-    version = db.version()
-    art = share.share_file(db, settings, note, share.ARTICLE_NAME)
+    note = Notebook(notes_db, settings).repo.get(note_id)
+    version = notes_db.version()
+    art = share.share_file(notes_db, settings, note, share.ARTICLE_NAME)
     assert b"<h1 style=" in art and not share.share_dir(settings, note_id).exists()
-    assert db.version() == version  # drawn, nothing written
-    share.keep(db, settings, note)
+    assert notes_db.version() == version  # drawn, nothing written
+    share.keep(notes_db, settings, note)
     kept = share.share_dir(settings, note_id) / share.CARD_NAME
-    assert share.share_file(db, settings, note, share.CARD_NAME) == kept.read_bytes()
+    assert share.share_file(notes_db, settings, note, share.CARD_NAME) == kept.read_bytes()

@@ -240,12 +240,8 @@ def test_bad_base_url_is_refused_in_chinese(env, tmp_path):
         site.build(env["store"], load_settings(), tmp_path / "s", base_url="price.example")
 
 
-def test_scheduler_publishes_then_rebuilds_the_site(tmp_path, monkeypatch):
-    from tests.fixtures.notes_env import build_template, copy_env
-
-    (tmp_path / "t").mkdir()
-    (tmp_path / "env").mkdir()
-    store = copy_env(build_template(tmp_path / "t"), tmp_path / "env", monkeypatch)
+def test_scheduler_publishes_then_rebuilds_the_site(notes_db, tmp_path):
+    store = notes_db
     settings = load_settings()
     clock_t = [datetime(2024, 4, 30, 9, 0, tzinfo=TZ)]
     book = Notebook(store, settings, clock=lambda: clock_t[0])

@@ -21,8 +21,8 @@ import pytest
 from pricewatch import site
 from pricewatch.config import load_settings
 from pricewatch.store import Store
-from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, free_port
 from tests.fixtures import public_dashboard as fx
+from tests.helpers import ROOT, app_env, chromium, chromium_or_skip, free_port, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -66,12 +66,8 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def browser(served):  # noqa: ANN001
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_or_skip(), args=BROWSER_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _pages(built: Path) -> list[str]:
@@ -182,36 +178,18 @@ def test_readable_in_wechat(served, browser):
     ctx.close()
 
 
-def test_staff_app_connects_behind_nginx_at_app(tmp_path, browser):
+def test_staff_app_connects_behind_nginx_at_app(tmp_path, browser, monkeypatch):
     """The deploy config proxies the Streamlit app at /app/: its page must connect (it pings
     health and host-config first) and render, and its metrics stay hidden."""
-    import subprocess
-    import sys
-    import time
     import urllib.request
 
     from benchmarks import nginx
 
     db, notes = fx.build(tmp_path)
-    app_port, port = free_port(), free_port()
-    env = {**os.environ, "PRICEWATCH_DB": str(db), "PRICEWATCH_NOTES_DIR": str(notes),
-           "STREAMLIT_SERVER_PORT": str(app_port), "STREAMLIT_SERVER_HEADLESS": "true",
-           "STREAMLIT_SERVER_BASE_URL_PATH": "app", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
-    env.pop("PRICEWATCH_CONFIG", None)
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py")],
-                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{app_port}/app/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.3)
-        with nginx.serve(tmp_path / "empty-site", port, tmp_path / "nginx", app_port=app_port) as base:
+    monkeypatch.delenv("PRICEWATCH_CONFIG", raising=False)
+    with running_app(app_env(db, notes), base_path="app") as app_url:
+        app_port = urlsplit(app_url).port
+        with nginx.serve(tmp_path / "empty-site", free_port(), tmp_path / "nginx", app_port=app_port) as base:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})
             page = ctx.new_page()
             page.goto(f"{base}/app/", wait_until="domcontentloaded")
@@ -223,6 +201,3 @@ def test_staff_app_connects_behind_nginx_at_app(tmp_path, browser):
             with pytest.raises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(f"{base}/app/_stcore/metrics", timeout=5)
             assert e.value.code == 404
-    finally:
-        app.terminate()
-        app.wait(timeout=20)

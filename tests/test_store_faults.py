@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "ingest"))
-from conftest import load_rows  # noqa: E402
 from ingest_testkit import long_rows, write_xlsx  # noqa: E402
 
 import pricewatch.store as store_mod  # noqa: E402
 from pricewatch.errors import PublishFailed, StoreError, StoreFull  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
+from tests.helpers import load_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEK = [("大米", "城关农贸市场", "2024-04-29", 6.0)]
@@ -155,7 +155,7 @@ KILLED_WRITER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, sys.argv[2])
     import pricewatch.store as sm
-    from conftest import load_rows
+    from tests.helpers import load_rows
     def die(*a, **k):
         os.kill(os.getpid(), signal.SIGKILL)   # late in the write: committed, not published
     sm.Store._publish = die
@@ -166,7 +166,7 @@ KILLED_WRITER = textwrap.dedent("""
 def test_kill_9_after_commit_does_not_leave_readers_on_the_old_version(store):
     load_rows(store, WEEK)
     v0 = store.version()
-    r = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(store.path), str(ROOT / "tests")],
+    r = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(store.path), str(ROOT)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == -signal.SIGKILL
     assert store.marker.exists()

@@ -91,7 +91,7 @@ def test_reading_a_missing_database_says_how_to_make_one(tmp_path: Path) -> None
 def test_bookkeeping_writes_keep_the_data_version_and_page_caches(store: Store) -> None:
     from pricewatch import accounts
     from pricewatch.audit import audit_log
-    from tests.conftest import load_rows
+    from tests.helpers import load_rows
 
     accounts.add_user(store, "zhang", "editor", "editor-pass-1")
     v = store.version()
@@ -105,7 +105,7 @@ def test_bookkeeping_writes_keep_the_data_version_and_page_caches(store: Store) 
 
 
 def test_a_batch_publishes_one_snapshot_at_its_end(store: Store) -> None:
-    from tests.conftest import load_rows
+    from tests.helpers import load_rows
 
     v0 = store.version()
     with store.batch():

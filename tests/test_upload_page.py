@@ -15,9 +15,8 @@ from ingest_testkit import long_rows, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
-from tests.conftest import sign_in  # noqa: E402
+from tests.helpers import APP, sign_in  # noqa: E402
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -203,44 +202,33 @@ def test_template_download(small_db: Store) -> None:
 def test_upload_in_a_real_browser(small_db: Store, tmp_path: Path) -> None:
     """Log in as an editor, drop a file, tick the warnings, load it; screenshots of each step
     in test-artifacts/upload-*.png."""
-    from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
-
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
     from pricewatch import accounts
+    from tests.helpers import ROOT, browser_on_app
 
     accounts.add_user(small_db, "wang", "editor", "upload-pass-1", actor="test")
     rows = long_rows("2024-04-29", 大米__城关农贸市场=6.5)  # W18 has 6.60: a correction
     src = write_xlsx(tmp_path / "第18周更正.xlsx", {"价格": rows})
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(small_db.path),
-                                 "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")})
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(url + "/", wait_until="networkidle")
-            page.get_by_text("工作人员登录").first.click()
-            page.get_by_label("用户名").fill("wang")
-            page.get_by_label("密码").fill("upload-pass-1")
-            page.get_by_role("button", name="登录").click()
-            page.get_by_text("上传价格表").first.click()
-            page.get_by_role("heading", name="上传价格表").wait_for(timeout=30000)
-            page.set_input_files("input[type=file]", str(src))
-            page.get_by_text("将更正的价格").wait_for(timeout=60000)
-            page.screenshot(path=str(artifacts / "upload-preview.png"), full_page=True)
-            # a correction of a loaded week: no warning to tick
-            assert page.get_by_text("我已核对以上其他提示").count() == 0
-            page.get_by_role("button", name="确认导入（待发布）").click()
-            page.get_by_text("已导入，上传编号 4").wait_for(timeout=60000)
-            assert page.locator("[data-testid='stException']").count() == 0
-            page.screenshot(path=str(artifacts / "upload-done.png"), full_page=True)
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with browser_on_app({"PRICEWATCH_DB": str(small_db.path),
+                         "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")}) as (browser, url):
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(url + "/", wait_until="networkidle")
+        page.get_by_text("工作人员登录").first.click()
+        page.get_by_label("用户名").fill("wang")
+        page.get_by_label("密码").fill("upload-pass-1")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("上传价格表").first.click()
+        page.get_by_role("heading", name="上传价格表").wait_for(timeout=30000)
+        page.set_input_files("input[type=file]", str(src))
+        page.get_by_text("将更正的价格").wait_for(timeout=60000)
+        page.screenshot(path=str(artifacts / "upload-preview.png"), full_page=True)
+        # a correction of a loaded week: no warning to tick
+        assert page.get_by_text("我已核对以上其他提示").count() == 0
+        page.get_by_role("button", name="确认导入（待发布）").click()
+        page.get_by_text("已导入，上传编号 4").wait_for(timeout=60000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(artifacts / "upload-done.png"), full_page=True)
     with small_db.read() as s:
         assert s.all("SELECT uploaded_by, rows_revised FROM uploads WHERE id = 4") == [("wang", 1)]
 
@@ -284,12 +272,8 @@ def test_mapping_flow_in_a_real_browser(small_db: Store, tmp_path: Path) -> None
     price is confirmed on its row; the release page shows the confirmation and the
     profile. Screenshots (desktop and 390x844) in test-artifacts/mapping-*.png and
     release-*.png."""
-    from tests.conftest import BROWSER_ARGS, ROOT, chromium_or_skip, start_streamlit
-
-    chromium = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
     from pricewatch import accounts
+    from tests.helpers import ROOT, browser_on_app
 
     accounts.add_user(small_db, "wang", "editor", "upload-pass-1", actor="test")
     accounts.add_user(small_db, "li", "reviewer", "review-pass-1", actor="test")
@@ -302,70 +286,63 @@ def test_mapping_flow_in_a_real_browser(small_db: Store, tmp_path: Path) -> None
     f2.write_text(week2, encoding="utf-8")
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    proc, url = start_streamlit({"PRICEWATCH_DB": str(small_db.path),
-                                 "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")})
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            _login(page, url, "wang", "upload-pass-1")
-            page.get_by_text("上传价格表").first.click()
-            page.get_by_role("heading", name="上传价格表").wait_for(timeout=30000)
-            page.set_input_files("input[type=file]", str(f1))
-            page.get_by_text("未通过校验").wait_for(timeout=60000)
-            page.get_by_text("文件的前几行").wait_for(timeout=30000)  # the mapping step is open
-            _shot(page, artifacts / "mapping-grid.png")
-            _choose(page, "品名所在列", "B")
-            _choose(page, "价格所在列", "D")
-            _choose(page, "市场所在列", "E")
-            _choose(page, "日期所在列", "F")
-            _choose(page, "单位所在列", "（固定值，下面填写）")
-            page.get_by_label("单位（固定值）").fill("元/公斤")
-            page.get_by_label("单位（固定值）").press("Enter")
-            page.get_by_role("button", name="按此读取并预览").click()
-            page.get_by_text("预览：将写入的数据").wait_for(timeout=60000)
-            page.get_by_label("方案名称").fill("价格系统导出")
-            page.get_by_label("方案名称").press("Enter")
-            _shot(page, artifacts / "mapping-preview.png")
-            page.get_by_role("button", name="保存方案").click()
-            page.get_by_text("导入方案「价格系统导出」已保存").wait_for(timeout=60000)
-            page.get_by_role("button", name="确认导入（待发布）").click()
-            page.get_by_text("已导入，上传编号 4").wait_for(timeout=120000)
-            # next week's export: read with the profile by itself; the tenfold pork price
-            # stops the file until its own row is confirmed with a reason
-            # the box is emptied after a load (a new widget): wait for that before the next file
-            page.locator("[data-testid='stFileUploaderFile']").wait_for(state="detached", timeout=60000)
-            page.set_input_files("input[type=file]", str(f2))
-            try:
-                page.get_by_text("按导入方案「价格系统导出」读取").wait_for(timeout=120000)
-            except Exception:
-                _shot(page, artifacts / "mapping-debug.png")
-                raise
-            page.get_by_text("需逐行确认的价格变动 1 处").wait_for(timeout=30000)
-            _shot(page, artifacts / "upload-report-desktop.png")
-            _shot(page, artifacts / "upload-report-phone.png", 390)
-            page.get_by_label("确认原因").fill("猪肉为整箱批发价，已电话核实")
-            page.get_by_label("确认原因").press("Enter")
-            page.get_by_role("button", name="确认导入（待发布）").wait_for(timeout=60000)
-            page.wait_for_timeout(1000)
-            page.get_by_role("button", name="确认导入（待发布）").click()
-            page.get_by_text("已导入，上传编号 5").wait_for(timeout=60000)
-            assert page.locator("[data-testid='stException']").count() == 0
-            page.close()
-            # the reviewer sees both uploads, the profile and the confirmation
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            _login(page, url, "li", "review-pass-1")
-            page.get_by_text("数据发布").first.click()
-            page.get_by_role("heading", name="数据发布").wait_for(timeout=30000)
-            page.get_by_text("猪肉为整箱批发价，已电话核实").first.wait_for(timeout=30000)
-            page.get_by_text("按导入方案「价格系统导出」读取").first.wait_for(timeout=30000)
-            assert page.locator("[data-testid='stException']").count() == 0
-            _shot(page, artifacts / "release-desktop.png")
-            _shot(page, artifacts / "release-phone.png", 390)
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with browser_on_app({"PRICEWATCH_DB": str(small_db.path),
+                         "PRICEWATCH_NOTES_DIR": str(tmp_path / "interpretations")}) as (browser, url):
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        _login(page, url, "wang", "upload-pass-1")
+        page.get_by_text("上传价格表").first.click()
+        page.get_by_role("heading", name="上传价格表").wait_for(timeout=30000)
+        page.set_input_files("input[type=file]", str(f1))
+        page.get_by_text("未通过校验").wait_for(timeout=60000)
+        page.get_by_text("文件的前几行").wait_for(timeout=30000)  # the mapping step is open
+        _shot(page, artifacts / "mapping-grid.png")
+        _choose(page, "品名所在列", "B")
+        _choose(page, "价格所在列", "D")
+        _choose(page, "市场所在列", "E")
+        _choose(page, "日期所在列", "F")
+        _choose(page, "单位所在列", "（固定值，下面填写）")
+        page.get_by_label("单位（固定值）").fill("元/公斤")
+        page.get_by_label("单位（固定值）").press("Enter")
+        page.get_by_role("button", name="按此读取并预览").click()
+        page.get_by_text("预览：将写入的数据").wait_for(timeout=60000)
+        page.get_by_label("方案名称").fill("价格系统导出")
+        page.get_by_label("方案名称").press("Enter")
+        _shot(page, artifacts / "mapping-preview.png")
+        page.get_by_role("button", name="保存方案").click()
+        page.get_by_text("导入方案「价格系统导出」已保存").wait_for(timeout=60000)
+        page.get_by_role("button", name="确认导入（待发布）").click()
+        page.get_by_text("已导入，上传编号 4").wait_for(timeout=120000)
+        # next week's export: read with the profile by itself; the tenfold pork price
+        # stops the file until its own row is confirmed with a reason
+        # the box is emptied after a load (a new widget): wait for that before the next file
+        page.locator("[data-testid='stFileUploaderFile']").wait_for(state="detached", timeout=60000)
+        page.set_input_files("input[type=file]", str(f2))
+        try:
+            page.get_by_text("按导入方案「价格系统导出」读取").wait_for(timeout=120000)
+        except Exception:
+            _shot(page, artifacts / "mapping-debug.png")
+            raise
+        page.get_by_text("需逐行确认的价格变动 1 处").wait_for(timeout=30000)
+        _shot(page, artifacts / "upload-report-desktop.png")
+        _shot(page, artifacts / "upload-report-phone.png", 390)
+        page.get_by_label("确认原因").fill("猪肉为整箱批发价，已电话核实")
+        page.get_by_label("确认原因").press("Enter")
+        page.get_by_role("button", name="确认导入（待发布）").wait_for(timeout=60000)
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="确认导入（待发布）").click()
+        page.get_by_text("已导入，上传编号 5").wait_for(timeout=60000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.close()
+        # the reviewer sees both uploads, the profile and the confirmation
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        _login(page, url, "li", "review-pass-1")
+        page.get_by_text("数据发布").first.click()
+        page.get_by_role("heading", name="数据发布").wait_for(timeout=30000)
+        page.get_by_text("猪肉为整箱批发价，已电话核实").first.wait_for(timeout=30000)
+        page.get_by_text("按导入方案「价格系统导出」读取").first.wait_for(timeout=30000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        _shot(page, artifacts / "release-desktop.png")
+        _shot(page, artifacts / "release-phone.png", 390)
     with small_db.read() as s:
         assert s.all("SELECT uploaded_by FROM uploads WHERE id IN (4, 5) ORDER BY id") == [("wang",), ("wang",)]
         assert s.scalar("SELECT count(*) FROM import_profiles") == 1

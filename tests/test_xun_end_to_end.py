@@ -21,7 +21,7 @@ from pricewatch.notes.checks import figure_check
 from pricewatch.notes.model import Note
 from pricewatch.periods import parse_period
 from pricewatch.store import Store
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 # 旬 -> (城关农贸市场, 惠民超市) prices of 大米 and 猪肉(五花)
 PRICES = {
