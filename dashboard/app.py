@@ -87,7 +87,8 @@ else:
     # /login after signing in (a reload of the login page, a bookmark): the landing page
     staff.append(_hidden("login", tr("工作人员登录", "Staff login"), _go_to(landing(user))))
 
-nav = st.navigation({tr("公开信息", "Public"): public, tr("内部工作", "Staff"): staff})
+# expanded: every page listed (a long menu would fold behind Streamlit's English "View more")
+nav = st.navigation({tr("公开信息", "Public"): public, tr("内部工作", "Staff"): staff}, expanded=True)
 
 with st.sidebar:
     st.caption(settings().bureau_name)

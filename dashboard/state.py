@@ -34,6 +34,27 @@ def shown_time(value: object) -> str:
     return textfmt.clock(value, settings().timezone)  # type: ignore[arg-type]
 
 
+_ZONE_NUMBERS = "零一二三四五六七八九十"
+
+
+def zone_name_zh(tz: str | None = None) -> str:
+    """The bureau's time zone in Chinese words: 北京时间 for Asia/Shanghai, else 东八区-style
+    from its current offset (a half-hour offset as 东5:30区)."""
+    from zoneinfo import ZoneInfo
+
+    tz = tz or settings().timezone
+    if tz in ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"):
+        return "北京时间"
+    offset = datetime.now(ZoneInfo(tz)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if minutes == 0:
+        return "零时区"
+    side, hours, rest = ("东" if minutes > 0 else "西"), abs(minutes) // 60, abs(minutes) % 60
+    if rest:
+        return f"{side}{hours}:{rest:02d}区"
+    return f"{side}{'十' + _ZONE_NUMBERS[hours - 10] if hours > 10 else _ZONE_NUMBERS[hours]}区"
+
+
 def shown_times(values: object) -> list[str]:
     """:func:`shown_time` of each value of a column."""
     return [shown_time(v) for v in values]  # type: ignore[attr-defined]

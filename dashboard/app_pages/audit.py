@@ -1,7 +1,9 @@
 """审计日志: who did what, when (append-only; reviewers and administrators).
 
 Actions in words, details as fields, times in the bureau's zone (pricewatch.audit.readable);
-filters for who, what and when; the filtered rows as CSV.
+filters for who, what and when; the filtered rows as CSV. A wide screen shows a table; a
+phone (640 px and narrower) shows the newest entries as cards whose details wrap, since a
+table's cells do not wrap and the details column would need a sideways scroll.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -9,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from dashboard.i18n import choose, lang, tr
+from dashboard.messages import md_escape
 from dashboard.state import get_store, require_user, settings
 from pricewatch import accounts, audit, textfmt
+
+CARDS = 100  # entries shown as cards on a phone
 
 st.title(tr("审计日志", "Audit log"))
 require_user("audit", "只有审核人员和管理员可以查看审计日志。", "Only reviewers and administrators see the audit log.")
@@ -41,7 +46,28 @@ if log.empty:
     st.stop()
 table = audit.readable(log, tz, lang())
 st.caption(tr(f"共{len(table)}条（最新的在前）", f"{len(table)} entries, newest first"))
-st.dataframe(table, hide_index=True, width="stretch")
+# constant CSS only: the table on wide screens, the cards on phones
+st.html("""<style>
+.st-key-audit_cards { display: none; }
+@media (max-width: 640px) {
+  .st-key-audit_table { display: none; }
+  .st-key-audit_cards { display: block; }
+  .st-key-audit_cards li { overflow-wrap: anywhere; margin-bottom: .6rem; }
+}
+</style>""")
+with st.container(key="audit_table"):
+    st.dataframe(table, hide_index=True, width="stretch")
+with st.container(key="audit_cards"):
+    if len(table) > CARDS:
+        st.caption(tr(f"手机上列出最新的{CARDS}条；全部记录请导出 CSV。",
+                      f"The newest {CARDS} entries on a phone; export the CSV for all."))
+    at_col, who_col, what_col, target_col, detail_col = table.columns
+    st.markdown("\n".join(
+        f"- **{md_escape(r[what_col])}** · {md_escape(r[who_col])}"
+        + (f" · {md_escape(r[target_col])}" if r[target_col] else "")
+        + f"  \n  :gray[{md_escape(r[at_col])}]"
+        + (f"  \n  {md_escape(r[detail_col])}" if r[detail_col] else "")
+        for _, r in table.head(CARDS).iterrows()))
 stem = f"audit-{start or ''}-{end or start or ''}".rstrip("-")
 st.download_button(tr("导出 CSV", "Export CSV"), audit.to_csv(table), file_name=f"{stem}.csv",
                    mime="text/csv", key="audit_csv")

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from dashboard.i18n import tr
-from dashboard.state import get_store, require_user, settings, shown_time
+from dashboard.state import get_store, require_user, settings, shown_time, zone_name_zh
 from pricewatch import daily_watch, deadlines
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.workflow import Notebook
@@ -55,4 +55,4 @@ elif any(i.state(status.now) == "partial" for i in status.items):
     st.warning(tr("本周有部分完成的事项，请补齐。", "Some items are only partly done."))
 else:
     st.success(tr("本周没有逾期事项。", "Nothing overdue this week."))
-st.caption(tr(f"时间按{cfg.timezone}时区显示。", f"Times in {cfg.timezone}."))
+st.caption(tr(f"时间按{zone_name_zh(cfg.timezone)}显示。", f"Times in {cfg.timezone}."))

@@ -41,12 +41,12 @@ st.download_button(
 market_names = catalog.market_names(store)
 FROM_FILE = tr("（以文件为准）", "(from the file)")
 with st.expander(tr("文件中没有写明的信息（可选）", "What the file does not say (optional)")):
-    market = st.selectbox(tr("市场", "Market"), [None, *market_names], key="upload_market",
+    market = st.selectbox(tr("市场", "Market"), [None, *market_names], key="upload_market", placeholder=choose(),
                           format_func=lambda m: FROM_FILE if m is None else m)
     day = st.date_input(tr("日期", "Date"), value=None, key="upload_date", format="YYYY-MM-DD")
-    unit = st.selectbox(tr("计量单位", "Unit"), [None, "元/公斤", "元/斤", "元/500克", "元/个"], key="upload_unit",
+    unit = st.selectbox(tr("计量单位", "Unit"), [None, "元/公斤", "元/斤", "元/500克", "元/个"], key="upload_unit", placeholder=choose(),
                         format_func=lambda u: FROM_FILE if u is None else u)
-    ptype = st.selectbox(tr("价格类型", "Price type"), [None, "retail", "wholesale"], key="upload_ptype",
+    ptype = st.selectbox(tr("价格类型", "Price type"), [None, "retail", "wholesale"], key="upload_ptype", placeholder=choose(),
                          format_func=lambda p: {None: FROM_FILE, "retail": tr("零售", "retail"),
                                                 "wholesale": tr("批发", "wholesale")}[p])
 
