@@ -189,3 +189,25 @@ def test_static_site_english_pages_use_english_names(small_db, tmp_path):
     assert "猪肉(五花)" in zh_home and "Pork belly" not in zh_home
     markets = en_pages["en/markets.html"]
     assert "Chengguan wet market" in markets and "城关农贸市场" not in markets
+
+
+def test_staff_release_page_names_the_catalog_in_english(small_db):
+    from streamlit.testing.v1 import AppTest
+
+    from pricewatch.accounts import User
+    from tests.helpers import APP, sign_in
+
+    def release_page(lang: str) -> str:
+        at = AppTest.from_file(APP, default_timeout=60)
+        sign_in(at, User("reviewer", "reviewer"))
+        if lang == "en":
+            at.query_params["lang"] = "en"
+        at.run()
+        at.switch_page("app_pages/release.py")
+        at.run()
+        assert not at.exception, at.exception
+        return " ".join(t.value.to_string() for t in at.table)
+
+    en, zh = release_page("en"), release_page("zh")
+    assert "Pork belly" in en and "yuan/kg" in en and "猪肉(五花)" not in en
+    assert "猪肉(五花)" in zh and "Pork belly" not in zh

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from dashboard.i18n import tr
+from dashboard.i18n import lang, nm, tr
 from dashboard.state import get_store, require_user, settings, shown_time, zone_name_zh
 from pricewatch import daily_watch, deadlines
 from pricewatch.errors import PricewatchError
@@ -35,16 +35,18 @@ LABELS = {"data_uploaded": "Data uploaded", "data_released": "Data released",
           "note_published": "Note published"}
 COLOURS = {"met": "green", "late": "orange", "partial": "orange", "open": "gray", "overdue": "red"}
 ICONS = {"met": "✔", "late": "✔", "partial": "◐", "open": "…", "overdue": "✘"}
-st.markdown(f"**{tr(status.schedule, 'Schedule: data by ' + deadlines.fmt_due(status.items[0].due) + ', notes by ' + deadlines.fmt_due(status.items[-1].due))}**")
+st.markdown(f"**{tr(status.schedule, f'Schedule: data by {status.items[0].due:%a %H:%M}, notes by {status.items[-1].due:%a %H:%M}')}**")
 for it in status.items:
     state = it.state(status.now)
-    words = it.describe(status.now) if tr("zh", "en") == "zh" else deadlines.STATE_EN[state]
+    words = it.describe(status.now) if lang() == "zh" else deadlines.STATE_EN[state] + (
+        "; missing: " + ", ".join(nm(m, "market") for m in it.missing) if it.missing else "")
+    detail = it.detail if lang() == "zh" else ""  # the counts are written in Chinese
     # item texts hold counts, market names from the catalog (bounded, plain) and note ids;
     # escape markdown's own characters so a name cannot format the line
     done_at = (" · " + tr("完成于 ", "done ") + shown_time(it.done_at)) if it.done_at else ""
-    safe = (words + " · " + it.detail + done_at).replace("[", "\\[").replace("*", "\\*").replace("_", "\\_")
+    safe = (words + (" · " + detail if detail else "") + done_at).replace("[", "\\[").replace("*", "\\*").replace("_", "\\_")
     st.markdown(f"- **{tr(it.label, LABELS[it.key])}** · {tr('截止', 'due')} "
-                f"{deadlines.fmt_due(it.due)} · :{COLOURS[state]}[{ICONS[state]} {safe}]")
+                f"{tr(deadlines.fmt_due(it.due), f'{it.due:%a %m-%d %H:%M}')} · :{COLOURS[state]}[{ICONS[state]} {safe}]")
 problems = status.overdue + status.late
 if problems:
     st.error(tr("逾期" + str(len(status.overdue)) + "项，逾期完成" + str(len(status.late)) + "项：",

@@ -10,7 +10,7 @@ why), the rows skipped by choice, and its largest changes beside the last releas
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import lang, tr
+from dashboard.i18n import lang, nm, nm_frame, tr
 from dashboard.messages import md_escape, show_error
 from dashboard.state import get_store, require_user, shown_time
 from dashboard.upload_report import show_choices, show_issues
@@ -68,10 +68,10 @@ for row in pending.itertuples(index=False):
         reported = len([m for m in expected if m in have])
         line = tr(f"报价市场 {reported}/{len(expected)}", f"Markets reported {reported} of {len(expected)}")
         if missing:
-            line += tr("，未报：", "; missing: ") + "、".join(missing)
+            line += tr("，未报：", "; missing: ") + tr("、", ", ").join(nm(m, "market") for m in missing)
         extra = [m for m in have if m not in expected]
         if extra:
-            line += tr("；另有：", "; also: ") + "、".join(extra)
+            line += tr("；另有：", "; also: ") + tr("、", ", ").join(nm(m, "market") for m in extra)
         (st.warning if missing else st.markdown)(md_escape(line))
         show_choices(rep, confirmations=False)
         confirmed = {(str(c.get("sheet")), str(c.get("row"))): f":green[**{tr('已确认', 'Confirmed')}**] " + md_escape(tr(
@@ -83,6 +83,7 @@ for row in pending.itertuples(index=False):
             st.markdown(tr(f"**警告 {len(issues)} 条**", f"**{len(issues)} warnings**"))
             show_issues(issues, f"release_{uid}", confirmed)
         if not changes.empty:
+            changes = nm_frame(changes, ["commodity", "market", "unit"])
             st.markdown(tr("**变动最大的价格（与上次发布对比）**", "**Largest changes against the last release**"))
             st.table(pd.DataFrame({
                 tr("商品", "Commodity"): changes["commodity"], tr("市场", "Market"): changes["market"],
