@@ -1,6 +1,7 @@
 """No half-width comma, colon or semicolon beside a Chinese character in what people read:
-the pages (AppTest, Chinese mode), the auto-draft, the briefing as HTML, PDF text and Word
-text, and the notes command's output. Names keep their catalog spelling (猪肉(五花)).
+the pages (AppTest, Chinese mode: the public pages; the staff pages, among them upload with a
+rejected file, release, deadlines, audit, and login with a refusal), the auto-draft, the
+briefing as HTML, PDF text and Word text, and the notes command's output. Names keep their catalog spelling (猪肉(五花)).
 
 Data: the demo's weekly sample files (47 commodities, four markets, 2025-W47/48 and
 2026-W37..48; everything up to 2026-W47 released), so alerts, movers and every category
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from tests.fixtures import demo_weeks
 from tests.helpers import APP, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "ingest"))   # ingest_testkit
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EDITOR, REVIEWER, LEADER = User("editor", "editor"), User("reviewer", "reviewer"), User("leader", "leader")
 
 
@@ -98,10 +102,13 @@ def _page_text(at: AppTest) -> str:
     for kind in ("button", "text_input", "text_area", "selectbox", "checkbox", "toggle",
                  "multiselect", "expander", "tabs", "metric"):
         parts += [str(e.label) for e in getattr(at, kind)]
-    for df in at.dataframe:
+    for df in [*at.dataframe, *at.table]:
         frame = df.value
         parts += [str(c) for c in frame.columns]
         parts += [str(v) for v in frame.astype(str).to_numpy().ravel()]
+    # st.html blocks (the login form): their text without the markup
+    parts += [re.sub(r"<style>.*?</style>|<[^>]+>", " ", str(e.proto.body), flags=re.S)
+              for e in at.get("html")]
     return "\n".join(parts)
 
 
@@ -109,7 +116,9 @@ def _page_text(at: AppTest) -> str:
     (None, "app_pages/home.py"), (None, "app_pages/trend.py"), (None, "app_pages/markets.py"),
     (None, "app_pages/indices.py"), (None, "app_pages/notes.py"), (None, "app_pages/download.py"),
     (EDITOR, "app_pages/notes_edit.py"), (REVIEWER, "app_pages/review.py"),
-    (LEADER, "app_pages/briefing.py"),
+    (LEADER, "app_pages/briefing.py"), (REVIEWER, "app_pages/release.py"),
+    (EDITOR, "app_pages/deadlines.py"), (REVIEWER, "app_pages/deadlines.py"),
+    (REVIEWER, "app_pages/audit.py"), (None, "app_pages/login.py"),
 ])
 def test_pages(env, monkeypatch, user, page):
     store, settings, _ = env
@@ -128,6 +137,44 @@ def test_pages(env, monkeypatch, user, page):
         at.selectbox(key="edit_pick").set_value("w48").run()
     assert not at.exception, at.exception
     _clean(_page_text(at), page)
+
+
+def test_login_refusal(env, monkeypatch):
+    _, settings, _ = env
+    monkeypatch.setenv("PRICEWATCH_DB", str(settings.db_path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["login"] = "failed"
+    at.run()
+    at.switch_page("app_pages/login.py")
+    at.run()
+    assert not at.exception, at.exception
+    text = _page_text(at)
+    assert "用户名或密码错误" in text
+    _clean(text, "login refused")
+
+
+def test_upload_page_with_a_rejected_file(env, monkeypatch, tmp_path):
+    """A file with errors and warnings: the report's messages, where they are and the
+    details table, as the editor reads them."""
+    from ingest_testkit import long_rows, write_xlsx
+
+    _, settings, _ = env
+    monkeypatch.setenv("PRICEWATCH_DB", str(settings.db_path))
+    rows = long_rows("2026-11-30", 大米__城关农贸市场=6.0)
+    rows.append(["2026-11-30", "城关农贸市场", "面粉", "", "元/公斤", "五元"])
+    rows.append(["2026-11-30", "城关农贸市场", "带皮五花", "", "元/公斤", "30"])
+    data = write_xlsx(tmp_path / "f.xlsx", {"价格": rows}).read_bytes()
+    at = AppTest.from_file(APP, default_timeout=120)
+    sign_in(at, EDITOR)
+    at.run()
+    at.switch_page("app_pages/upload.py")
+    at.run()
+    at.file_uploader[0].set_value(("第49周.xlsx", data, XLSX))
+    at.run()
+    assert not at.exception, at.exception
+    text = _page_text(at)
+    assert "「五元」不是数字" in text
+    _clean(text, "upload report")
 
 
 def test_notes_command_output(env, capsys):
