@@ -18,7 +18,8 @@ import pandas as pd
 from .store import Store, queries
 
 #: market kinds (a fixed list, pricewatch.catalog) in English
-KINDS_EN = {"农贸市场": "wet market", "超市": "supermarket", "批发市场": "wholesale market"}
+KINDS_EN = {"农贸市场": "wet market", "超市": "supermarket", "批发市场": "wholesale market",
+            "社区菜店": "community grocer"}
 #: frame columns that hold catalog names, and the kind of name each holds
 NAME_COLUMNS = {"category": "category", "commodity": "commodity", "market": "market", "unit": "unit",
                 "kind": "kind"}

@@ -4,6 +4,11 @@
 and the spread across markets over time (lowest to highest, and the coefficient of
 variation). ``/markets?by=category&category=蔬菜``: every commodity of the category by market.
 All figures come from pricewatch.indicators (market_comparison, spread_trend, trend).
+
+Staff who may edit the catalog (editors, reviewers) also see 网点类型: every market with its
+outlet type, whether a person confirmed it or it is still the guess from the name, and a control
+that sets or confirms a type through :func:`pricewatch.outlets.set_kind` (the function
+``python -m pricewatch markets set-kind`` calls: one write with an audit line).
 """
 
 import pandas as pd
@@ -11,9 +16,62 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import choose, nm, nm_frame, tr
+from dashboard.messages import show_error
 from dashboard.share import range_choice, share_box, url_choice
+from dashboard.state import current_user, get_store
+from pricewatch import outlets
 from pricewatch.errors import PricewatchError
 from pricewatch.periods import parse_period
+
+ss = st.session_state
+
+
+def staff_outlet_types() -> None:
+    """网点类型 for staff who may edit the catalog: the table and the set/confirm control."""
+    user = current_user()
+    if user is None or not (user.can("upload") or user.can("release")):
+        return
+    st.divider()
+    st.markdown(f"#### {tr('网点类型（工作人员）', 'Outlet types (staff)')}")
+    if "_kind_flash" in ss:
+        st.success(ss.pop("_kind_flash"))
+    store = get_store()
+    rows = outlets.market_list(store)
+    if not rows:
+        st.info(tr("市场目录为空。", "The market list is empty."))
+        return
+    st.dataframe(pd.DataFrame({
+        tr("市场", "Market"): [nm(r["market"], "market") for r in rows],
+        tr("网点类型", "Type"): [nm(r["kind"], "kind") for r in rows],
+        tr("状态", "Status"): [tr("已确认", "confirmed") if r["confirmed"]
+                               else tr("按名称推断，待确认", "guessed from the name, to confirm") for r in rows],
+    }), hide_index=True, width="stretch", key="kind_table")
+    kind_of = {r["market"]: r["kind"] for r in rows}
+
+    def follow_market() -> None:  # the type picker starts at the chosen market's type
+        ss["kind_value"] = kind_of.get(ss.get("kind_market"), outlets.KINDS[0])
+
+    if ss.get("kind_market") not in kind_of:
+        ss["kind_market"] = rows[0]["market"]
+        follow_market()
+    left, right = st.columns(2)
+    market = left.selectbox(tr("市场", "Market"), list(kind_of), key="kind_market", on_change=follow_market,
+                            format_func=lambda m: nm(m, "market"))
+    kind = right.selectbox(tr("网点类型", "Type"), outlets.KINDS, key="kind_value",
+                           format_func=lambda k: nm(k, "kind"))
+    if st.button(tr("设置并确认网点类型", "Set and confirm the type"), key="kind_save"):
+        try:
+            before = outlets.set_kind(store, user, market, kind)
+        except PricewatchError as e:
+            show_error(e)
+            return
+        ss["_kind_flash"] = tr(f"{market}：网点类型 {before} → {kind}（已确认，已记入审计日志）",
+                               f"{market}: type {before} → {kind} (confirmed, in the audit log)")
+        st.rerun()
+    st.caption(tr("新市场的类型按名称推断（如名称含“超市”即为超市），由工作人员确认；按网点类型对比价格时使用。",
+                  "A new market's type is guessed from its name and confirmed here; the comparison "
+                  "by outlet type uses it."))
+
 
 BY = {"commodity": ("按商品", "By item"), "category": ("按分类", "By category"),
       "type": ("按网点类型", "By outlet type")}
@@ -28,6 +86,7 @@ except PricewatchError as e:
 if latest.empty:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
     share_box("/markets")
+    staff_outlet_types()
     st.stop()
 
 by = url_choice(tr("对比方式", "Compare"), BY, "commodity", key="by", width="stretch")
@@ -112,3 +171,4 @@ else:
                                         title=tr("正值表示高于各市场均价", "Positive: above the average")),
                     width="stretch", config=charts.CONFIG, key="diff_bars")
     share_box("/markets", {"by": by, "category": cat})
+staff_outlet_types()
