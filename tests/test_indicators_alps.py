@@ -106,3 +106,29 @@ def test_report_has_no_alps_score_before_three_years(store):
     starts, _ = synthetic()
     rep = indicators.report(store, period=period_of(starts[150]).label, public=False, settings=Settings())
     assert rep.items.iloc[0]["alps"] is None and rep.items.iloc[0]["alps_level"] is None
+
+
+def test_staff_read_what_alps_measures_the_public_never_does(store):
+    """Where staff see an ALPS alert (the text report, the internal briefing) a plain-Chinese
+    explanation follows; a public briefing, even with ALPS allowed, has neither it nor 危机."""
+    from html import escape
+
+    from pricewatch import briefing
+    from pricewatch.briefing import render_html
+    from pricewatch.commands.report import render_text
+
+    starts, _ = synthetic()
+    label = period_of(starts[SPIKE]).label
+    staff = indicators.report(store, period=label, public=False, settings=Settings())
+    assert indicators.ALPS_EXPLAINED in render_text(staff)
+    assert "趋势和季节规律" in indicators.ALPS_EXPLAINED and "标准差" in indicators.ALPS_EXPLAINED
+    html = render_html.render(briefing.build(store, Settings(), label, public=False))
+    assert escape(indicators.ALPS_EXPLAINED) in html
+    calm = indicators.report(store, period=period_of(starts[SPIKE - 1]).label, public=False, settings=Settings())
+    assert indicators.ALPS_EXPLAINED not in render_text(calm)      # no ALPS alert, no explanation
+    shown = Settings(alps_public=True)
+    public = briefing.build(store, shown, label, public=True)
+    assert any(a.kind == "alps" for a in public.alerts)
+    html = render_html.render(public)
+    assert "ALPS指数说明" not in html and "危机" not in html
+    assert "ALPS指数说明" not in render_text(indicators.report(store, period=label, settings=shown))

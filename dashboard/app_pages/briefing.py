@@ -14,6 +14,7 @@ from pricewatch import briefing, indicators
 from pricewatch import textfmt as tf
 from pricewatch.briefing.model import SECRET_MARK, UNRELEASED
 from pricewatch.errors import PricewatchError
+from pricewatch.indicators import ALPS_EXPLAINED, ALPS_EXPLAINED_EN
 from pricewatch.periods import shift
 
 N_PERIODS = 26
@@ -136,6 +137,8 @@ else:
     for a in b.alerts:
         # st.text: an alert message is shown as text, never as markdown or HTML
         st.text(f"• {a.message}" + (f"  〔{UNRELEASED}〕" if a.unreleased else ""))
+    if not b.public and any(a.kind == "alps" for a in b.alerts):
+        st.caption(tr(ALPS_EXPLAINED, ALPS_EXPLAINED_EN))
 
 st.markdown("#### " + tr("未报送市场", "Markets that did not report"))
 st.text("、".join(b.missing_markets) if b.missing_markets

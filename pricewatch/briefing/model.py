@@ -147,10 +147,13 @@ class Briefing:
         return "内部版（含未发布数据）" if self.has_unreleased else "内部版"
 
 
-def headline(summary: dict[str, int], prefix: str = "本期") -> str:
-    """本周监测47种商品，上涨34种，占72.3%；持平5种，占10.6%；下降8种，占17.0%."""
+def headline(summary: dict[str, int], prefix: str = "本期", overall: dict[str, Any] | None = None) -> str:
+    """本周监测47种商品，上涨34种，占72.3%；持平5种，占10.6%；下降8种，占17.0%；总体价格环比上涨0.8%
+    (the last part from the report's ``overall``, left out when it has no 环比)."""
     s = summary
-    return f"{prefix}监测{s['n']}种商品，" + tf.breadth(s["n"], s["up"], s["flat"], s["down"])
+    text = f"{prefix}监测{s['n']}种商品，" + tf.breadth(s["n"], s["up"], s["flat"], s["down"])
+    wow = (overall or {}).get("wow_pct")
+    return text if wow is None else f"{text}；总体价格环比{tf.change(wow)}"
 
 
 def _item(d: dict[str, Any], unreleased: set[str]) -> Item:
@@ -243,7 +246,7 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
         bureau_name=settings.bureau_name, county_name=settings.county_name, period=p,
         public=public, generated_at=(now or datetime.now()).replace(microsecond=0),
         data_version=version, issue=issues.peek(store, p), summary=dict(j["summary"]),
-        headline=headline(j["summary"], prefix),
+        headline=headline(j["summary"], prefix, j.get("overall")),
         items=items, categories=categories,
         movers_up=[Mover(i, sparks[i.commodity]) for i in up],
         movers_down=[Mover(i, sparks[i.commodity]) for i in down],

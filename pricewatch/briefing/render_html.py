@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from .. import textfmt as tf
+from ..indicators.alps import ALPS_EXPLAINED
 from . import svg
 from .model import PRICE_NOTE, SECRET_MARK, UNRELEASED, Briefing, Item, Mover
 
@@ -188,6 +189,8 @@ def render(b: Briefing) -> str:
         out.append('<ul class="alerts">' + "".join(
             f"<li>{escape(a.message)}{_tag(per_row and a.unreleased)}</li>" for a in b.alerts)
             + "</ul>")
+        if not b.public and any(a.kind == "alps" for a in b.alerts):
+            out.append(f'<p class="small">{escape(ALPS_EXPLAINED)}</p>')
 
     out.append("<h2>五、未报送市场</h2>")
     if b.missing_markets:

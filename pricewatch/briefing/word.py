@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import textfmt as tf
+from ..indicators.alps import ALPS_EXPLAINED
 from .model import PRICE_NOTE, SECRET_MARK, UNRELEASED, Briefing, Item, Mover
 
 BODY_FONT = "宋体"
@@ -231,6 +232,8 @@ def render(b: Briefing) -> bytes:
         p = doc.add_paragraph(style="List Bullet")
         _run(p, a.message)
         _tag(p, per_row and a.unreleased)
+    if not b.public and any(a.kind == "alps" for a in b.alerts or []):
+        _run(doc.add_paragraph(), ALPS_EXPLAINED, size=8)
 
     _heading(doc, "五、未报送市场")
     doc.add_paragraph(f"{'、'.join(b.missing_markets)} 本期未报送价格（上期有报送）。"

@@ -22,6 +22,12 @@ Definitions (DESIGN.md, "Indicator definitions"; keep them exact, the numbers ar
   ``commodities.weight`` (1 for every commodity unless the catalog says otherwise: equal
   weights). Its 环比 compares t with t-1 over the commodities priced in t, t-1 and the base,
   so a commodity missing one week does not move the category;
+* overall index (总体价格指数) = the category index's formula over the whole basket (every
+  commodity with a positive weight, whatever its category), on the same base; its 环比 (总体价格
+  环比, the one overall change the 总体情况 paragraphs quote) = sum(w_i x P_i,t / P_i,base) /
+  sum(w_i x P_i,t-1 / P_i,base) - 1 over the commodities priced in t, t-1 and the base. A
+  commodity without a base price (new to the catalog) is outside the basket until the base
+  moves; ``Report.overall``, ``report --json`` key ``overall``;
 * ALPS score (an Alert for Price Spikes, after WFP) once a series spans 3 years (156 weeks or
   36 months): P_s = a + b x s + month dummies + e_s is fitted by least squares to the series
   up to and including t; score = (P_t - fitted_t) / sd(residuals) (sd with n - rank degrees
@@ -59,7 +65,8 @@ data only, ``public=False`` the staff view; ``freq=None``, the default, takes
 :func:`default_freq`, and a named period carries its own frequency):
 
 * :func:`report` -> :class:`Report` for one period: ``items`` (one row per commodity),
-  ``summary``, ``headline()``, ``alerts``, ``categories``, ``to_json()``;
+  ``summary``, ``headline()``, ``overall``, ``overall_sentence()``, ``alerts``, ``categories``,
+  ``to_json()``;
 * :func:`series` - one commodity's price per period (period_start, price, markets);
 * :func:`trend` - one commodity per period: price, MA4, same period last year, 52-period
   high/low, 定基 index, markets;
@@ -101,7 +108,16 @@ Every public name is importable from ``pricewatch.indicators`` itself, as before
 
 from __future__ import annotations
 
-from .alps import ALPS_ALERT_LEVELS, ALPS_BANDS, ALPS_LEVEL_ZH, ALPS_YEARS, alps_band, alps_scores
+from .alps import (
+    ALPS_ALERT_LEVELS,
+    ALPS_BANDS,
+    ALPS_EXPLAINED,
+    ALPS_EXPLAINED_EN,
+    ALPS_LEVEL_ZH,
+    ALPS_YEARS,
+    alps_band,
+    alps_scores,
+)
 from .formulas import (
     HIGH_LOW_WINDOW,
     MA_WINDOW,
@@ -142,7 +158,7 @@ from .outlets import kind_comparison, outlet_table
 from .reports import ITEM_COLUMNS, Report, build_report, report
 
 __all__ = [
-    "ALPS_ALERT_LEVELS", "LEVEL_EN", "alert_en", "kind_comparison", "market_rows", "outlet_table", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
+    "ALPS_ALERT_LEVELS", "ALPS_EXPLAINED", "ALPS_EXPLAINED_EN", "LEVEL_EN", "alert_en", "kind_comparison", "market_rows", "outlet_table", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",
     "MA_WINDOW", "PRICE_TYPES", "SPARK_PERIODS", "Report", "_window_stats", "alps_band", "alps_message",
     "alps_scores", "board", "build_report", "category_index_series", "clear_cache", "default_freq", "detect_freq",
     "direction", "display_width", "fixed_base_index", "freq_from_dates", "gap_message", "jump_message", "laspeyres_index",

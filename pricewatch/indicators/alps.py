@@ -22,6 +22,17 @@ ALPS_LEVEL_ZH = {"normal": "正常", "stress": "关注", "alert": "预警", "cri
 ALPS_LEVEL_PUBLIC = {"normal": "正常", "stress": "略高", "alert": "偏高", "crisis": "明显偏高"}
 ALPS_SOURCE = "ALPS价格异常预警指数（世界粮食计划署方法：价格偏离长期趋势和季节规律的程度），仅供分析参考"
 ALPS_YEARS = 3
+#: what the score measures, in plain words for staff (where staff see an ALPS alert: the
+#: internal briefing, the text report); it names the bands, so never on a public surface
+ALPS_EXPLAINED = ("ALPS指数说明：ALPS指数衡量本期价格比按近三年长期趋势和季节规律推算的水平高出多少，"
+                  "以过去价格偏离这一水平的通常幅度（标准差）为1个单位；0.25以下为正常，0.25至1为关注，"
+                  "1至2为预警，2及以上为危机。它是分析人员的参考指标，不是发布的预警标准；"
+                  "猪肉等有周期波动的商品在周期上行阶段会持续偏高，解读时应结合供求情况。")
+ALPS_EXPLAINED_EN = ("About ALPS: the score says how far this period's price is above the level that the "
+                     "last three years' trend and seasonal pattern predict, in units of the usual size of "
+                     "such departures (one standard deviation): below 0.25 normal, 0.25-1 stress, 1-2 alert, "
+                     "2 or more crisis. It is an analyst's indicator, not a published warning rule; a "
+                     "cyclical price such as pork stays high through the upswing of its cycle.")
 #: ALPS levels that become an alert line. With normal residuals about 16 % of periods score
 #: 1 or more (the "alert" band) and about 2 % score 2 or more, so listing only "crisis" keeps
 #: the weekly list to real exceptions; every item still carries its score and level.

@@ -317,12 +317,45 @@ def _base_index(h: _History, base: str | Period | None) -> int | None:
     return row
 
 
+def _basket(rel: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fixed-weight Laspeyres index, its 环比 and its size per row of ``rel``.
+
+    ``rel`` (T x n) holds the price relatives P_t / P_base (NaN: not priced at t, or no base
+    price), ``w`` (n) the weights. index_t = 100 x sum(w x rel_t) / sum(w) over the commodities
+    in the basket at t; 环比_t = sum(w x rel_t) / sum(w x rel_t-1) - 1 (x 100) over those in
+    it at t and t-1 (NaN for the first row); n_t = how many are in the basket at t.
+    """
+    ok = ~np.isnan(rel)                                      # T x n: in the basket at t
+    num = (np.where(ok, rel, 0.0) * w).sum(axis=1)
+    den = (ok * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(den > 0, num / den * 100, np.nan)
+    both = ok[1:] & ok[:-1]
+    cur_sum = (np.where(both, rel[1:], 0.0) * w).sum(axis=1)
+    prv_sum = (np.where(both, rel[:-1], 0.0) * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wow = np.concatenate([[np.nan], np.where(both.any(axis=1) & (prv_sum > 0),
+                                                 (cur_sum / prv_sum - 1) * 100, np.nan)])
+    return index, wow, ok.sum(axis=1)
+
+
+def _relatives(h: _History, rows: np.ndarray, b: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """(first row, relatives P_t / P_base for the rows asked for and the one before the first,
+    weights with NaN where the catalog weight is not positive)."""
+    cat = h.catalog.reindex(h.ids)
+    w = cat["weight"].astype("float64").fillna(1.0).to_numpy()
+    w = np.where(w > 0, w, np.nan)
+    lo, hi = max(0, int(rows.min()) - 1), int(rows.max()) + 1
+    base = h.y[b]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = h.y[lo:hi] / np.where(base > 0, base, np.nan)  # price relatives (NaN: not in basket)
+    return lo, rel, w
+
+
 def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFrame:
     """Laspeyres category index for grid rows ``rows``: category, index, wow_pct, n (raw)."""
     cat = h.catalog.reindex(h.ids)
     cats = cat["category"].fillna("其他").to_numpy()
-    w = cat["weight"].astype("float64").fillna(1.0).to_numpy()
-    w = np.where(w > 0, w, np.nan)
     order = (cat.assign(_c=cats).groupby("_c", sort=False)["category_sort"].min()
              .sort_values(kind="stable").index.tolist())
     out = []
@@ -331,30 +364,12 @@ def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFram
     rows = np.asarray(rows, dtype="int64")
     if len(rows) == 0:
         return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
-    # only the rows asked for and the one before the first (for its 环比)
-    lo, hi = max(0, int(rows.min()) - 1), int(rows.max()) + 1
-    base = h.y[b]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = h.y[lo:hi] / np.where(base > 0, base, np.nan)  # price relatives (NaN: not in basket)
+    lo, rel, w = _relatives(h, rows, b)
     for k in order:
         sel = (cats == k) & ~np.isnan(w)
         if not sel.any():
             continue
-        wk, rk = w[sel], rel[:, sel]
-        ok = ~np.isnan(rk)                                   # T x n: in the basket at t
-        wr = np.where(ok, rk, 0.0) * wk
-        num = wr.sum(axis=1)
-        den = (ok * wk).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            index = np.where(den > 0, num / den * 100, np.nan)
-        # 环比 over the commodities priced at t, t-1 and the base
-        both = ok[1:] & ok[:-1]
-        cur_sum = (np.where(both, rk[1:], 0.0) * wk).sum(axis=1)
-        prv_sum = (np.where(both, rk[:-1], 0.0) * wk).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            wow = np.concatenate([[np.nan], np.where(both.any(axis=1) & (prv_sum > 0),
-                                                     (cur_sum / prv_sum - 1) * 100, np.nan)])
-        n = ok.sum(axis=1)
+        index, wow, n = _basket(rel[:, sel], w[sel])
         for ti in rows:
             j = ti - lo
             out.append({"row": int(ti), "category": k,
@@ -362,6 +377,28 @@ def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFram
                         "wow_pct": None if np.isnan(wow[j]) else float(wow[j]),
                         "n": int(n[j])})
     return pd.DataFrame(out, columns=["row", "category", "index", "wow_pct", "n"])
+
+
+def _overall_index(h: _History, ti: int, b: int | None) -> dict[str, Any] | None:
+    """The overall price index at grid row ``ti`` (raw): the category index's formula over the
+    whole basket, every commodity with a positive weight, whatever its category.
+
+    总体价格指数 I_t = 100 x sum(w_i x P_i,t / P_i,base) / sum(w_i) over the commodities priced
+    in t and in the base period; 总体环比 = sum(w_i x P_i,t / P_i,base) / sum(w_i x P_i,t-1 /
+    P_i,base) - 1 (x 100) over those priced in t, t-1 and the base, i.e. the change of the
+    index with the basket held to what both periods priced. ``{"index", "wow_pct", "n"}``
+    (None where it cannot be computed); None without a base period.
+    """
+    if b is None or len(h.ids) == 0 or b > ti:
+        return None
+    lo, rel, w = _relatives(h, np.array([ti]), b)
+    sel = ~np.isnan(w)
+    if not sel.any():
+        return None
+    index, wow, n = _basket(rel[:, sel], w[sel])
+    j = ti - lo
+    return {"index": None if np.isnan(index[j]) else float(index[j]),
+            "wow_pct": None if np.isnan(wow[j]) else float(wow[j]), "n": int(n[j])}
 
 
 def _commodity_id(h: _History, commodity: str) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import textfmt as tf
 from ..config import Settings, load_settings
 from ..periods import (
     Freq,
@@ -47,6 +48,7 @@ from .history import (
     _detect,
     _History,
     _history,
+    _overall_index,
     _scope,
     market_frame,
 )
@@ -88,6 +90,10 @@ class Report:
     price_type: str = "retail"
     base: Period | None = None
     raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the overall price index and its 环比 (:func:`history._overall_index`): ``index`` and
+    #: ``wow_pct`` published (1 decimal), ``index_raw`` / ``wow_raw`` unrounded, ``commodities``
+    #: (how many are in the basket) and ``base``; None without a base period
+    overall: dict[str, Any] | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -98,6 +104,12 @@ class Report:
     def headline(self, prefix: str = "本期") -> str:
         s = self.summary
         return f"{prefix}监测{s['n']}种商品，{s['up']}种上涨、{s['down']}种下降、{s['flat']}种持平"
+
+    def overall_sentence(self) -> str:
+        """总体价格环比上涨0.8% / 总体价格环比下降0.3% / 总体价格环比持平; "" when the overall
+        环比 cannot be computed (the first period, or nothing priced in both periods)."""
+        wow = (self.overall or {}).get("wow_pct")
+        return "" if wow is None else f"总体价格环比{tf.change(wow)}"
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the schema of ``python -m pricewatch report --json``)."""
@@ -117,7 +129,9 @@ class Report:
                 "price_type": self.price_type,
                 "base": self.base.label if self.base else None,
                 "summary": self.summary, "items": items, "alerts": list(self.alerts),
-                "categories": list(self.categories)}
+                "categories": list(self.categories),
+                "overall": None if self.overall is None else {
+                    k: self.overall.get(k) for k in ("index", "wow_pct", "commodities", "base")}}
 
 
 def report(store: Store, *, period: str | None = None, on: date | None = None,
@@ -334,10 +348,17 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     items = pd.DataFrame({**common, **{c: _nullable(round_half_up_array(v, places[c]))
                                        for c, v in figures.items()}})[ITEM_COLUMNS]
     categories: list[dict[str, Any]] = []
+    overall = None
     if ti is not None:
-        ci = _category_index(h, np.array([ti]), base_row if base_row is not None and base_row <= ti else None)
+        b_row = base_row if base_row is not None and base_row <= ti else None
+        ci = _category_index(h, np.array([ti]), b_row)
         for r in ci.itertuples(index=False):
             categories.append({"category": r.category, "index": round_half_up(r.index, 1),
                                "wow_pct": round_half_up(r.wow_pct, 1), "commodities": r.n,
                                "base": base_p.label if base_p else None})
-    return Report(p, public, items, alerts, categories, price_type, base_p, raw)
+        o = _overall_index(h, ti, b_row)
+        if o is not None:
+            overall = {"index": round_half_up(o["index"], 1), "wow_pct": round_half_up(o["wow_pct"], 1),
+                       "commodities": o["n"], "base": base_p.label if base_p else None,
+                       "index_raw": o["index"], "wow_raw": o["wow_pct"]}
+    return Report(p, public, items, alerts, categories, price_type, base_p, raw, overall)

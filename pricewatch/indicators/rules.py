@@ -168,7 +168,8 @@ def _rule(raw: dict[str, Any], preset: str, source: str, groups: dict[str, Group
         raise ConfigError(f"{where}的 measure 或 direction 无效", "measure 为 wow 或 yoy；direction 为 up、down 或 both")
     if kind == "ratio" and not (raw.get("numerator") and raw.get("denominator")):
         raise ConfigError(f"{where}缺少比价的分子或分母商品", "例如 numerator = [\"生猪\"]，denominator = [\"玉米\"]")
-    return Rule(id=rid, kind=str(kind), preset=preset, source=source, levels=levels,
+    # a rule may cite its own document (a preset gathering rules from more than one)
+    return Rule(id=rid, kind=str(kind), preset=preset, source=str(raw.get("source") or source), levels=levels,
                 standard=str(raw.get("standard") or ""), name=str(raw.get("name") or ""),
                 measure=str(raw.get("measure", "wow")), direction=str(raw.get("direction", "up")),
                 groups=_tuple(raw.get("groups")), freqs=_tuple(raw.get("freqs")),

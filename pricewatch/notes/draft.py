@@ -6,7 +6,9 @@ The layout, in the house style of county price bulletins::
 
     第12期　总第58期　监测单位：示范县商务局　监测日期：2026年11月23日—29日
     ## 一、总体情况   本周我县监测的47种商品中，上涨34种，占72.3%；持平5种，占10.6%；
-                      下降8种，占17.0%。总体以涨为主。分类价格指数中，……
+                      下降8种，占17.0%。总体以涨为主。总体价格环比上涨0.8%，总体价格指数为
+                      103.2（以……为100）。分类价格指数中，…… (the overall figures:
+                      ``Report.overall``, left out when there is no 环比)
     ## 二、分类价格   one paragraph per category: its index and 环比, its breadth, its largest
                       movers ("黄瓜、菠菜和生菜分别上涨32.4%、17.9%和10.7%") and the items
                       above the warning line (those with a rule alert)
@@ -150,6 +152,12 @@ def generate(report_json: dict[str, Any], settings: Settings,
     base_zh = parse_period(base).label_zh if base else None
 
     overall = _overall(report_json.get("summary") or {}, word, "我县")
+    total = report_json.get("overall") or {}
+    if total.get("wow_pct") is not None:
+        overall += f"总体价格环比{tf.change(total['wow_pct'])}"
+        if total.get("index") is not None:
+            overall += f"，总体价格指数为{tf.index(total['index'])}" + (f"（以{base_zh}为100）" if base_zh else "")
+        overall += "。"
     moved = [f"{c}类环比{tf.change(r['wow_pct'])}" for c, r in cat_rows.items()
              if c in cats and r.get("wow_pct") is not None]
     if moved:

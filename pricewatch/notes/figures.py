@@ -17,6 +17,7 @@ a price unit ("31.23元/公斤") or "每公斤31.23元", a change is "环比/同
 each is attributed to the last commodity (name or alias) named before it in the same
 clause (clauses end at 。;;!? and line breaks). A price after "上周/上期" is compared with
 prev_price, after "去年同期/上年同期" with yoy_price, otherwise with the period's price.
+"总体价格环比上涨0.8%" is compared with the overall index's 环比 (``Report.overall``).
 The county headline "监测的N种商品中,x种上涨、y种下降、z种持平" is compared with the
 breadth, and "<类别>类N种商品中,x种上涨、…" with that category's breadth. A value is compared at the precision it is written in (half-up rounding of the
 unrounded report value), so "31.2元" and "31.23元" are both right for 31.234. A number
@@ -70,6 +71,8 @@ _TABLE_FIELDS = {"本期": "price", "本期均价": "price", "本周": "price", 
                  "上周": "prev_price", "去年同期": "yoy_price", "环比": "wow", "同比": "yoy"}
 _CLAUSE_END = re.compile(r"[。;!?\n]")
 _PREV = re.compile(r"上周|上期|上月|前一周")
+#: the overall change ("总体价格环比上涨0.8%") is checked against ``Report.overall``
+OVERALL = "总体价格"
 _YOY = re.compile(r"去年同期|上年同期")
 
 
@@ -238,10 +241,16 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
         """A 环比 of a category ("蔬菜类价格指数……环比上涨2.3%") against report.categories."""
         clause_start = max([b for b in bounds if b <= m.start()], default=0)
         before = t[clause_start:m.start()]
-        # the category named last before the figure ("粮油类环比上涨0.3%；蔬菜类环比…")
+        # the category named last before the figure ("粮油类环比上涨0.3%；蔬菜类环比…"), or the
+        # whole basket ("总体价格环比上涨0.8%": Report.overall)
         found = [(before.rfind(f"{c}类"), -len(c), c) for c in cats if f"{c}类" in before]
+        if OVERALL in before:
+            found.append((before.rfind(OVERALL), 0, OVERALL))
         cat = max(found)[2] if found else None
-        row = _category_row(report, cat) if cat and m.group(1) == "环比" else None
+        if cat == OVERALL:
+            row = report.overall if m.group(1) == "环比" else None
+        else:
+            row = _category_row(report, cat) if cat and m.group(1) == "环比" else None
         if row is None or row.get("wow_pct") is None:
             return False
         value = float(row["wow_pct"])
@@ -252,8 +261,9 @@ def check_figures(text: str, report: Report | None, names: dict[str, str]) -> Fi
             signed = -abs(float(num)) if m.group(3) and re.fullmatch(_DOWN, m.group(3)) else float(num)
             d = _decimals(num)
             ok = abs(signed - (round_half_up(value, d) or 0.0)) < 10 ** (-d) / 2
-        add(f"{cat}类", "wow", m.group(0), f"环比{change(value)}", ok, m.start(), m.end(),
-            "" if ok else f"{cat}类涨跌幅与数据不符")
+        who = "总体" if cat == OVERALL else f"{cat}类"
+        add(who, "wow", m.group(0), f"环比{change(value)}", ok, m.start(), m.end(),
+            "" if ok else f"{who}涨跌幅与数据不符")
         return True
     def clause_start(pos: int) -> int:
         return max([b for b in bounds if b <= pos], default=0)

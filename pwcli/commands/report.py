@@ -177,6 +177,10 @@ def render_text(rep: indicators.Report) -> str:
     no_change = s["n"] - s["up"] - s["down"] - s["flat"]
     if no_change:
         lines.append(f"（其中{no_change}种商品上期无可比报价，不计入涨跌）")
+    if rep.overall_sentence():
+        o = rep.overall or {}
+        lines.append(rep.overall_sentence() + (f"（总体价格指数{textfmt.index(o['index'])}）"
+                                               if o.get("index") is not None else ""))
     lines.append("")
     header = ["类别", "商品", "单位", "本期价格", "上期价格", "环比", "去年同期", "同比", "市场数", "提醒"]
     rows = []
@@ -195,6 +199,8 @@ def render_text(rep: indicators.Report) -> str:
     lines.append("价格提醒：")
     if j["alerts"]:
         lines.extend(f"  · {a['message']}" for a in j["alerts"])
+        if not rep.public and any(a["kind"] == "alps" for a in j["alerts"]):
+            lines.append(f"  {indicators.ALPS_EXPLAINED}")
     else:
         lines.append(f"  {prefix}没有超过预警线的价格波动，也没有缺报的市场。")
     if j["categories"]:
