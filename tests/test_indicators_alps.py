@@ -115,7 +115,7 @@ def test_staff_read_what_alps_measures_the_public_never_does(store):
 
     from pricewatch import briefing
     from pricewatch.briefing import render_html
-    from pricewatch.commands.report import render_text
+    from pwcli.commands.report import render_text
 
     starts, _ = synthetic()
     label = period_of(starts[SPIKE]).label

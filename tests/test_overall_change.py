@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 
 from pricewatch import briefing, indicators
-from pricewatch.cli import main
+from pwcli.cli import main
 from pricewatch.config import Settings
 from pricewatch.notes import draft
 from pricewatch.notes.checks import commodity_names
