@@ -3,17 +3,13 @@ outlet type there; the write is pricewatch.outlets.set_kind (the command's), wit
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pricewatch import audit, outlets
 from pricewatch.accounts import User
 from pricewatch.store import Store, writes
-from tests.conftest import sign_in
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from tests.helpers import APP, sign_in
 
 
 def open_markets(user: User | None) -> AppTest:

@@ -21,11 +21,11 @@ from datetime import date
 import pytest
 
 from pricewatch import briefing, indicators
-from pwcli.cli import main
 from pricewatch.config import Settings
 from pricewatch.notes import draft
 from pricewatch.notes.checks import commodity_names
 from pricewatch.notes.figures import check_figures
+from pwcli.cli import main
 from tests.fixtures.indicator_data import make_store
 
 W08, W09, W10 = date(2024, 2, 19), date(2024, 2, 26), date(2024, 3, 4)
