@@ -79,7 +79,9 @@ def check_notes(settings: Settings, *, repair: bool = False) -> list[Finding]:
 
 def check_archive(store: Store, settings: Settings, *, repair: bool = False) -> list[Finding]:
     folder = Path(settings.archive_dir) / "briefings"
-    out = _temps(list(folder.glob(".tmp-*")) if folder.is_dir() else [], "简报归档临时文件", repair)
+    # .<name>.<random>.tmp from pricewatch.atomic; .tmp-<name> from older versions
+    temps = [*folder.glob(".*.tmp"), *folder.glob(".tmp-*")] if folder.is_dir() else []
+    out = _temps(sorted(p for p in set(temps) if p.is_file()), "简报归档临时文件", repair)
     try:
         with store.read() as s:
             rows = queries.briefings.briefings(s, limit=1_000_000) if queries.briefings.has_archive(s) else None

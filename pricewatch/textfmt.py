@@ -27,9 +27,10 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from .rounding import round_half_up
 
 DASH = "—"
 DEFAULT_TZ = "Asia/Shanghai"
@@ -48,18 +49,6 @@ HALF_WIDTH_IN_CHINESE = re.compile(rf"[{_CJK}][ \t]*[,:;]|[,:;][ \t]*[{_CJK}]")
 
 def _missing(v: float | None) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def round_half_up(x: float | None, places: int) -> float | None:
-    """``x`` rounded half away from zero to ``places`` decimals; None for None/NaN.
-
-    The value is first rounded to 9 decimals (drops float noise: 10.125 on paper is
-    10.124999999999998 as a double), then quantised with ROUND_HALF_UP; -0.0 becomes 0.0.
-    """
-    if _missing(x):
-        return None
-    q = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(round(float(x), 9))).quantize(q, rounding=ROUND_HALF_UP)) + 0.0  # type: ignore[arg-type]
 
 
 def price(v: float | None, unit: str = "") -> str:

@@ -101,3 +101,15 @@ def test_missing_or_altered_note_and_briefing_files_are_reported(env, capsys):
     assert code == 1
     assert "[异常] 解读：n1 的附件「chart.png」与记录的校验值不符" in out
     assert f"[异常] 简报归档：#1 {f.name} 不存在" in out
+
+
+def test_a_briefing_file_left_half_written_is_found_and_removed(env, capsys):
+    store, settings = env
+    folder = Path(settings.archive_dir) / "briefings"
+    kept = sorted(p.name for p in folder.iterdir())
+    (folder / ".2024-W18_公开版.pdf.k3j9x.tmp").write_bytes(b"%PDF-1.4 ha")  # a crash mid-write
+    code, out = doctor(capsys, store)
+    assert code == 1 and "[异常] 简报归档临时文件" in out
+    code, out = doctor(capsys, store, "--repair")
+    assert "简报归档临时文件" in out and sorted(p.name for p in folder.iterdir()) == kept
+    assert doctor(capsys, store)[0] == 0

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pricewatch import atomic
 from pricewatch import notes as notes_api
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
@@ -297,7 +298,7 @@ def test_atomic_save_crash_keeps_old_file(book, monkeypatch):
         fh.write(data[: len(data) // 2])
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(model, "_write_all", crash)
+    monkeypatch.setattr(atomic, "_write_all", crash)
     with pytest.raises(StoreError, match="原文件未改动"):
         book.edit(EDITOR, n.id, body="新文" * 1000)
     assert path.read_bytes() == before

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .. import issues
+from ..atomic import atomic_write
 from ..config import Settings
 from ..errors import NotFound, PricewatchError
 from ..periods import parse_period
@@ -82,10 +82,8 @@ def archive(store: Store, settings: Settings, content: bytes, *, period: str, pu
                 "id": bid, "public": public, "format": fmt, "data_version": data_version,
                 "has_unreleased": has_unreleased, "sha256": sha,
                 "issue": issue.text if issue is not None else None})
-            tmp = folder / f".tmp-{name}"
-            tmp.write_bytes(content)
             final = folder / name
-            os.replace(tmp, final)
+            atomic_write(final, content)
     except OSError as e:
         raise PricewatchError(f"简报归档失败：{e}", "检查归档目录的磁盘空间和权限") from e
     except BaseException:

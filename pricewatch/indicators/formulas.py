@@ -9,30 +9,18 @@ paths in :mod:`.reports` and :mod:`.frames`); :func:`round_half_up_array` and
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..rounding import round_half_up
 
 MA_WINDOW = 4
 HIGH_LOW_WINDOW = 52
 
 
 # -- rounding and small formulas --------------------------------------------------------
-def round_half_up(x: float | None, places: int) -> float | None:
-    """``x`` rounded half away from zero to ``places`` decimals; None for None/NaN.
-
-    The value is first rounded to 9 decimals (drops float noise: a mean that is 10.125 on
-    paper is 10.124999999999998 as a double), then quantised with ROUND_HALF_UP.
-    """
-    if x is None or pd.isna(x):
-        return None
-    q = Decimal(1).scaleb(-places)
-    # + 0.0 turns -0.0 into 0.0 (a change of -0.04 % is published as 0.0, not -0.0)
-    return float(Decimal(repr(round(float(x), 9))).quantize(q, rounding=ROUND_HALF_UP)) + 0.0
-
-
 def round_half_up_array(values: Any, places: int) -> np.ndarray:
     """Vectorised :func:`round_half_up` (NaN stays NaN); identical results, numpy speed.
 

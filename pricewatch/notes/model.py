@@ -30,7 +30,6 @@ import io
 import logging
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
@@ -42,6 +41,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import yaml
 
+from ..atomic import atomic_write
 from ..errors import InputError, NotFound, PricewatchError, PublishFailed, StoreError
 
 KINDS = ("价格监测分析", "政策解读", "更正说明")
@@ -201,39 +201,6 @@ def validate(note: Note) -> None:
         note.period = parse_period(note.period).label
     if note.kind == "更正说明" and not note.corrects:
         raise InputError("更正说明必须指明所更正的解读", "用 --corrects 编号 指明原解读")
-
-
-# -- files -------------------------------------------------------------------------------
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_all(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the web server may run as another user
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _write_all(fh: io.BufferedWriter | Any, data: bytes) -> None:
-    # a separate function so tests can simulate a crash in the middle of a write
-    fh.write(data)
 
 
 class NoteRepo:

@@ -34,10 +34,11 @@ from typing import Any
 import segno
 
 from .. import indicators
+from ..atomic import atomic_write
 from ..config import Settings
 from ..errors import ConfigError, PricewatchError
 from ..store import Store, writes
-from .model import Note, NoteRepo, atomic_write
+from .model import Note, NoteRepo
 from .render import markdown_to_html
 
 CARD_W = 1080

@@ -9,11 +9,11 @@ marked 内部资料 注意保密. Every generated briefing is archived.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from pricewatch import briefing
 from pricewatch.accounts import require, resolve_actor
+from pricewatch.atomic import atomic_write
 from pricewatch.errors import InputError, PricewatchError
 
 from . import COMMANDS, _common
@@ -41,14 +41,9 @@ def _format_of(out: str) -> str:
 
 
 def _write(out: str, content: bytes) -> None:
-    path = Path(out)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
+        atomic_write(Path(out), content)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise PricewatchError(f"无法写入 {out}: {e}", "检查输出路径是否存在且可写") from e
 
 

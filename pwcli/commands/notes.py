@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from pricewatch.accounts import User, resolve_actor
+from pricewatch.atomic import atomic_write
 from pricewatch.errors import InputError
 from pricewatch.notes import draft
 from pricewatch.notes.feed import atom_feed
-from pricewatch.notes.model import CHECK_NAMES, KINDS, Note, atomic_write, parse_dt
+from pricewatch.notes.model import CHECK_NAMES, KINDS, Note, parse_dt
 from pricewatch.notes.workflow import Notebook
 
 from . import COMMANDS, _common
