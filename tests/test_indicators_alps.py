@@ -132,3 +132,26 @@ def test_staff_read_what_alps_measures_the_public_never_does(store):
     html = render_html.render(public)
     assert "ALPS指数说明" not in html and "危机" not in html
     assert "ALPS指数说明" not in render_text(indicators.report(store, period=label, settings=shown))
+
+
+def test_the_staff_briefing_page_explains_alps(tmp_path, monkeypatch):
+    """The staff page 领导简报 in the week of the spike: the ALPS alert and, under the alerts,
+    what the score measures."""
+    from streamlit.testing.v1 import AppTest
+
+    from pricewatch.accounts import User
+    from tests.helpers import APP, sign_in
+
+    starts, y = synthetic()
+    rows = [("季节菜", M1, d, float(v)) for d, v in zip(starts[:SPIKE + 1], y[:SPIKE + 1], strict=True)]
+    store = make_store(tmp_path / "pw.duckdb", rows)
+    monkeypatch.setenv("PRICEWATCH_DB", str(store.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    sign_in(at, User("leader", "leader"))
+    at.run()
+    at.switch_page("app_pages/briefing.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="period").value == period_of(starts[SPIKE]).label
+    assert any("ALPS指数" in str(t.value) for t in at.text)
+    assert indicators.ALPS_EXPLAINED in [str(c.value) for c in at.caption]

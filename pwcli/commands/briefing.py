@@ -44,7 +44,7 @@ def _write(out: str, content: bytes) -> None:
     try:
         atomic_write(Path(out), content)
     except OSError as e:
-        raise PricewatchError(f"无法写入 {out}: {e}", "检查输出路径是否存在且可写") from e
+        raise PricewatchError(f"无法写入 {out}：{e}", "检查输出路径是否存在且可写") from e
 
 
 def run(args: argparse.Namespace) -> int:

@@ -43,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     t0 = time.perf_counter()
     summary = build(cfg.db_path, loader=_ingest_loader, force=args.force, regenerate=args.regenerate)
-    print(f"演示数据库 {cfg.db_path}: {summary} ({time.perf_counter() - t0:.1f} 秒)")
+    print(f"演示数据库 {cfg.db_path}：{summary}（{time.perf_counter() - t0:.1f} 秒）")
     return 0
