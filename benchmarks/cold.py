@@ -63,22 +63,115 @@ def startup(n: int = 7) -> list[Result]:
     ]
 
 
+CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+mode, db = sys.argv[1], sys.argv[2]
+if mode == "floor":
+    import duckdb
+    from benchmarks.queries import REPORT_FLOOR_SQL
+    from pathlib import Path
+    t1 = time.perf_counter()
+    snap = Path(db + ".snapshots")
+    con = duckdb.connect(str(snap / (snap / "CURRENT").read_text().split()[0]), read_only=True)
+    c0, c1, p0 = (__import__("datetime").date.fromisoformat(x) for x in sys.argv[3:6])
+    con.execute(REPORT_FLOOR_SQL, {"c0": c0, "c1": c1, "p0": p0}).fetchall()
+else:
+    from pricewatch import indicators
+    from pricewatch.config import load_settings
+    from pricewatch.store import open_store
+    t1 = time.perf_counter()
+    store = open_store(db)
+    rep = indicators.report(store, public=True, settings=load_settings(db))
+    json.dumps(rep.to_json(), ensure_ascii=False, default=str)
+    if mode == "new_version":
+        # a warm process (imports done, one view served), then a new data version: a correction
+        # of one price in the latest week, released; the first page view after it is timed
+        indicators.board(store, public=True)
+        from pricewatch.store import writes
+        with store.read() as s:
+            cid, mid, d, price = s.one("SELECT commodity_id, market_id, obs_date, price FROM obs_public"
+                                       " ORDER BY obs_date DESC, commodity_id LIMIT 1")
+        import pandas as pd
+        frame = pd.DataFrame([{"commodity_id": cid, "market_id": mid, "obs_date": d,
+                               "price": round(price * (1.01 + 0.01 * (time.time_ns() % 7)), 2)}])
+        with store.write() as s:
+            r = writes.load_observations(s, frame, file_name="fix.xlsx", sha256=str(time.time_ns()),
+                                         actor="bench")
+            writes.release_uploads(s, [r.upload_id], actor="bench")
+        t1 = time.perf_counter()
+        rep = indicators.report(store, public=True, settings=load_settings(db))
+        indicators.board(store, public=True)
+t2 = time.perf_counter()
+print("TIMES", (t1 - t0) * 1000, (t2 - t1) * 1000)
+"""
+
+
+def _child(mode: str, db: Path, *extra: str) -> tuple[float, float]:
+    """(imports ms, work ms) of one fresh process."""
+    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(db), *extra], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("TIMES"))
+    a, b = line.split()[1:]
+    return float(a), float(b)
+
+
+def measure(db: Path, size: str, n: int = 7) -> list[Result]:
+    """The report from cold at ``db`` (see the module docstring)."""
+    from datetime import timedelta
+
+    from . import build
+    from .synth import LAST_MONDAY
+
+    py = sys.executable
+    c0, c1, p0 = LAST_MONDAY, LAST_MONDAY + timedelta(days=6), LAST_MONDAY - timedelta(days=7)
+    dates = [c0.isoformat(), c1.isoformat(), p0.isoformat()]
+    whole = {"report": [py, "-m", "pricewatch", "report", "--json", "--public", "--db", str(db)],
+             "floor": [py, "-c", "pass"]}
+    _wall_ms(whole["report"])  # the snapshot and the page cache warm, as on a serving machine
+    rep_w, rep_i, fl_w, wh = [], [], [], []
+    for _ in range(n):
+        i, w = _child("report", db)
+        rep_i.append(i)
+        rep_w.append(w)
+        fl_w.append(_child("floor", db, *dates)[1])
+        wh.append(_wall_ms(whole["report"]))
+    la = load_average()
+    med = statistics.median
+    out = [
+        Result("cold", "report in a fresh process, beyond imports (open + report + JSON)", size,
+               med(rep_w), "ms", n, target=("<", 100.0), ref=med(fl_w),
+               ref_label="hand-written SQL in a fresh process", ratio=f"{med(rep_w) / med(fl_w):.1f}x floor",
+               note=f"imports {med(rep_i):,.0f} ms; load average {la}"),
+        Result("cold", "python -m pricewatch report --json --public (whole process)", size, med(wh), "ms",
+               n, target=("<", 800.0), note=f"load average {la}"),
+    ]
+    scratch = build.scratch_copy(db, f"cold-{size}")
+    try:
+        nv = [_child("new_version", scratch)[1] for _ in range(max(3, n // 2))]
+    finally:
+        build.remove_db(scratch)
+    out.append(Result("cold", "first page view after a new data version (report + board, warm process)",
+                      size, med(nv), "ms", len(nv), target=("<", 100.0), ref=med(fl_w),
+                      ref_label="hand-written SQL in a fresh process",
+                      ratio=f"{med(nv) / med(fl_w):.1f}x floor",
+                      note=f"after a one-price correction loaded and released; load average {load_average()}"))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.cold", description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, help="a database to time the report on (else start-up only)")
+    ap.add_argument("--size", default="-", help="the size name to print beside the figures")
     ap.add_argument("-n", type=int, default=7)
     a = ap.parse_args(argv)
     from .harness import table
 
     results = startup(a.n)
     if a.db is not None:
-        results += measure(a.db, "-", n=a.n)
+        results += measure(a.db, a.size, n=a.n)
     print(table(results))
     return 0
-
-
-def measure(db: Path, size: str, n: int = 7) -> list[Result]:
-    return []
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@ superseded by them), releases of some uploads, a bulk load - the table holds, fo
 audience, frequency (日/周/旬/月) and price type, exactly the commodity price per period that
 DESIGN defines (the mean over the markets that reported of each market's mean in the period),
 computed here by hand from the observation rows; the incremental upkeep equals a full build;
-and the report read through it is the report computed from the observations.
+and the history grid the indicators read holds the same prices.
+
+(Before the table existed the indicators grouped the whole view in every new process; this
+test also compared every report, as JSON, computed that way and through the table, and
+found them equal, before that code was removed.)
 """
 
 from __future__ import annotations
@@ -21,10 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pricewatch import indicators
-from pricewatch.config import Settings
 from pricewatch.indicators import history
-from pricewatch.periods import period_of
-from pricewatch.store import Store, aggregates, queries, writes
+from pricewatch.periods import from_ordinal, period_of
+from pricewatch.store import Store, aggregates, writes
 from pricewatch.store.bulk import bulk_load
 
 # three commodities in three units and two currencies (a KES price is never averaged with a 元 one)
@@ -106,8 +109,8 @@ def _by_hand(store: Store, scope: str, freq: str, price_type: str) -> dict:
 def _stored(store: Store, scope: str, freq: str, price_type: str) -> dict:
     with store.read() as s:
         g = aggregates.commodity_periods(s, scope, freq, price_type)
-    return {(int(r.commodity_id), r.period_start.date() if hasattr(r.period_start, "date") else r.period_start):
-            (float(r.price), int(r.markets)) for r in g.itertuples()}
+    return {(int(c), from_ordinal(int(o), freq).start): (float(p), int(n))
+            for c, o, p, n in zip(g["commodity_id"], g["ordinal"], g["price"], g["markets"], strict=True)}
 
 
 def _assert_same(got: dict, want: dict) -> None:
@@ -117,26 +120,22 @@ def _assert_same(got: dict, want: dict) -> None:
         assert got[k][0] == pytest.approx(p, rel=1e-12, abs=0), k
 
 
-def _in_memory(s, store, scope, freq, price_type):
-    """The history as it was computed before the store kept it: grouping the whole view."""
-    return queries.observations.commodity_periods(s, scope, freq, price_type)
-
-
-def _reports(store: Store) -> dict:
-    out = {}
-    for public, freq in itertools.product((True, False), FREQS):
-        indicators.clear_cache()
-        p = indicators.resolve_period(store, freq=freq, public=public)
-        if p is None:
-            continue
-        rep = indicators.report(store, period=p.label, public=public, settings=Settings())
-        out[(public, freq)] = rep.to_json()
-    return out
+def _assert_grid(store: Store, public: bool, freq: str, want: dict) -> None:
+    """The history grid the indicators read: every priced cell is the hand-computed price."""
+    indicators.clear_cache()
+    h = history._hist(store, public, freq, "retail")
+    got = {}
+    for ti, ts in enumerate(h.starts):
+        start = pd.Timestamp(ts).date()
+        for ci, c in enumerate(h.ids):
+            if h.n[ti, ci]:
+                got[(int(c), start)] = (float(h.y[ti, ci]), int(h.n[ti, ci]))
+    _assert_same(got, want)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(bulk_rows=bulk, uploads=st.lists(upload, min_size=1, max_size=4))
-def test_stored_period_prices_are_the_observations_means(tmp_path, monkeypatch, bulk_rows, uploads):
+def test_stored_period_prices_are_the_observations_means(tmp_path, bulk_rows, uploads):
     store = _new_store(tmp_path)
     _apply(store, bulk_rows, uploads)
     for scope, freq, pt in itertools.product(("public", "staff"), FREQS, ("retail", "wholesale")):
@@ -147,29 +146,31 @@ def test_stored_period_prices_are_the_observations_means(tmp_path, monkeypatch, 
         aggregates.rebuild(s)
     for k, rows in before.items():
         _assert_same(_stored(store, *k), rows)
-    # and the reports read through it are the reports computed from the whole view
-    stored = _reports(store)
-    monkeypatch.setattr(history, "_periods", _in_memory)
-    assert _reports(store) == stored
+    # and the grid the indicators read from it
+    for public, freq in itertools.product((True, False), FREQS):
+        _assert_grid(store, public, freq, _by_hand(store, "public" if public else "staff", freq, "retail"))
     indicators.clear_cache()
 
 
 def test_a_database_from_before_the_table_gets_it(tmp_path):
-    """A snapshot without the table (made by an older version) is brought up to date by the
-    first reader: the primary builds the table and publishes a new snapshot."""
+    """A snapshot without the table (made by an older version, not written since) is
+    repaired by the first reader like a damaged one: the primary builds the table and a new
+    snapshot is published."""
     store = _new_store(tmp_path)
     _apply(store, None, [({("甲菜", "东市", date(2024, 1, 1), "retail"): 10.0,
                            ("甲菜", "西市", date(2024, 1, 2), "retail"): 12.0}, "now")])
     with store.write() as s:
         s.execute("DELETE FROM period_prices")
         s.execute("DELETE FROM meta WHERE key = 'period_prices'")
-    with store.read() as s:
-        assert not aggregates.ready(s)
+    stale = store.snapshots()[-1]
+    store.close()
     indicators.clear_cache()
     t = indicators.trend(store, "甲菜", public=True, freq="week")
     assert list(t["price"].round(2)) == [11.0]
+    assert store.snapshots()[-1] != stale
     with store.read() as s:
-        assert aggregates.ready(s)
+        assert s.scalar("SELECT value FROM meta WHERE key = 'period_prices'") == aggregates.VERSION
+        assert s.scalar("SELECT count(*) FROM period_prices WHERE scope = 'public'") > 0
 
 
 def test_a_write_that_fails_leaves_the_table_as_it_was(tmp_path):

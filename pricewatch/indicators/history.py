@@ -241,21 +241,6 @@ def clear_cache() -> None:
         _FREQ_CACHE.clear()
 
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-
-
-def _ordinals(starts: pd.Series, freq: str) -> np.ndarray:
-    """Vectorised :func:`periods.ordinal` of period starts (datetime64)."""
-    if freq in ("day", "week"):
-        # date.toordinal() of each start (1970-01-01 is day 719163)
-        days = (starts - pd.Timestamp("1970-01-01")).dt.days.to_numpy() + _EPOCH_ORDINAL
-        return days if freq == "day" else (days - 1) // 7
-    months = (starts.dt.year * 12 + starts.dt.month - 1).to_numpy()
-    if freq == "month":
-        return months
-    return months * 3 + np.minimum((starts.dt.day.to_numpy() - 1) // 10, 2)
-
-
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
              snap: str | None = None) -> _History:
     key = (str(store.path), s.version, snap or queries.observations.snapshot_id(s), scope, freq, price_type)
@@ -265,40 +250,29 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
             _CACHE.move_to_end(key)
             return hit
     cat = catalog_frame(s).set_index("commodity_id")
-    g = _periods(s, store, scope, freq, price_type)
-    if g.empty:
+    g = aggregates.commodity_periods(s, scope, freq, price_type)
+    if len(g["ordinal"]) == 0:
         h = _History(freq, pd.DatetimeIndex([]), [], np.array([], dtype="int64"),
                      np.empty((0, 0)), np.empty((0, 0)), cat)
     else:
-        ps = pd.to_datetime(g["period_start"])
-        o = _ordinals(ps, freq)
+        o = np.asarray(g["ordinal"], dtype="int64")
         o0 = int(o.min())
         grid = [from_ordinal(i, freq) for i in range(o0, int(o.max()) + 1)]  # type: ignore[arg-type]
         starts = pd.DatetimeIndex([pd.Timestamp(q.start) for q in grid])
-        ids = np.sort(g["commodity_id"].unique())
+        cids = np.asarray(g["commodity_id"], dtype="int64")
+        ids = np.unique(cids)
         ti = o - o0
-        ci = np.searchsorted(ids, g["commodity_id"].to_numpy())
+        ci = np.searchsorted(ids, cids)
         y = np.full((len(starts), len(ids)), np.nan)
         n = np.zeros((len(starts), len(ids)), dtype="int64")
-        y[ti, ci] = g["price"].to_numpy(dtype="float64")
-        n[ti, ci] = g["markets"].to_numpy()
+        y[ti, ci] = np.asarray(g["price"], dtype="float64")
+        n[ti, ci] = np.asarray(g["markets"], dtype="int64")
         h = _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
     with _CACHE_LOCK:
         _CACHE[key] = h
         while len(_CACHE) > _CACHE_MAX:
             _CACHE.popitem(last=False)
     return h
-
-
-def _periods(s: Session, store: Store, scope: Scope, freq: str, price_type: str) -> pd.DataFrame:
-    """The stored commodity price per period (pricewatch.store.aggregates). A snapshot made
-    before the store kept them (a database from an older version, not written since) has
-    none: the primary builds them once and publishes a snapshot that has."""
-    if aggregates.ready(s):
-        return aggregates.commodity_periods(s, scope, freq, price_type)
-    store.migrate(publish=True)
-    with store.read() as fresh:
-        return aggregates.commodity_periods(fresh, scope, freq, price_type)
 
 
 def _base_index(h: _History, base: str | Period | None) -> int | None:

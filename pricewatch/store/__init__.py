@@ -296,9 +296,11 @@ class Store:
                     self._republish_locked()
 
     def _republish_locked(self) -> None:
-        """Publish the primary's committed state (caller holds the lock)."""
+        """Publish the primary's committed state (caller holds the lock), its schema and
+        period aggregates brought up to date first."""
         con = self._open_rw(LOCK_TIMEOUT_S)
         try:
+            _migrate(con)
             version = _data_version(con)
             generation = _generation(con)
             try:
@@ -309,10 +311,9 @@ class Store:
             con.close()
         self._publish_committed(version, generation)
 
-    def migrate(self, publish: bool = False) -> list[str]:
+    def migrate(self) -> list[str]:
         """Bring the schema and the period aggregates up to date (a no-op when they already
-        are); ``publish``: make a new snapshot even then (a reader whose snapshot predates the
-        aggregates asks for one)."""
+        are)."""
         with self._flock(LOCK_TIMEOUT_S):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fresh = not self.path.exists()
@@ -326,7 +327,7 @@ class Store:
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            if names or built or publish or self._pointer() is None or self.marker.exists():
+            if names or built or self._pointer() is None or self.marker.exists():
                 self._publish_committed(version, generation)
             return names
 
@@ -507,7 +508,9 @@ class Store:
 
     def _open_snapshot(self, path: Path) -> tuple[duckdb.DuckDBPyConnection, int] | None:
         """A read-only connection to a snapshot and its data version, or None if it is
-        missing or does not read as a database."""
+        missing, does not read as a database, or predates the period aggregates (made by an
+        older version and not written since): it is then repaired like a damaged one, by a new
+        snapshot of the primary, which builds them first."""
         if not path.is_file():
             return None
         try:
@@ -517,8 +520,14 @@ class Store:
             return None
         try:
             version = _data_version(con)
+            current = _aggregates_version(con) == aggregates.VERSION
         except (duckdb.Error, IndexError, ValueError) as e:
             log.warning("snapshot %s is damaged: %s", path, e)
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            return None
+        if not current:
+            log.warning("snapshot %s has no current period aggregates; a new one is made", path)
             with contextlib.suppress(duckdb.Error):
                 con.close()
             return None
@@ -675,6 +684,11 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> tuple[list[str], bool]:
 
 def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+
+
+def _aggregates_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = 'period_prices'").fetchall()
+    return row[0][0] if row else None
 
 
 def _generation(con: duckdb.DuckDBPyConnection) -> str:

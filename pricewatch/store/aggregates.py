@@ -28,9 +28,11 @@ Maintenance, inside the write's own transaction (all or nothing with the change)
   commit: for each touched audience and frequency, the (commodity, price type, period) groups
   holding a touched date are deleted and computed again from the view, exactly as a full
   build computes them;
-* :func:`ensure` (after the migrations, whenever the store opens the primary for writing)
-  builds everything when the table was built by another version of this module, or never:
-  a database from before migration 0090, a restored backup.
+* :func:`ensure` (after the migrations, whenever the store opens the primary for writing or
+  publishes it) builds everything when the table was built by another version of this
+  module, or never: a database from before migration 0090, a restored backup. A reader that
+  finds a snapshot without a current table treats it as damaged: a new snapshot of the
+  primary is made, which builds the table first.
 """
 
 from __future__ import annotations
@@ -39,10 +41,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..periods import period_of
-from .queries.observations import Scope, obs_view
+from .queries.observations import Scope, obs_view, period_start_sql
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from .session import Session
 
@@ -51,23 +52,6 @@ VERSION = "1"
 FREQS = ("day", "week", "xun", "month")
 SCOPES: tuple[Scope, ...] = ("public", "staff")
 TOUCHED = "pw_touched_obs"
-
-
-def period_start_sql(freq: str, col: str = "obs_date") -> str:
-    """SQL for the first day of the period containing ``col``: the date itself (日), the ISO
-    week's Monday (周), day 1, 11 or 21 of the month (旬), the month's first day (月).
-
-    ``freq`` and ``col`` come from fixed sets in the store (never from input): the result is
-    spliced into SQL.
-    """
-    if freq == "day":
-        return f"{col}::DATE"
-    if freq in ("week", "month"):
-        return f"date_trunc('{freq}', {col})::DATE"
-    if freq == "xun":
-        return (f"make_date(year({col}), month({col}),"
-                f" CASE WHEN day({col}) <= 10 THEN 1 WHEN day({col}) <= 20 THEN 11 ELSE 21 END)")
-    raise ValueError(f"unknown frequency {freq!r}")
 
 
 def _select(scope: Scope, freq: str, where: str = "true") -> str:
@@ -108,12 +92,6 @@ def ensure(s: Session) -> bool:
         return False
     rebuild(s)
     return True
-
-
-def ready(s: Session) -> bool:
-    """Whether this database's table is there and current (a snapshot made before migration
-    0090, or by an older version of this module, is not)."""
-    return s.scalar("SELECT value FROM meta WHERE key = 'period_prices'") == VERSION
 
 
 def touch(s: Session, scopes: tuple[Scope, ...], keys_sql: str, params: Any = None) -> None:
@@ -169,25 +147,19 @@ def _refresh_freq(s: Session, scope: Scope, freq: str, lo: date, hi: date) -> No
 
 
 # -- reading ---------------------------------------------------------------------------------
-def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str) -> pd.DataFrame:
-    """Commodity price per period over the whole history, sorted by commodity and period.
-
-    Columns: commodity_id, period_start (DATE), price (mean over the markets that reported of
-    each market's mean), markets (how many reported).
-    """
-    return s.df("SELECT commodity_id, period_start, price, markets FROM period_prices"
-                " WHERE scope = ? AND freq = ? AND price_type = ? ORDER BY commodity_id, period_start",
-                [scope, freq, price_type])
+_ORDINAL_SQL = {
+    # periods.ordinal() of period_start: consecutive periods differ by 1 (date(1, 1, 1) is day 1)
+    "day": "(period_start - DATE '0001-01-01') + 1",
+    "week": "(period_start - DATE '0001-01-01') // 7",
+    "month": "year(period_start) * 12 + month(period_start) - 1",
+    "xun": "(year(period_start) * 12 + month(period_start) - 1) * 3 + (day(period_start) - 1) // 10",
+}
 
 
-def latest_date(s: Session, scope: Scope, price_type: str) -> date | None:
-    """The newest observation date the audience can see for the price type."""
-    return s.scalar("SELECT max(period_start) FROM period_prices"
-                    " WHERE scope = ? AND freq = 'day' AND price_type = ?", [scope, price_type])
-
-
-def distinct_dates(s: Session, scope: Scope, price_type: str, since: date) -> list[date]:
-    """The distinct observation dates on or after ``since``."""
-    return [r[0] for r in s.all(
-        "SELECT DISTINCT period_start FROM period_prices WHERE scope = ? AND freq = 'day'"
-        " AND price_type = ? AND period_start >= ?", [scope, price_type, since])]
+def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str) -> dict[str, Any]:
+    """Commodity price per period over the whole history, as numpy arrays: commodity_id,
+    ordinal (:func:`pricewatch.periods.ordinal` of the period), price (mean over the markets
+    that reported of each market's mean), markets (how many reported); in no set order."""
+    return s.arrays(f"SELECT commodity_id, {_ORDINAL_SQL[freq]} AS ordinal, price, markets"  # noqa: S608
+                    " FROM period_prices WHERE scope = ? AND freq = ? AND price_type = ?",
+                    [scope, freq, price_type])

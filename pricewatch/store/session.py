@@ -74,6 +74,14 @@ class Session:
         except duckdb.Error as e:
             raise self._failed(e, sql) from e
 
+    def arrays(self, sql: str, params: Params = None) -> dict[str, Any]:
+        """The result as one numpy array per column (no DataFrame built: for large numeric
+        reads, about half the time of :meth:`df`)."""
+        try:
+            return self._con.execute(sql, params).fetchnumpy()
+        except duckdb.Error as e:
+            raise self._failed(e, sql) from e
+
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Expose a DataFrame to SQL as ``name`` for the life of this session."""
         self._con.register(name, frame)

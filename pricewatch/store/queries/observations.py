@@ -4,25 +4,16 @@
 (released data, invariant 1); "staff" reads ``obs_staff`` (the newest revision of
 everything). There is no other way in: :func:`obs_view` is the one place that maps a scope
 to a view name, from a fixed set. Aggregates read one ``price_type`` at a time (retail and
-wholesale prices are never averaged together). Two shapes feed the indicators:
+wholesale prices are never averaged together). What feeds the indicators:
 
 * :func:`report_core` - one row per commodity for a period, computed entirely in DuckDB
   from the market prices of the period, the previous period and the same period a year
   earlier (matched-market sums, spread, markets that fell silent). Only the few days of
   those periods are read, so its cost does not grow with the history.
-* :func:`commodity_periods` - the commodity price of every period of the history (mean over
-  the markets that reported of each market's mean). It feeds the long-window indicators
-  (moving average, 52-period high/low, 定基 index, ALPS) and is cached by the caller per
-  data version.
-
-Speed (measured on 10 million rows, see benchmarks/indicators_bench.py): grouping by
-(commodity, market, period) over the whole history means millions of groups and takes
-~0.7 s; grouping by (commodity, period) takes ~0.13 s. The two agree exactly when all of a
-(commodity, period) group's observations carry one date, because an audience's view holds
-at most one row per (commodity, market, date, price_type) key (a correction is a new
-revision and only the newest one is current / public). So :func:`commodity_periods` groups
-by (commodity, period), and recomputes market by market only the groups whose observations
-span more than one date (daily data; a market surveyed twice in a week).
+* the commodity price of every period of the history (mean over the markets that reported of
+  each market's mean), which feeds the long-window indicators (moving average, 52-period
+  high/low, 定基 index, ALPS), is not computed here at read time: the store keeps it in
+  ``period_prices``, maintained by every write (see :mod:`pricewatch.store.aggregates`).
 """
 
 from __future__ import annotations
@@ -120,27 +111,25 @@ def snapshot_id(s: Session) -> str:
 def latest_date(s: Session, scope: Scope, price_type: str | None = None) -> date | None:
     """The newest observation date the audience can see (optionally for one price type).
 
-    The unfiltered table's newest date is a cheap upper bound (no join); the view is then
-    asked only about the last few weeks before it, and about everything only when those
-    hold nothing for this audience.
+    Read from the day rows of ``period_prices`` (one per commodity and date, kept by every
+    write: see :mod:`pricewatch.store.aggregates`), not from the millions of observations.
     """
-    bound = s.scalar("SELECT max(obs_date) FROM observations")
-    if bound is None:
-        return None
     pt_sql, params = ("", []) if price_type is None else (" AND price_type = ?", [price_type])
-    view = obs_view(scope)
-    got = s.scalar(f"SELECT max(obs_date) FROM {view} WHERE obs_date >= ?{pt_sql}",  # noqa: S608
-                   [bound - timedelta(days=62), *params])
-    if got is None:
-        got = s.scalar(f"SELECT max(obs_date) FROM {view} WHERE true{pt_sql}", params)  # noqa: S608
-    return got
+    return s.scalar("SELECT max(period_start) FROM period_prices WHERE scope = ? AND freq = 'day'"  # noqa: S608
+                    + pt_sql, [_scope(scope), *params])
 
 
 def distinct_dates(s: Session, scope: Scope, price_type: str, since: date) -> list[date]:
-    """The distinct observation dates on or after ``since`` (a few hundred at most)."""
+    """The distinct observation dates on or after ``since`` (from the day rows of
+    ``period_prices``, as :func:`latest_date`)."""
     return [r[0] for r in s.all(
-        f"SELECT DISTINCT obs_date FROM {obs_view(scope)}"  # noqa: S608 - fixed view name
-        " WHERE obs_date >= ? AND price_type = ?", [since, price_type])]
+        "SELECT DISTINCT period_start FROM period_prices WHERE scope = ? AND freq = 'day'"
+        " AND price_type = ? AND period_start >= ?", [_scope(scope), price_type, since])]
+
+
+def _scope(scope: Scope) -> Scope:
+    obs_view(scope)  # refuses anything but public / staff
+    return scope
 
 
 def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period | None,
@@ -220,47 +209,6 @@ def market_period_prices(s: Session, scope: Scope, freq: str, start: date | None
         f"SELECT {ps} AS period_start, commodity_id, commodity,"  # noqa: S608
         " market_id, market, avg(price) AS price"
         f" FROM {obs_view(scope)} WHERE {' AND '.join(where)} GROUP BY ALL", params)
-
-
-def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str = "retail",
-                      commodity: str | None = None) -> pd.DataFrame:
-    """Commodity price per period over the whole history (see the module docstring).
-
-    Columns: commodity_id, period_start (DATE, :func:`period_start_sql`), price (mean over the
-    markets that reported of each market's mean), markets (how many reported).
-    """
-    view = obs_view(scope)
-    c_sql, params = ("", [price_type])
-    if commodity is not None:
-        c_sql = " AND commodity = ?"
-        params.append(commodity)
-    # by date first (a DATE key hashes faster than date_trunc of every row), then by period
-    g = s.df(
-        "WITH d AS (SELECT commodity_id, obs_date, sum(price) AS s, count(*) AS n"  # noqa: S608
-        f" FROM {view} WHERE price_type = ?{c_sql} GROUP BY ALL)"
-        f" SELECT commodity_id, {period_start_sql(freq)} AS period_start,"
-        " sum(s) / sum(n) AS price, sum(n) AS markets, count(*) = 1 AS one_date"
-        " FROM d GROUP BY ALL", params)
-    multi = g.loc[~g["one_date"].astype(bool), ["commodity_id", "period_start"]]
-    g = g.loc[g["one_date"].astype(bool), ["commodity_id", "period_start", "price", "markets"]]
-    if not multi.empty:
-        s.register("pw_multi", multi)
-        try:
-            exact = s.df(
-                f"WITH mp AS (SELECT o.commodity_id, {period_start_sql(freq, 'o.obs_date')}"  # noqa: S608
-                " AS period_start, o.market_id, avg(o.price) AS price"
-                f" FROM {view} o SEMI JOIN pw_multi m"  # noqa: S608 - fixed names
-                " ON m.commodity_id = o.commodity_id"
-                f" AND m.period_start::DATE = {period_start_sql(freq, 'o.obs_date')}"
-                f" WHERE o.price_type = ?{c_sql.replace('commodity', 'o.commodity')}"
-                " GROUP BY ALL)"
-                " SELECT commodity_id, period_start, avg(price) AS price, count(*) AS markets"
-                " FROM mp GROUP BY ALL", params)
-        finally:
-            s.unregister("pw_multi")
-        g = pd.concat([g, exact], ignore_index=True)
-    g["markets"] = g["markets"].astype("int64")
-    return g.sort_values(["commodity_id", "period_start"], kind="stable").reset_index(drop=True)
 
 
 def recent_prices(s: Session, start: date, end: date) -> pd.DataFrame:
