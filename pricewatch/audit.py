@@ -122,6 +122,33 @@ def detail_text(detail: Any, lang: str = "zh") -> str:
     return sep.join(parts)
 
 
+#: a target's kind prefix ("note:2026-w48-analysis") -> (中文, English)
+TARGETS: dict[str, tuple[str, str]] = {
+    "note": ("解读稿", "note"), "release": ("发布批次", "release"), "profile": ("导入方案", "import profile"),
+    "deadline": ("限时提醒", "deadline"),
+}
+#: the deadline items' keys (pricewatch.deadlines) in words
+DEADLINE_ITEMS: dict[str, tuple[str, str]] = {
+    "data_uploaded": ("数据上传", "data uploaded"), "data_released": ("数据发布", "data released"),
+    "note_drafted": ("解读起草", "note drafted"), "note_approved": ("解读审核", "note approved"),
+    "note_published": ("解读发布", "note published"),
+}
+
+
+def target_text(target: Any, lang: str = "zh") -> str:
+    """"note:2026-w48-analysis" -> "解读稿 2026-w48-analysis"; a plain target (a user, a
+    commodity) as it is."""
+    if not isinstance(target, str):
+        return ""
+    kind, sep, rest = target.partition(":")
+    if not sep or kind not in TARGETS:
+        return target
+    if kind == "deadline":
+        week, _, item = rest.rpartition(":")
+        rest = f"{week} {_i(DEADLINE_ITEMS[item], lang)}" if item in DEADLINE_ITEMS else rest
+    return f"{_i(TARGETS[kind], lang)} {rest}"
+
+
 def _utc_midnight(d: date, tz: str) -> datetime:
     """The UTC instant (naive, as stored) at which day ``d`` begins in the zone ``tz``."""
     return datetime.combine(d, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)
@@ -153,7 +180,7 @@ def readable(log: pd.DataFrame, tz: str = textfmt.DEFAULT_TZ, lang: str = "zh") 
         _i(HEADERS["at"], lang): [textfmt.clock(v, tz) for v in log["at_time"]],
         _i(HEADERS["actor"], lang): list(log["actor"]),
         _i(HEADERS["action"], lang): [action_label(a, lang) for a in log["action"]],
-        _i(HEADERS["target"], lang): [t if isinstance(t, str) else "" for t in log["target"]],
+        _i(HEADERS["target"], lang): [target_text(t, lang) for t in log["target"]],
         _i(HEADERS["detail"], lang): [detail_text(d, lang) for d in log["detail"]],
     })
 

@@ -186,3 +186,14 @@ def test_no_english_word_on_any_page_in_chinese_mode(staff_db, tmp_path) -> None
         proc.wait(timeout=20)
     assert len(visited) == len(PUBLIC_PAGES) + 1 + 4 + 5 + 3 + len(STAFF_PAGES), visited
     assert not found, "English words in the Chinese interface:\n" + "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_audit_targets_read_in_words() -> None:
+    """The audit table is drawn on a canvas (the browser check cannot read its cells): its
+    targets' kind codes are put in words here."""
+    from pricewatch import audit
+
+    assert audit.target_text("note:2026-w48-analysis") == "解读稿 2026-w48-analysis"
+    assert audit.target_text("deadline:2026-W48:data_uploaded") == "限时提醒 2026-W48 数据上传"
+    assert audit.target_text("release:3") == "发布批次 3" and audit.target_text("release:3", "en") == "release 3"
+    assert audit.target_text("zhang") == "zhang" and audit.target_text(None) == ""
