@@ -9,47 +9,24 @@ high-water mark of its resident set), read after the visits.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from tests.helpers import BROWSER_ARGS
+
 from . import synth
 from .harness import ROOT, Result, vm_hwm_mb
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def start(db: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "PRICEWATCH_DB": str(db), "STREAMLIT_SERVER_PORT": str(port),
-           "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not start")
+    """The dashboard (dashboard/app.py) on ``db``, started as every browser test starts it."""
+    from tests.helpers import start_streamlit
+
+    return start_streamlit({"PRICEWATCH_DB": str(db), "PYTHONPATH": str(ROOT)}, timeout=90, script="app.py")
 
 
 def measure(db: Path, size: synth.Size, sessions: int = 4, log=print) -> list[Result]:

@@ -11,8 +11,9 @@ import contextlib
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,30 @@ def sign_in(at, user) -> str:
     return token
 
 
+def open_page(page: str, user=None, *, timeout: float = 60):
+    """An AppTest of the app, signed in as ``user`` (None: the public), run on ``page``
+    ("app_pages/release.py"). The caller asserts on ``at.exception`` where it expects none."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if user is not None:
+        sign_in(at, user)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+class Clock:
+    """A clock a test sets by hand (``clock.t = ...``); call it for the time."""
+
+    def __init__(self, t: datetime) -> None:
+        self.t = t
+
+    def __call__(self) -> datetime:
+        return self.t
+
+
 def free_port() -> int:
     import socket
 
@@ -114,8 +139,10 @@ def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: st
            "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
     if base_path:
         env["STREAMLIT_SERVER_BASE_URL_PATH"] = base_path.strip("/")
+    # stderr to a file, not a pipe: a long run's log must never fill a pipe nobody reads
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / script)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -125,7 +152,9 @@ def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: st
         except OSError:
             time.sleep(0.3)
     proc.terminate()
-    raise RuntimeError("streamlit did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+    proc.wait(timeout=20)
+    log.seek(0)
+    raise RuntimeError("streamlit did not start: " + log.read().decode(errors="replace"))
 
 
 @contextlib.contextmanager

@@ -9,16 +9,11 @@ from streamlit.testing.v1 import AppTest
 from pricewatch import audit, outlets
 from pricewatch.accounts import User
 from pricewatch.store import Store, writes
-from tests.helpers import APP, sign_in
+from tests.helpers import open_page
 
 
 def open_markets(user: User | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    if user is not None:
-        sign_in(at, user)
-    at.run()
-    at.switch_page("app_pages/markets.py")
-    at.run()
+    at = open_page("app_pages/markets.py", user, timeout=90)
     assert not at.exception, at.exception
     return at
 

@@ -10,16 +10,11 @@ from pricewatch import notes as notes_api
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.notes import draft
-from tests.helpers import APP, sign_in
+from tests import helpers
 
 
 def open_page(user: User | None, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if user is not None:
-        sign_in(at, user)
-    at.run()
-    at.switch_page(page)
-    at.run()
+    at = helpers.open_page(page, user)
     assert not at.exception, at.exception
     return at
 

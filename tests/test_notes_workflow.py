@@ -20,6 +20,7 @@ from pricewatch.notes import model
 from pricewatch.notes.feed import atom_feed
 from pricewatch.notes.workflow import TRANSITIONS, Notebook
 from pricewatch.store import queries
+from tests.helpers import Clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 EDITOR = User("editor", "editor")
@@ -30,14 +31,6 @@ LEADER = User("leader", "leader")
 ADMIN = User("admin", "admin")
 # 2024-W17 (staff = public: released): 猪肉(五花) (28.56+27.99+30.84)/3 = 29.13, 环比 +2.0 %
 GOOD = "猪肉(五花)均价29.13元/公斤,环比上涨2.0%。"
-
-
-class Clock:
-    def __init__(self, t: datetime) -> None:
-        self.t = t
-
-    def __call__(self) -> datetime:
-        return self.t
 
 
 @pytest.fixture
@@ -469,35 +462,33 @@ def test_publishing_a_correction_saves_each_note_once(book):
         ("note.publish", f"note:{c.id}"), ("note.corrected", f"note:{n.id}")]
 
 
-def test_a_failed_audit_write_leaves_the_note_file_unchanged(book, monkeypatch):
+def _fail_audit(book, monkeypatch) -> None:
     from pricewatch.notes import workflow
-
-    n = _submitted(book)
-    path = book.repo.path(n.id)
-    before, versions, lines = path.read_bytes(), _versions(book), len(_audit(book.store))
 
     def broken(*args, **kwargs):
         raise StoreError("审计日志写入失败", "检查数据库")
 
     monkeypatch.setattr(workflow.writes, "audit", broken)
-    with pytest.raises(StoreError, match="审计日志"):
-        book.approve(REVIEWER, n.id)
-    assert path.read_bytes() == before and _versions(book) == versions
-    assert len(_audit(book.store)) == lines
-    monkeypatch.undo()
-    assert book.approve(REVIEWER, n.id).status == "approved"
 
 
-def test_a_failed_commit_takes_the_saved_version_back(book, monkeypatch):
-    n = _submitted(book)
-    path = book.repo.path(n.id)
-    before, versions, lines = path.read_bytes(), _versions(book), len(_audit(book.store))
-
+def _fail_commit(book, monkeypatch) -> None:
     def broken():  # the last step before COMMIT, after the note file was written
         raise OSError("磁盘已满")
 
     monkeypatch.setattr(book.store, "_mark", broken)
-    with pytest.raises(OSError, match="磁盘已满"):
+
+
+@pytest.mark.parametrize(("fail", "error"), [(_fail_audit, "审计日志"), (_fail_commit, "磁盘已满")],
+                         ids=["audit write", "commit"])
+def test_a_failed_transaction_leaves_the_note_file_and_its_history_unchanged(book, monkeypatch,
+                                                                             fail, error):
+    """A failed audit write fails before the file is written; a failed commit after it, and
+    the written version is taken back: either way the note is as it was, with no audit line."""
+    n = _submitted(book)
+    path = book.repo.path(n.id)
+    before, versions, lines = path.read_bytes(), _versions(book), len(_audit(book.store))
+    fail(book, monkeypatch)
+    with pytest.raises((StoreError, OSError), match=error):
         book.approve(REVIEWER, n.id)
     assert path.read_bytes() == before and _versions(book) == versions
     assert len(_audit(book.store)) == lines

@@ -16,7 +16,7 @@ from pricewatch.accounts import User
 from pricewatch.config import load_settings
 from pricewatch.errors import ConfigError
 from pricewatch.store import Store
-from tests.helpers import APP, sign_in
+from tests.helpers import open_page
 
 #: late evening in UTC is the next morning in Beijing: the date changes too
 EVENT_UTC = datetime(2026, 12, 1, 20, 43, 5)
@@ -66,11 +66,7 @@ def _stamp_last_upload(store: Store) -> str:
 
 
 def _page(user: User, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    sign_in(at, user)
-    at.run()
-    at.switch_page(page)
-    at.run()
+    at = open_page(page, user)
     assert not at.exception
     return at
 

@@ -5,7 +5,6 @@ the review page."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from pricewatch.accounts import User
 from pricewatch.config import load_settings
@@ -13,7 +12,7 @@ from pricewatch.notes.checks import ChecksFailed
 from pricewatch.notes.workflow import Notebook
 from pricewatch.textfmt import half_width_in_chinese
 from pwcli.cli import main
-from tests.helpers import APP, sign_in
+from tests.helpers import open_page
 
 EDITOR, REVIEWER = User("editor", "editor"), User("reviewer", "reviewer")
 # 2024-W17 (released): 猪肉(五花) 29.13元/公斤, 环比 +2.0 %
@@ -64,11 +63,7 @@ def test_command_line_prints_each_finding(book, capsys):
 
 def test_review_page_shows_each_finding(book):
     nid = _submitted(book, SECRET + "\n\n" + WRONG)
-    at = AppTest.from_file(APP, default_timeout=60)
-    sign_in(at, REVIEWER)
-    at.run()
-    at.switch_page("app_pages/review.py")
-    at.run()
+    at = open_page("app_pages/review.py", REVIEWER)
     assert at.selectbox(key="review_pick").value == nid
     at.button(key="approve").click().run()
     assert not at.exception, at.exception

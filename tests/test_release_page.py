@@ -16,16 +16,11 @@ from ingest_testkit import long_rows, run, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
 from pricewatch.store import Store, queries  # noqa: E402
-from tests.helpers import APP, sign_in  # noqa: E402
+from tests.helpers import open_page  # noqa: E402
 
 
 def open_release(user: User) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    sign_in(at, user)
-    at.run()
-    at.switch_page("app_pages/release.py")
-    at.run()
-    return at
+    return open_page("app_pages/release.py", user, timeout=120)
 
 
 def text(at: AppTest) -> str:

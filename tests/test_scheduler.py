@@ -20,20 +20,13 @@ from pricewatch.config import load_settings
 from pricewatch.notes.workflow import Notebook
 from pricewatch.scheduler import Scheduler
 from pricewatch.store import queries
+from tests.helpers import Clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 EDITOR = User("editor", "editor")
 REVIEWER = User("reviewer", "reviewer")
 GOOD = "猪肉(五花)均价29.13元/公斤,环比上涨2.0%。"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Clock:
-    def __init__(self, t: datetime) -> None:
-        self.t = t
-
-    def __call__(self) -> datetime:
-        return self.t
 
 
 @pytest.fixture

@@ -15,19 +15,13 @@ from ingest_testkit import long_rows, write_xlsx  # noqa: E402
 
 from pricewatch.accounts import User  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
-from tests.helpers import APP, sign_in  # noqa: E402
+from tests import helpers  # noqa: E402
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def open_page(user: User | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    if user is not None:
-        sign_in(at, user)
-    at.run()
-    at.switch_page("app_pages/upload.py")
-    at.run()
-    return at
+    return helpers.open_page("app_pages/upload.py", user, timeout=120)
 
 
 def xlsx_bytes(tmp_path, rows) -> bytes:
