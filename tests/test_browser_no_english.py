@@ -5,7 +5,9 @@ carries a Chinese placeholder (Streamlit's own is "Choose an option" / "Choose o
 "No options to select"). The browser part (Debian chromium via Playwright, the served entry
 point) signs in as each role, visits every page in Chinese mode and reads what a person
 sees: the page's text, the inputs' placeholders and the labels a screen reader says; any
-ASCII word of two or more letters outside a short allow-list fails the test.
+ASCII word of two or more letters outside a short allow-list fails the test. What the
+browser cannot read (a table's cells are drawn on a canvas, a picker's options show only when
+opened) AppTest reads on the same pages for each role.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ CODES = frozenset({"CSV", "XLSX", "XLSM", "XLS", "ODS", "TXT", "PDF", "WORD", "D
 UNTRANSLATABLE = ("Upload", "20MB per file", "file upload", "Skip to main content")
 WORD = re.compile(r"[A-Za-z]{2,}")
 URL = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+")
+#: a note's id is a code like a file name (its URL slug and the command line's argument:
+#: "2026-w47-analysis"), shown to staff as 编号
+NOTE_ID = re.compile(r"\b[0-9a-z-]*-(?:analysis|policy|correction)(?:-\d+)?\b")
 #: what a person sees: the page's text (icons' ligature names hidden first: they draw a
 #: glyph, not a word), the inputs' placeholders and the labels of labelled controls
 SEEN_JS = """() => {
@@ -83,7 +88,7 @@ SEEN_JS = """() => {
 def english_words(text: str, names: tuple[str, ...] = ()) -> list[str]:
     """The English words of ``text`` outside the allowed ones; ``names`` are account names
     (data the bureau chooses, like the names in the catalog), not interface words."""
-    text = URL.sub(" ", text)
+    text = NOTE_ID.sub(" ", URL.sub(" ", text))
     for phrase in (*UNTRANSLATABLE, *names):
         text = text.replace(phrase, " ")
     return sorted({w for w in WORD.findall(text) if w.lower() not in ALLOWED and w.upper() not in CODES})
@@ -94,6 +99,7 @@ def test_the_word_check_finds_english_and_passes_allowed_words() -> None:
     assert english_words("导出 CSV · 见 https://example.gov.cn/x?a=b · 20MB per file • XLSX, TXT") == []
     assert english_words("已登录：zhang（编辑） 2024-04-29.xlsx", names=("zhang",)) == []
     assert english_words("View 3 more") == ["View", "more"]
+    assert english_words("编号 2026-12-02-policy、2026-w47-analysis-2") == []
 
 
 @pytest.fixture
@@ -197,3 +203,42 @@ def test_audit_targets_read_in_words() -> None:
     assert audit.target_text("deadline:2026-W48:data_uploaded") == "限时提醒 2026-W48 数据上传"
     assert audit.target_text("release:3") == "发布批次 3" and audit.target_text("release:3", "en") == "release 3"
     assert audit.target_text("zhang") == "zhang" and audit.target_text(None) == ""
+
+
+def _cells(at: AppTest) -> str:
+    """What the canvas-drawn tables and the closed pickers hold: headers, text cells, options."""
+    parts: list[str] = []
+    for el in [*at.dataframe, *at.table]:
+        df = el.value
+        parts += [str(c) for c in df.columns] + [str(i) for i in df.index if isinstance(i, str)]
+        for col in df.columns:
+            # a link cell shows the commodity its URL names (LinkColumn display_text)
+            parts += [v.split("commodity=", 1)[-1].split("&")[0] if v.startswith("./") else v
+                      for v in df[col].tolist() if isinstance(v, str)]
+    for w in [*at.selectbox, *at.multiselect, *at.radio]:
+        parts += [str(o) for o in w.options]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("role", [None, "editor", "reviewer", "leader", "admin"])
+def test_tables_and_picker_options_hold_no_english(staff_db, role) -> None:
+    """The browser check reads the page's text, but a table's cells are drawn on a canvas and
+    a picker's options show only when opened: AppTest reads those on every page of the role."""
+    from dashboard.nav import PUBLIC_PAGES, STAFF_PAGES
+
+    specs = PUBLIC_PAGES if role is None else [
+        p for p in STAFF_PAGES if p.roles is None or role in p.roles or role == "admin"]
+    found = {}
+    for spec in specs:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if role is not None:
+            sign_in(at, User(role, role))
+        at.run()
+        at.switch_page(f"app_pages/{spec.file}")
+        at.run()
+        assert not at.exception, (spec.file, at.exception)
+        # a file's fingerprint (hex) and the accounts the fixture made ("test") are data
+        words = english_words(re.sub(r"\b[0-9a-f]{12}\b", " ", _cells(at)), (*NAMES, "test"))
+        if words:
+            found[spec.file] = words
+    assert not found, found
