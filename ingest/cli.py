@@ -23,6 +23,7 @@ that does not exist yet it creates the schema and the catalog seeds it checks na
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -132,10 +133,8 @@ def _lines(r: FileResult, lang: str) -> list[str]:
     if len(items) > MAX_LINES_PER_FILE:
         more = len(items) - MAX_LINES_PER_FILE
         out.append(f"  ... {more} more (use --json for all)" if lang == "en" else f"  ……另有 {more} 条（用 --json 查看全部）")
-    if not r.changes.empty:
-        for c in r.changes.head(MAX_LINES_PER_FILE).itertuples(index=False):
-            arrow = f"{c.old_price:.2f} -> {c.new_price:.2f}"
-            out.append(f"  {'revised' if lang == 'en' else '更正'} {c.commodity} {c.market} {str(c.obs_date)[:10]}: {arrow}")
+    for com, mkt, day, _pt, old, new in r.change_list()[:MAX_LINES_PER_FILE]:
+        out.append(f"  {'revised' if lang == 'en' else '更正'} {com} {mkt} {str(day)[:10]}: {old:.2f} -> {new:.2f}")
     if r.status == "rejected" and r.skip_offer:
         n, m = r.skip_offer
         out.append(f"  errors are confined to {n} rows: --skip-invalid-rows --reason TEXT loads the other {m}"
@@ -237,8 +236,9 @@ def _run_files(args: argparse.Namespace, cfg: Settings, day: date | None, begun:
         actor = require(resolve_actor(store, args.actor), "upload").name
     mapping, reason = _choices(args)
     results = []
-    # each file is its own transaction; readers get one new snapshot when all are done
-    with store.batch():
+    # each file is its own transaction; readers get one new snapshot when all are done (one
+    # file publishes its own as it commits: no second opening of the database for it)
+    with store.batch() if len(args.files) > 1 else contextlib.nullcontext():
         for n, f in enumerate(args.files):
             opts = IngestOptions(actor=actor, dry_run=args.dry_run, strict=args.strict,
                                  accept_new_names=args.accept_new_names, market=args.market,

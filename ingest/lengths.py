@@ -12,6 +12,8 @@ rows are walked only when one of them is too long.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from pricewatch.limits import NAME, shorten
 
 from .issues import ERROR, Issue
@@ -33,8 +35,8 @@ def check_lengths(sheets: list[SheetResult], limit: int = NAME) -> list[Issue]:
     for sh in sheets:
         if not sh.records:
             continue
-        columns = list(zip(*sh.records, strict=True))
-        bad = [i for i in FIELDS if i < len(columns) and _long(set(columns[i]))]
+        width = len(sh.records[0])
+        bad = [i for i in FIELDS if i < width and _long(set(map(itemgetter(i), sh.records)))]
         if not bad:
             continue
         first: dict[int, Issue] = {}

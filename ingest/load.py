@@ -2,8 +2,10 @@
 
 :func:`ingest_file` is the one code path of the CLI and the upload page. The file's cells
 never enter this process: its child (:mod:`ingest.worker`) reads and checks it and answers
-with a bounded summary (counts, issues, the first preview rows); only a real load brings
-the canonical rows over, in chunks, into the write. A file is loaded
+with a bounded summary (counts, issues, the first preview rows); on a real load it writes
+the canonical rows to a CSV file that DuckDB reads into the write
+(:class:`pricewatch.store.writes.RowsFile`). No pandas here: a frame is made only when a
+caller asks for :attr:`FileResult.changes` or :attr:`FileResult.preview`. A file is loaded
 whole or not at all (invariant 2): every check runs before the write; the write is one
 :meth:`Store.write` transaction (names confirmed as new, the upload row and every
 observation), so a failure at any point leaves the store as it was. The same file again
@@ -18,13 +20,12 @@ import getpass
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pricewatch.config import Settings, load_settings
 from pricewatch.errors import PricewatchError, PublishFailed
@@ -33,8 +34,13 @@ from pricewatch.store import Store, queries, writes
 from . import worker
 from .issues import ERROR, WARNING, Issue
 from .layouts import Context
-from .normalise import Catalog
-from .validate import JUMP_WINDOW_DAYS, stored_tuples
+
+#: stored prices this many days before a file's first date are its history (as
+#: ``ingest.validate.JUMP_WINDOW_DAYS``: this process does not import the checks)
+JUMP_WINDOW_DAYS = 45
+
+if TYPE_CHECKING:  # pandas is imported only when a caller asks for a frame (the page)
+    import pandas as pd
 
 PREVIEW_COLUMNS = ["commodity", "market", "obs_date", "price_type", "price", "old_price", "change"]
 CHANGE_COLUMNS = ["commodity", "market", "obs_date", "price_type", "old_price", "new_price"]
@@ -96,10 +102,6 @@ class FileResult:
     date_max: date | None = None
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    #: revised prices: commodity, market, obs_date, price_type, old_price, new_price
-    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: what a load would do (dry run): the canonical rows with change new | revised | same
-    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     new_commodities: dict[str, tuple[str, str]] = field(default_factory=dict)
     new_markets: list[str] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
@@ -119,6 +121,41 @@ class FileResult:
     skip_offer: tuple[int, int] | None = None
     #: who ticked "checked" for the file's other warnings (the page), else None
     checked_by: str | None = None
+    #: :attr:`changes` and :attr:`preview` as rows (tuples) or as the frame once made
+    change_rows: Any = field(default=None, repr=False)
+    preview_rows: Any = field(default=None, repr=False)
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """Revised prices: commodity, market, obs_date, price_type, old_price, new_price
+        (a frame, made on first use: the command line prints them without pandas)."""
+        if self.change_rows is None or isinstance(self.change_rows, list):
+            self.change_rows = _frame(self.change_rows, CHANGE_COLUMNS)
+        return self.change_rows
+
+    @changes.setter
+    def changes(self, value: Any) -> None:
+        self.change_rows = value
+
+    @property
+    def preview(self) -> pd.DataFrame:
+        """What a load would do (dry run): the canonical rows with change new | revised | same."""
+        if self.preview_rows is None or isinstance(self.preview_rows, list):
+            self.preview_rows = _frame(self.preview_rows, PREVIEW_COLUMNS)
+        return self.preview_rows
+
+    @preview.setter
+    def preview(self, value: Any) -> None:
+        self.preview_rows = value
+
+    def change_list(self) -> list[tuple]:
+        """The revised prices as tuples in CHANGE_COLUMNS order (no pandas needed)."""
+        c = self.change_rows
+        if c is None:
+            return []
+        if isinstance(c, list):
+            return c
+        return list(c[CHANGE_COLUMNS].itertuples(index=False, name=None)) if not c.empty else []
 
     @property
     def ok(self) -> bool:
@@ -149,9 +186,8 @@ class FileResult:
             "warnings": [i.to_dict(lang) for i in self.warnings],
             "notes": [i.to_dict(lang) for i in self.notes],
             "changes": [
-                {"commodity": r.commodity, "market": r.market, "date": str(r.obs_date)[:10],
-                 "price_type": r.price_type, "old": r.old_price, "new": r.new_price}
-                for r in self.changes.itertuples(index=False)] if not self.changes.empty else [],
+                {"commodity": com, "market": mkt, "date": str(day)[:10], "price_type": pt, "old": old, "new": new}
+                for com, mkt, day, pt, old, new in self.change_list()],
         }
 
     def report(self) -> dict[str, Any]:
@@ -159,6 +195,12 @@ class FileResult:
         d = self.to_json("zh")
         d["issues"] = [i.to_record() for i in [*self.errors, *self.warnings]]
         return d
+
+
+def _frame(rows: list[tuple] | None, columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows or [], columns=columns)
 
 
 def _reject(res: FileResult, issues: list[Issue]) -> FileResult:
@@ -207,8 +249,6 @@ def ingest_file(store: Store, path: str | Path, options: IngestOptions | None = 
 def _with_mapping(store: Store, ctx: Context, opts: IngestOptions) -> Context:
     """The context with the person's mapping, the named profile, or the saved profiles to
     match (raises NotFound for an unknown profile name)."""
-    from dataclasses import replace
-
     from pricewatch.errors import NotFound
     from pricewatch.store import profiles as stored
 
@@ -222,9 +262,25 @@ def _with_mapping(store: Store, ctx: Context, opts: IngestOptions) -> Context:
             if got is None:
                 raise NotFound(f"导入方案「{opts.profile}」不存在", "用 python -m ingest profiles list 查看已有方案")
             return replace(ctx, mapping=got[0], mapping_name=opts.profile)
-        df = stored.list_profiles(s)
-    return replace(ctx, profiles=tuple(
-        (n, json.loads(m), json.loads(f)) for n, m, f in zip(df["name"], df["mapping"], df["fingerprint"], strict=True)))
+        return replace(ctx, profiles=_saved_profiles(s))
+
+
+def _saved_profiles(s: Any) -> tuple[tuple[str, Any, Any], ...]:
+    from pricewatch.store import profiles as stored_profiles
+
+    return tuple((n, _json(m), _json(f)) for n, m, f in stored_profiles.profile_rows(s))
+
+
+def _lay_out(w: Any, ctx: Context, opts: IngestOptions, cfg: Settings, res: FileResult) -> None:
+    """Read the sheets again with a mapping or the saved profiles when there are any; the
+    first rows for the page's mapping grid."""
+    if ctx.mapping is not None or ctx.profiles:
+        res.profile = w.call("relayout", ctx, opts.today or worker.bureau_today(cfg))
+    res.peek = w.call("peek")
+
+
+def _json(v: Any) -> Any:
+    return json.loads(v) if isinstance(v, str) else v
 
 
 def _context(opts: IngestOptions) -> Context:
@@ -258,10 +314,12 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     read_issue = w.result()  # the read sent by begin(): done before any store lock is taken
     if read_issue is not None:
         return _reject(res, [read_issue])
-    ctx = _with_mapping(store, _context(opts), opts)
-    if ctx.mapping is not None or ctx.profiles:
-        res.profile = w.call("relayout", ctx, opts.today or worker.bureau_today(cfg))
-    res.peek = w.call("peek")
+    # the saved profiles to match are read in the write's own session (no snapshot opened
+    # for them); a person's mapping or a named profile before it
+    early = opts.dry_run or opts.mapping is not None or bool(opts.profile) or not opts.use_profiles
+    ctx = _with_mapping(store, _context(opts), opts) if early else _context(opts)
+    if early:
+        _lay_out(w, ctx, opts, cfg, res)
     actor = opts.actor or _shell_user()
     if opts.dry_run:
         with store.read() as s:
@@ -273,9 +331,9 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
         res.errors = []
         res.warnings = _ordered(issues)
         if preview is not None:
-            res.preview = pd.DataFrame(preview.head, columns=PREVIEW_COLUMNS)
+            res.preview = list(preview.head)
             res.rows_new, res.rows_revised = preview.new, preview.revised
-            res.changes = pd.DataFrame(preview.changes, columns=CHANGE_COLUMNS)
+            res.changes = list(preview.changes)
         res.rows_loaded = res.rows_new + res.rows_revised
         return res
     with p.open("rb") as fh:
@@ -284,34 +342,42 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     # everything from reading the catalog to the last row is one transaction: the names
     # and the previous prices the checks use are the ones the load writes against
     try:
-        with store.write() as s:
+        with store.write() as s, tempfile.TemporaryDirectory(prefix="pricewatch-rows-") as tmp:
+            if not early:
+                ctx = replace(ctx, profiles=_saved_profiles(s))
+                _lay_out(w, ctx, opts, cfg, res)
             issues, summary = _prepare(s, w, ctx, opts, res)
-            ids = None
+            rows_file = None
+            asked_rows = False
             if opts.skip_invalid_rows:
                 # the rows to leave out depend on the history checks: those first, then the rows
                 issues, _preview = _history_and_choices(s, w, summary, cfg, opts, res, actor, issues,
                                                         preview=False)
                 if summary.rows and not _blocking(issues, opts):
-                    chunks = _send_rows(w, summary.rows)
-                    ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
+                    rows_file = _send_rows(w, tmp, summary.rows)
+                    asked_rows = True
+                    _ids(s, summary.new_commodities, summary.new_markets, actor)
             else:
                 asked = _send_history(s, w, summary, cfg, preview=False)
                 if asked and not _blocking(issues, opts):
-                    # the child works through the history checks and then the rows, while this
-                    # process adds the new names (rolled back with the rest if the file is refused)
-                    chunks = _send_rows(w, summary.rows)
-                    ids = _ids(s, summary.new_commodities, summary.new_markets, actor)
+                    # the child works through the history checks and then writes the rows, while
+                    # this process adds the new names (rolled back with the rest if the file is refused)
+                    rows_file = _send_rows(w, tmp, summary.rows)
+                    asked_rows = True
+                    _ids(s, summary.new_commodities, summary.new_markets, actor)
                 if asked:
                     issues.extend(_judge(w.result().issues, opts, cfg, res, actor))
                     if _blocking(issues, opts):
-                        for _ in range(chunks if ids is not None else 0):
-                            w.result()  # the rows asked for ahead, not needed now
+                        if asked_rows:
+                            w.result()  # the rows written ahead, not needed now
+                        asked_rows = False
                         _skip(w, issues, opts, res, actor)  # the offer, for the report
-            if _blocking(issues, opts) or ids is None:
+            if _blocking(issues, opts) or rows_file is None:
                 raise _Abort(issues)
+            w.result()  # the rows file is complete
             res.errors, res.warnings = [], _ordered(issues)
             lr = writes.load_observations(
-                s, _rows(w, chunks, ids), file_name=res.file, sha256=sha, actor=actor,
+                s, rows_file, file_name=res.file, sha256=sha, actor=actor,
                 layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
             target = f"upload:{lr.upload_id}" if lr.upload_id else res.file
             if res.skipped:
@@ -329,7 +395,7 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     res.upload_id = lr.upload_id
     res.rows_new, res.rows_revised = lr.rows_new, lr.rows_revised
     res.rows_loaded = lr.rows_new + lr.rows_revised
-    res.changes = lr.changes
+    res.changes = lr.change_rows
     return res
 
 
@@ -365,7 +431,7 @@ def _prepare(s: Any, w: Any, ctx: Context, opts: IngestOptions, res: FileResult
              ) -> tuple[list[Issue], worker.Summary]:
     """The names against the catalog seen by session ``s``, in the child (which has done the
     cell checks already): the catalog goes over, the summary comes back."""
-    catalog = Catalog.from_session(s)
+    catalog = queries.catalog.catalog_rows(s)  # the child builds its name index from these
     summary: worker.Summary = w.call("prepare", catalog, ctx, opts.accept_new_names, opts.strict)
     res.layout, res.rows_read = summary.layout, summary.rows_read
     res.notes = list(summary.notes)
@@ -384,7 +450,7 @@ def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, pre
     if not summary.rows or summary.date_min is None or summary.date_max is None:
         return False
     start, end = summary.date_min - timedelta(days=JUMP_WINDOW_DAYS), summary.date_max
-    recent = queries.observations.recent_prices(s, start, end)
+    recent = queries.observations.recent_price_rows(s, start, end)
     reported: tuple = (None, [])
     # a file of one market is that market's form: the others file their own
     if summary.dates == 1 and summary.markets > 1:
@@ -392,7 +458,7 @@ def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, pre
         # a correction of a week already loaded is not a missing report
         done = set(queries.observations.markets_reporting(s, summary.date_min, summary.date_min))
         reported = (prev, [m for m in markets if m not in done])
-    w.send("history", stored_tuples(recent), reported, cfg.ingest_jump_warning, preview)
+    w.send("history", [tuple(r) for r in recent], reported, cfg.ingest_jump_warning, preview)
     return True
 
 
@@ -497,38 +563,16 @@ def _shell_user() -> str:
 def _ids(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[str, str],
          actor: str) -> tuple[dict[str, int], dict[str, int]]:
     """Catalog ids inside the write transaction, adding the confirmed new names first."""
-    from pricewatch.store import queries
-
-    known = set(queries.catalog.commodities(s)["name"])
-    known_m = set(queries.catalog.markets(s)["name"])
+    known, known_m = queries.catalog.name_ids(s)
     writes.add_names(s, {k: v for k, v in new_commodities.items() if k not in known},
                      {k: v for k, v in new_markets.items() if k not in known_m}, actor=actor)
-    com = queries.catalog.commodities(s)
-    mkt = queries.catalog.markets(s)
-    return (dict(zip(com["name"], com["id"], strict=True)), dict(zip(mkt["name"], mkt["id"], strict=True)))
+    return queries.catalog.name_ids(s)
 
 
-def _send_rows(w: Any, n: int) -> int:
-    """Ask the child for the canonical rows, :data:`worker.CHUNK_ROWS` at a time; the number
-    of chunks asked for."""
-    chunks = 0
-    for start in range(0, n, worker.CHUNK_ROWS):
-        w.send("rows", start, worker.CHUNK_ROWS)
-        chunks += 1
-    return chunks
-
-
-def _rows(w: Any, chunks: int, ids: tuple[dict[str, int], dict[str, int]]) -> Iterator[pd.DataFrame]:
-    """The canonical rows from the child, a chunk at a time, each made into the store's
-    columns (catalog ids, the source cell) and handed to the store as it comes: the
-    names and cells of a whole file never sit in this process together."""
-    cid, mid = ids
-    for _ in range(chunks):
-        c = w.result()
-        yield pd.DataFrame({
-            "commodity_id": [cid[x] for x in c["commodity"]], "market_id": [mid[x] for x in c["market"]],
-            "obs_date": c["obs_date"], "price": c["price"], "price_type": c["price_type"],
-            "orig_price": c["orig_price"], "orig_unit": c["orig_unit"],
-            "source": [f"{sh}!{col}{row}" for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)],
-        })
-        del c
+def _send_rows(w: Any, tmp: str, n: int) -> writes.RowsFile:
+    """Ask the child to write the canonical rows into a CSV file in ``tmp`` (this process's
+    private temporary directory), which the store reads with DuckDB: the names and cells of
+    a file never enter this process. The caller collects the answer before the load."""
+    path = Path(tmp) / "rows.csv"
+    w.send("write_rows", str(path))
+    return writes.RowsFile(path, n)

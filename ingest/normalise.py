@@ -381,14 +381,9 @@ class Catalog:
     def from_session(cls, s: Any) -> Catalog:
         from pricewatch.store import queries
 
-        com = queries.catalog.commodities(s)
-        ali = queries.catalog.commodity_aliases(s)
-        mkt = queries.catalog.markets(s)
-        mali = queries.catalog.market_aliases(s)
-        return cls(list(zip(com["name"], com["category"], com["unit"], strict=True)),
-                   list(zip(ali["alias"], ali["commodity"], strict=True)),
-                   list(zip(mkt["name"], mkt["kind"], strict=True)),
-                   list(zip(mali["alias"], mali["market"], strict=True)))
+        com, ali, mkt, mali = queries.catalog.catalog_rows(s)
+        return cls([tuple(r) for r in com], [tuple(r) for r in ali], [tuple(r) for r in mkt],
+                   [tuple(r) for r in mali])
 
     def commodity(self, name: str) -> str | None:
         return self._com.match(name)

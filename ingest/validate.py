@@ -124,13 +124,22 @@ class _Agg:
         return out
 
 
+_NUMERIC = {bool, int, float}
+
+
 def _per_distinct(values: Iterable[Any], fn: Callable[[Any], Any]) -> list[Any]:
     """``[fn(v) for v in values]`` with ``fn`` called once per distinct value.
 
     Values of other types than str are keyed with their type: 1, 1.0 and True are equal
     as dict keys but are not the same cell. NaN never equals itself, so each NaN cell is
     computed on its own (correct, just not cached)."""
-    cache: dict[Any, Any] = {}
+    values = values if isinstance(values, list | tuple) else list(values)
+    if len(set(map(type, values)) & _NUMERIC) <= 1:
+        # no two cells of different numeric types, so equal cells are the same cell: keyed by
+        # value, the column is mapped at C speed (a NaN is found by identity, computed per object)
+        cache: dict[Any, Any] = {v: fn(v) for v in set(values)}
+        return list(map(cache.__getitem__, values))
+    cache = {}
     out = []
     append = out.append
     for v in values:
@@ -148,6 +157,18 @@ def _price_cell(v: Any) -> tuple[float | None, str | None, bool]:
     if v.__class__ is float and v == v:
         return v, None, True
     return parse_number(v)
+
+
+def _price_column(values: Iterable[Any]) -> list[tuple[float | None, str | None, bool]]:
+    """:func:`_price_cell` of each cell: float cells (nearly all, and nearly all distinct)
+    in one pass, the other cells once per distinct value."""
+    out: list[Any] = [(v, None, True) if v.__class__ is float and v == v else None for v in values]
+    rest = [i for i, x in enumerate(out) if x is None]
+    if rest:
+        vals = list(values) if not isinstance(values, list | tuple) else values
+        for i, got in zip(rest, _per_distinct([vals[i] for i in rest], _price_cell), strict=True):
+            out[i] = got
+    return out
 
 
 def _bound(v: Any) -> float | None:
@@ -232,7 +253,7 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
     # -- each column once per distinct value --------------------------------------------
     names = _per_distinct(c_com, clean_text)
     qualified = _qualified_names(names, c_mkt, c_date, c_spec)
-    prices = _per_distinct(c_price, _price_cell)
+    prices = _price_column(c_price)
     lows = _per_distinct(c_low, _bound)
     highs = _per_distinct(c_high, _bound)
     unit_cells = _per_distinct(c_unit, clean_text)
@@ -270,6 +291,20 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
             r = (d, None) if d is not None else (None, "date_no_year" if problem == "no_year" else "date_unreadable")
         date_cache[k] = r
         return r
+
+    # -- a file whose every row passes: the checks as whole-column tests ---------------
+    if records and not qualified:
+        rows = _all_pass(names, prices, lows, highs, unit_cells, markets, c_date, ctx, today, unit_of,
+                         name_and_unit, date_of)
+        if rows is not None:
+            rows.sheet, rows.row, rows.column = list(c_sheet), list(c_row), list(c_col)
+            rows.raw_category = _per_distinct(c_cat, lambda v: clean_text(v) or None)
+            rows.spec = _per_distinct(c_spec, lambda v: clean_text(v) or None)
+            rows.pt = _per_distinct(c_pt, lambda v: None if v is None else price_type_of(v))
+            found = {clean_text(cur).upper() for cur in set(c_cur) if cur is not None}
+            for c in sorted(found - {""} - set(_HOME_CURRENCY)):
+                issues.append(Issue("currency", WARNING, params={"value": c}))
+            return Cells(layout, len(records), issues, rows, units)
 
     # -- the rows: comparisons over the columns above ---------------------------------
     keep: list[int] = []
@@ -368,6 +403,36 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
     return Cells(layout, len(records), issues, rows, units)
 
 
+
+def _all_pass(names: list[str], prices: list[tuple], lows: list[Any], highs: list[Any], unit_cells: list[str],
+              markets: list[str], c_date: Iterable[Any], ctx: Context, today: date, unit_of: Callable[[str], Any],
+              name_and_unit: Callable[[str], tuple[str, str | None]],
+              date_of: Callable[[Any], tuple[date | None, str | None]]) -> _Rows | None:
+    """The rows as :class:`_Rows` (sheet, row, column, category, spec and price type left
+    for the caller) when every row passes every cell check with no issue of its own, else
+    None (the row-by-row walk then gives the issues in their order). Each test runs over a
+    whole column; per distinct value where a value is parsed."""
+    if not all(names) or not all(p[2] and p[0] is not None and p[0] > 0 for p in prices):
+        return None
+    if any(lo is not None and hi is not None and lo > hi for lo, hi in zip(lows, highs, strict=True)):
+        return None
+    split = _per_distinct(names, name_and_unit)
+    ctx_unit = ctx.unit or ""
+    unit_text = [p[1] or sp[1] or uc or ctx_unit for p, sp, uc in zip(prices, split, unit_cells, strict=True)]
+    if not all(unit_of(u) is not None if u else False for u in set(unit_text)):
+        return None
+    days = _per_distinct(c_date, date_of)
+    if not all(d[1] is None and d[0] <= today for d in set(days)):  # type: ignore[operator]
+        return None
+    ctx_market = ctx.market or ""
+    market = [m or ctx_market for m in markets] if not all(markets) else list(markets)
+    if not all(market):
+        return None
+    return _Rows(sheet=[], row=[], column=[], obs_date=[d[0] for d in days], market=market,  # type: ignore[misc]
+                 commodity=[sp[0] for sp in split], raw_category=[], unit_text=unit_text,
+                 orig_price=[p[0] for p in prices], spec=[], pt=[])
+
+
 def resolve(cells: Cells, catalog: Catalog, ctx: Context, *, accept_new_names: Any = False,
             strict: bool = False) -> Prepared:
     """The second half of :func:`prepare`: names, units, duplicates (see :func:`_resolve`)."""
@@ -377,6 +442,14 @@ def resolve(cells: Cells, catalog: Catalog, ctx: Context, *, accept_new_names: A
         _resolve(cells.rows, cells.units, catalog, ctx, accept_new_names, strict, issues, prep)
     prep.issues = issues
     return prep
+
+
+def _first_rows(values: list[Any]) -> dict[Any, int]:
+    """Each distinct value's first position, in the order the values first appear."""
+    order = dict.fromkeys(values)
+    last = {v: i for i, v in enumerate(reversed(values))}
+    n = len(values) - 1
+    return {v: n - last[v] for v in order}
 
 
 def _accepts(accept: Any, name: str) -> bool:
@@ -391,42 +464,47 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
     duplicates. Appends to ``issues``; fills ``prep.columns``."""
     sev_unknown = ERROR if strict else WARNING
     # -- commodities: once per distinct name, in the order they first appear ----------
-    by_name: dict[str, list[int]] = {}
-    for i, name in enumerate(rows.commodity):
-        g = by_name.get(name)
-        if g is None:
-            by_name[name] = [i]
-        else:
-            g.append(i)
+    # (first row, count) per name, and per (name, unit text) and (name, category) in the
+    # order they first appear, by whole-column passes (Counter keeps first-seen order)
+    first = _first_rows(rows.commodity)
+    count = Counter(rows.commodity)
     com_map: dict[str, str | None] = {}
-    for name, idx in by_name.items():
-        i0 = idx[0]
+    name_units: dict[str, dict[str, int]] | None = None
+    name_cats: dict[str, dict[str, int]] | None = None
+    for name, i0 in first.items():
         known = catalog.commodity(name)
         if known:
             com_map[name] = known
             continue
         if _accepts(accept, name):
-            canonical = Counter(units[rows.unit_text[i]].canonical for i in idx).most_common(1)[0][0]
-            cats = Counter(rows.raw_category[i] for i in idx if rows.raw_category[i])
+            if name_units is None:
+                name_units, name_cats = {}, {}
+                for (n, u), k in Counter(zip(rows.commodity, rows.unit_text, strict=True)).items():
+                    canon = name_units.setdefault(n, {})
+                    c = units[u].canonical
+                    canon[c] = canon.get(c, 0) + k
+                for (n, c), k in Counter(zip(rows.commodity, rows.raw_category, strict=True)).items():
+                    if c:
+                        cat_count = name_cats.setdefault(n, {})
+                        cat_count[c] = cat_count.get(c, 0) + k
+            assert name_cats is not None
+            canonical = Counter(name_units[name]).most_common(1)[0][0]
+            cats = Counter(name_cats.get(name, {}))
             category = cats.most_common(1)[0][0] if cats else NEW_CATEGORY
             prep.new_commodities[name] = (canonical, category)
             com_map[name] = name
             issues.append(Issue("new_commodity", WARNING, rows.sheet[i0], rows.row[i0], None,
-                                {"name": name, "unit": canonical, "category": category, "count": len(idx)}))
+                                {"name": name, "unit": canonical, "category": category, "count": count[name]}))
         else:
             sug = catalog.suggest_commodity(name)
             prep.unknown.setdefault("commodity", []).append(name)
             issues.append(Issue("unknown_commodity", sev_unknown, rows.sheet[i0], rows.row[i0], None, {
-                "name": name, "count": len(idx), "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
+                "name": name, "count": count[name], "suggestion": _sug_zh(sug), "suggestion_en": _sug_en(sug),
                 "suggestions": sug}))
             com_map[name] = None
     # -- markets: the same -------------------------------------------------------------
-    mfirst: dict[str, int] = {}
-    mcount: Counter = Counter()
-    for i, m in enumerate(rows.market):
-        if m not in mfirst:
-            mfirst[m] = i
-        mcount[m] += 1
+    mfirst = _first_rows(rows.market)
+    mcount = Counter(rows.market)
     mkt_map: dict[str, str | None] = {}
     for m, i0 in mfirst.items():
         known = catalog.market(m)
@@ -476,8 +554,10 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
     ctx_pt = ctx.price_type
     r_sheet, r_row, r_col, r_date, r_spec, r_pt = rows.sheet, rows.row, rows.column, rows.obs_date, rows.spec, rows.pt
     new_names = prep.new_commodities
-    for i, (com, mkt, unit_text, orig) in enumerate(zip(rows.commodity, rows.market, rows.unit_text,
-                                                        rows.orig_price, strict=True)):
+    done = _all_convert(rows, com_map, mkt_map, conv, convert, catalog, prep, ctx_pt, out)
+    for i, (com, mkt, unit_text, orig) in enumerate(() if done else zip(rows.commodity, rows.market,
+                                                                       rows.unit_text, rows.orig_price,
+                                                                       strict=True)):
         cname, mname = com_map[com], mkt_map[mkt]
         if cname is None or mname is None:
             continue
@@ -531,6 +611,40 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
         issues.append(Issue("no_data", ERROR))
 
 
+
+def _all_convert(rows: _Rows, com_map: dict[str, str | None], mkt_map: dict[str, str | None],
+                 conv: dict[tuple[str, str], tuple[str, float | None, str]],
+                 convert: Callable[[str, str], tuple[str, float | None, str]], catalog: Catalog,
+                 prep: Prepared, ctx_pt: str | None, out: Columns) -> bool:
+    """Fill ``out`` column by column when every row has a known (or accepted) name, a
+    convertible unit and a sane price: no row issue, so the row-by-row walk is not needed.
+    False (``out`` untouched) otherwise."""
+    cn = [com_map[c] for c in rows.commodity]
+    mn = [mkt_map[m] for m in rows.market]
+    if None in cn or None in mn:
+        return False
+    keys = list(zip(cn, rows.unit_text, strict=True))
+    for k in set(keys):
+        if k not in conv:
+            conv[k] = convert(*k)
+    got = [conv[k] for k in keys]
+    if any(g[1] is None for g in got):
+        return False
+    price = [orig * g[1] for orig, g in zip(rows.orig_price, got, strict=True)]  # type: ignore[operator]
+    if any(p > ABSURD_PRICE for p in price):
+        return False
+    kind = {m: catalog.market_kind.get(m, prep.new_markets.get(m, "")) for m in set(mn)}
+    default = {m: ctx_pt or ("wholesale" if k == "批发市场" else "retail") for m, k in kind.items()}
+    out["sheet"], out["row"], out["column"] = list(rows.sheet), list(rows.row), list(rows.column)
+    out["obs_date"], out["market"], out["commodity"] = list(rows.obs_date), mn, cn
+    out["category"] = [g[2] for g in got]
+    out["unit"] = [g[0] for g in got]
+    out["price"] = [round(p, 6) for p in price]
+    out["price_type"] = [pt or default[m] for pt, m in zip(rows.pt, mn, strict=True)]
+    out["orig_price"], out["orig_unit"], out["spec"] = list(rows.orig_price), list(rows.unit_text), list(rows.spec)
+    return True
+
+
 def _sug_zh(sug: list[str]) -> str:
     return f"，是否为「{sug[0]}」？" if sug else ""
 
@@ -543,9 +657,11 @@ def _dedupe(cols: Columns, issues: list[Issue]) -> Columns:
     """One row per (commodity, market, date, price type): the last one of the file wins.
 
     Groups in the order their first row appears, the rows of a group in file order."""
+    keys = list(zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"], strict=True))
+    if len(set(keys)) == len(keys):
+        return cols
     groups: dict[tuple, list[int]] = {}
-    for i, k in enumerate(zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"],
-                              strict=True)):
+    for i, k in enumerate(keys):
         g = groups.get(k)
         if g is None:
             groups[k] = [i]

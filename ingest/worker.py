@@ -216,7 +216,13 @@ def _bounded(issues: list[Issue]) -> list[Issue]:
 
 
 def _do_prepare(st: _State, catalog: Any, ctx: Context, accept: Any, strict: bool) -> Summary:
+    """``catalog``: a :class:`~ingest.normalise.Catalog` or the rows it is made of
+    (``pricewatch.store.queries.catalog.catalog_rows``)."""
+    from .normalise import Catalog
     from .validate import resolve
+
+    if not isinstance(catalog, Catalog):
+        catalog = Catalog(*catalog)
 
     prep = st.prep = resolve(st.cells, catalog, ctx, accept_new_names=accept, strict=strict)
     st.cells, st.raw = None, []
@@ -270,12 +276,28 @@ def _do_rows(st: _State, start: int, n: int) -> dict[str, list[Any]]:
     return {c: v[start:start + n] for c, v in st.prep.columns.items()}
 
 
+def _do_write_rows(st: _State, path: str) -> int:
+    """Write the canonical rows to ``path`` as a :class:`pricewatch.store.writes.RowsFile`
+    (the caller's store reads it with DuckDB); the number of rows."""
+    import csv
+
+    c = st.prep.columns
+    source = [f"{sh}!{col}{row}" for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)]
+    # the text of each distinct date once, of the numbers by map (what csv would write, faster)
+    iso = {d: d.isoformat() for d in set(c["obs_date"])}
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(zip(
+            c["commodity"], c["market"], map(iso.__getitem__, c["obs_date"]), map(repr, c["price"]),
+            c["price_type"], map(repr, c["orig_price"]), c["orig_unit"], source, strict=True))
+    return len(source)
+
+
 def _do_sheets(st: _State) -> list[SheetResult]:
     return st.sheets
 
 
 _HANDLERS = {"read": _do_read, "prepare": _do_prepare, "history": _do_history, "rows": _do_rows,
-             "sheets": _do_sheets, "peek": _do_peek, "relayout": _do_relayout, "drop": _do_drop}
+             "sheets": _do_sheets, "write_rows": _do_write_rows, "peek": _do_peek, "relayout": _do_relayout, "drop": _do_drop}
 
 
 # -- the child process ---------------------------------------------------------------
@@ -320,7 +342,10 @@ def _child(conn: Any, memory_mb: int, parent: int) -> None:
         except (EOFError, OSError):
             return
         if op == "close":
-            return
+            # nothing to keep: leave at once, without taking the file's objects apart one by one
+            # (with a 50,000-row file that teardown is a noticeable part of an upload)
+            conn.close()
+            os._exit(0)
         try:
             reply: tuple = ("ok", _HANDLERS[op](st, *args))
         except MemoryError:

@@ -8,9 +8,13 @@ check). The reports compare prices by type (:func:`pricewatch.indicators.kind_co
 
 from __future__ import annotations
 
-from .accounts import User
+from typing import TYPE_CHECKING
+
 from .errors import InputError, NotFound, PermissionDenied
-from .store import Store, queries, writes
+
+if TYPE_CHECKING:  # the ingest child guesses kinds without the store (and its pandas)
+    from .accounts import User
+    from .store import Store
 
 KINDS = ("农贸市场", "超市", "批发市场", "社区菜店")
 #: name fragments, most specific first (批发市场 before 市场; 生鲜超市 is a 超市)
@@ -39,6 +43,8 @@ def set_kind(store: Store, actor: User, market: str, kind: str) -> str:
     """Set (and confirm) a market's outlet type, audited; returns the type it had."""
     if not (actor.can("upload") or actor.can("release")):
         raise PermissionDenied(f"用户 {actor.name} 无权修改市场目录", "请由内贸股或局办公室人员操作")
+    from .store import writes
+
     k = check_kind(kind)
     with store.write() as s:
         before = writes.set_market_kind(s, market, k, actor=actor.name)
@@ -49,6 +55,8 @@ def set_kind(store: Store, actor: User, market: str, kind: str) -> str:
 
 def market_list(store: Store) -> list[dict[str, object]]:
     """Every market with its type and whether a person confirmed it, in catalog order."""
+    from .store import queries
+
     with store.read() as s:
         df = queries.catalog.markets(s)
     return [{"market": r.name, "kind": r.kind, "confirmed": bool(r.kind_confirmed)}

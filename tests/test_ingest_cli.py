@@ -109,3 +109,25 @@ def test_template_option(tmp_path):
     out = tmp_path / "模板.xlsx"
     assert main(["--db", str(tmp_path / "c.duckdb"), "--template", str(out)]) == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_a_load_and_a_revision_import_no_pandas_or_pyarrow(tmp_path):
+    """The command line loads a file (and then its correction) without pandas: the rows go
+    from the child's CSV file into DuckDB; the revised prices print from plain tuples."""
+    db = tmp_path / "p.duckdb"
+    first = write_xlsx(tmp_path / "w1.xlsx", {"s": long_rows(大米__城关农贸市场=6.0, 鸡蛋__惠民超市=10.0)})
+    again = write_xlsx(tmp_path / "w2.xlsx", {"s": long_rows(大米__城关农贸市场=6.5, 鸡蛋__惠民超市=10.0)})
+    code = ("import sys; from ingest.cli import main; rc = [main(['--db', sys.argv[1], f]) for f in sys.argv[2:]];"
+            " heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow', 'numpy'});"
+            " print('HEAVY', heavy, rc)")
+    r = subprocess.run([sys.executable, "-c", code, str(db), str(first), str(again)], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120)
+    assert "HEAVY [] [0, 0]" in r.stdout, r.stdout + r.stderr
+    assert "更正 大米 城关农贸市场" in r.stdout and "6.00 -> 6.50" in r.stdout
+
+
+def test_the_history_window_is_the_checks_own():
+    import ingest.load
+    import ingest.validate
+
+    assert ingest.load.JUMP_WINDOW_DAYS == ingest.validate.JUMP_WINDOW_DAYS

@@ -157,3 +157,59 @@ def test_the_generator_reaches_every_check():
                 "duplicate_conflict", "unit_mismatch", "mixed_units", "unknown_commodity", "unknown_market",
                 "new_commodity", "new_market", "currency", "price_jump", "market_not_reported"}
     assert expected <= seen, expected - seen
+
+
+CLEAN_NAMES = ["大米", "鸡蛋", "猪肉（五花）", "五花肉", "白菜", "大白菜", "食用油", "香菇", "椰青/个"]
+CLEAN_UNITS = ["元/公斤", "元/斤", "元/500克", "公斤", "kg", "元/升"]
+
+
+def clean_sheet(seed: int) -> list[list]:
+    """Rows that pass every cell check (valid names, units, dates, prices, markets), with
+    now and then a per-piece unit, another currency or a low..high range: the whole-column
+    paths of check_cells and resolve run on these, and must give what the row walk gives."""
+    rng = random.Random(seed)
+    cols = ["日期", "市场", "品名", "规格", "单位", "价格", *rng.sample(["最低价", "最高价", "类别", "价格类型", "币种"],
+                                                                    rng.randrange(0, 6))]
+    rows = [cols]
+    base = date(2024, 4, 1)
+    for _ in range(rng.randrange(1, 150)):
+        d = base + timedelta(days=rng.randrange(0, 60))
+        r = {"日期": rng.choice([d, datetime(d.year, d.month, d.day), d.isoformat()]),
+             "市场": rng.choice(["城关农贸市场", "县批发市场", "惠民超市", "城关市场", "城西市场"]),
+             "品名": rng.choice(CLEAN_NAMES), "规格": rng.choice([None, None, "一级"]),
+             "单位": rng.choice(CLEAN_UNITS), "价格": rng.choice([round(rng.uniform(1, 40), 2), "7.5", 12]),
+             "最低价": rng.choice([None, 1.0]), "最高价": rng.choice([None, 50.0]), "类别": rng.choice([None, "粮油"]),
+             "价格类型": rng.choice([None, "零售", "批发"]), "币种": rng.choice([None, "CNY", "CNY", "KES"])}
+        rows.append([r.get(c) for c in cols])
+    return rows
+
+
+def test_clean_sheets_take_the_column_paths_and_agree(monkeypatch):
+    import ingest.validate as v
+
+    taken = {"cells": 0, "resolve": 0}
+    all_pass, all_convert = v._all_pass, v._all_convert
+
+    def spy_pass(*a, **k):
+        got = all_pass(*a, **k)
+        taken["cells"] += got is not None
+        return got
+
+    def spy_convert(*a, **k):
+        got = all_convert(*a, **k)
+        taken["resolve"] += got
+        return got
+
+    monkeypatch.setattr(v, "_all_pass", spy_pass)
+    monkeypatch.setattr(v, "_all_convert", spy_convert)
+    for seed in range(80):
+        rng = random.Random(20_000 + seed)
+        ctx = Context(price_type=rng.choice([None, "retail"]))
+        accept = rng.choice([True, ["香菇", "城西市场"]])
+        a = old.prepare(extract([("价格", clean_sheet(seed))], ctx), catalog(), ctx, accept_new_names=accept,
+                        today=TODAY)
+        b = prepare(extract([("价格", clean_sheet(seed))], ctx), catalog(), ctx, accept_new_names=accept, today=TODAY)
+        assert issue_view(b.issues) == issue_view(a.issues), seed
+        pd.testing.assert_frame_equal(b.frame, a.frame)
+        assert (b.new_commodities, b.new_markets, b.unknown) == (a.new_commodities, a.new_markets, a.unknown)
+    assert taken["cells"] >= 60 and taken["resolve"] >= 20, taken

@@ -47,6 +47,7 @@ from pricewatch.catalog import parse_unit, split_unit
 
 from ..issues import ERROR, INFO, WARNING, Issue, col_letter
 from ..normalise import (
+    _BLANKS,
     NOT_REPORTED,
     classify_header,
     clean_text,
@@ -447,68 +448,124 @@ def _category(heading: Any) -> str:
 
 def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan, sheet_date: date | None,
           market: str | None, facts: Facts, year: int | None) -> None:
+    """One record per price cell of the data rows ``start``..``end``.
+
+    Runs on every row of a sheet, so the common row (a label and its values) takes a short
+    way: blank tests written out, each label's text and kind worked out once per distinct
+    label, each field cell's blankness once per distinct value."""
     f = p.fields
     lc = p.lc
     letters = [col_letter(c.col) for c in p.cols]
     lo = min([lc, *(v for v in f.values() if v is not None)])
     hi = max(c.col for c in p.cols) + 1
+    label_in_span = lo <= lc < hi
+    vcols = [c.col for c in p.cols]
+    one = len(vcols) == 1
     category = None
+    labels: dict[Any, tuple[str, bool]] = {}  # label -> (text without spaces, a total/note line)
+    blank_of: dict[Any, bool] = {}
+
+    def blank(v: Any) -> bool:
+        k = v if v.__class__ is str else (v.__class__, v)
+        try:
+            return blank_of[k]
+        except KeyError:
+            b = blank_of[k] = is_blank(v)
+            return b
+        except TypeError:  # an unhashable cell
+            return is_blank(v)
+
+    def present_of(v: Any) -> bool:
+        c = v.__class__
+        if c is float:
+            return v == v
+        if c is int or c is bool:
+            return True
+        return not _absent(v)
+
+    cat_col = f.get("category")
+    date_col, mkt_col, spec_col, unit_col = f.get("date"), f.get("market"), f.get("spec"), f.get("unit")
+    low_col, high_col, pt_col, cur_col = f.get("low"), f.get("high"), f.get("price_type"), f.get("currency")
+    sheet = res.sheet
+    append = res.records.append
+    is_com, is_mkt = p.label == "commodity", p.label == "market"
+    blank_rows_count = p.blank_rows_count
     for k in range(start, end):
         r = rows[k]
-        filled = _filled(r, lo, hi)
-        if not filled:
-            continue
-        label = _cell(r, lc)
-        text = clean_text(label).replace(" ", "")
-        values = [_cell(r, c.col) for c in p.cols]
-        present = [not _absent(v) for v in values]
-        if is_blank(label):
+        n = len(r)
+        label = r[lc] if lc < n else None
+        label_blank = (label is None or (label.__class__ is str and not label.strip(_BLANKS))
+                       or (label.__class__ is float and label != label))
+        filled: list[int] | None = None
+        if label_blank or not label_in_span:
+            filled = _filled(r, lo, hi)
+            if not filled:
+                continue
+        values = [r[vcols[0]] if vcols[0] < n else None] if one else [r[c] if c < n else None for c in vcols]
+        present = [present_of(v) for v in values]
+        if label_blank:
             if all(not x or (_is_number(v) and parse_number(v)[0] == 0) for x, v in zip(present, values, strict=True)):
+                assert filled is not None
                 if len(filled) == 1 and isinstance(r[filled[0]], str) and not _is_number(r[filled[0]]):
                     category = _category(r[filled[0]]) or category
                 continue  # an empty line, or formulas giving 0 on it
-        elif text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均")) or _NOTE_LINE.match(text):
-            continue
-        elif not any(present):
-            others = [j for j in filled if j != lc]
-            # a lone name in a form may be a commodity nobody priced: a heading says so itself
-            # (一、粮油, 蔬菜类); in a long table a data row also fills its date and market
-            heading = _CATEGORY_HEAD.match(clean_text(label)) or text.endswith("类") or p.blank_rows_count
-            if not others and heading and p.label == "commodity" and not _is_number(label):
-                category = _category(label) or category
+            text = ""
+        else:
+            key = label if label.__class__ is str else (label.__class__, label)
+            got = labels.get(key)
+            if got is None:
+                text = clean_text(label).replace(" ", "")
+                skip = bool(text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均"))
+                            or _NOTE_LINE.match(text))
+                got = labels[key] = (text, skip)
+            text, skip = got
+            if skip:
                 continue
-            if not p.blank_rows_count:
-                continue
-        cat_col = f.get("category")
-        if cat_col is not None and not is_blank(_cell(r, cat_col)):
-            category = clean_text(_cell(r, cat_col))
-        row_date = _cell(r, f["date"]) if f.get("date") is not None else sheet_date
+            if not any(present):
+                if filled is None:
+                    filled = _filled(r, lo, hi)
+                others = [j for j in filled if j != lc]
+                # a lone name in a form may be a commodity nobody priced: a heading says so itself
+                # (一、粮油, 蔬菜类); in a long table a data row also fills its date and market
+                heading = _CATEGORY_HEAD.match(clean_text(label)) or text.endswith("类") or blank_rows_count
+                if not others and heading and is_com and not _is_number(label):
+                    category = _category(label) or category
+                    continue
+                if not blank_rows_count:
+                    continue
+        if cat_col is not None:
+            cv = r[cat_col] if cat_col < n else None
+            if not blank(cv):
+                category = clean_text(cv)
+        row_date = (r[date_col] if date_col < n else None) if date_col is not None else sheet_date
         if isinstance(row_date, str) and year:
             d, _ = parse_date(row_date, year)
             row_date = d or row_date
-        row_market = _cell(r, f["market"]) if f.get("market") is not None else None
-        spec = _cell(r, f["spec"]) if f.get("spec") is not None else None
-        unit = _cell(r, f["unit"]) if f.get("unit") is not None else None
-        low = _cell(r, f["low"]) if f.get("low") is not None else None
-        high = _cell(r, f["high"]) if f.get("high") is not None else None
-        pt = _cell(r, f["price_type"]) if f.get("price_type") is not None else None
-        cur = _cell(r, f["currency"]) if f.get("currency") is not None else None
+        row_market = (r[mkt_col] if mkt_col < n else None) if mkt_col is not None else None
+        spec = (r[spec_col] if spec_col < n else None) if spec_col is not None else None
+        unit = (r[unit_col] if unit_col < n else None) if unit_col is not None else None
+        low = (r[low_col] if low_col < n else None) if low_col is not None else None
+        high = (r[high_col] if high_col < n else None) if high_col is not None else None
+        pt = (r[pt_col] if pt_col < n else None) if pt_col is not None else None
+        cur = (r[cur_col] if cur_col < n else None) if cur_col is not None else None
+        market_blank = blank(row_market)
+        unit_blank = blank(unit)
+        pt_blank = blank(pt)
         for c, letter, v, here in zip(p.cols, letters, values, present, strict=True):
-            if not here and not (p.blank_rows_count and is_blank(v)):
+            if not here and not (blank_rows_count and is_blank(v)):
                 continue
-            if p.label == "commodity":
-                commodity, mkt, d = label, (row_market if not is_blank(row_market) else (c.name or market)), row_date
-            elif p.label == "market":
+            if is_com:
+                commodity, mkt, d = label, (row_market if not market_blank else (c.name or market)), row_date
+            elif is_mkt:
                 commodity, mkt, d = c.name, label, row_date
             else:
-                commodity, mkt, d = c.name, (row_market if not is_blank(row_market) else market), label
+                commodity, mkt, d = c.name, (row_market if not market_blank else market), label
             if c.date is not None:
                 d = c.date
                 if not isinstance(d, date):
                     d = parse_date(d, year)[0] or d
-            u = unit if not is_blank(unit) else (c.unit or facts.unit)
+            u = unit if not unit_blank else (c.unit or facts.unit)
             if cur is not None:
                 u = priced_in(u, cur)
-            res.records.append((res.sheet, k + 1, letter, d, mkt, commodity, spec, u, v if here else None,
-                                low, high, pt if not is_blank(pt) else (c.price_type or facts.price_type),
-                                category, cur))
+            append((sheet, k + 1, letter, d, mkt, commodity, spec, u, v if here else None,
+                    low, high, pt if not pt_blank else (c.price_type or facts.price_type), category, cur))

@@ -7,19 +7,25 @@ the mapping and the layout fingerprint. The store does not interpret them.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, NotFound
 from .session import Session
 from .writes import audit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def list_profiles(s: Session) -> pd.DataFrame:
     """name, mapping, fingerprint (JSON text), created_by, created_at, updated_by, updated_at."""
     return s.df("SELECT name, mapping, fingerprint, created_by, created_at, updated_by, updated_at"
                 " FROM import_profiles ORDER BY name")
+
+
+def profile_rows(s: Session) -> list[tuple[str, Any, Any]]:
+    """The profiles as (name, mapping JSON, fingerprint JSON), by name (no pandas)."""
+    return s.all("SELECT name, mapping, fingerprint FROM import_profiles ORDER BY name")
 
 
 def get_profile(s: Session, name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -11,15 +11,17 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import limits
 from ..catalog import unit_currency
 from ..errors import InputError, NotFound
 from . import aggregates
 from .session import Session
+
+if TYPE_CHECKING:  # imported where a frame is made: python -m ingest loads without pandas
+    import pandas as pd
 
 KEY = ("commodity_id", "market_id", "obs_date", "price_type")
 OBS_COLUMNS = ["commodity_id", "market_id", "obs_date", "price", "price_type", "orig_price", "orig_unit", "source"]
@@ -149,9 +151,19 @@ class LoadResult:
     rows_new: int = 0
     rows_revised: int = 0
     rows_same: int = 0
-    #: one row per revised value: commodity, market, obs_date, price_type, old_price, new_price
-    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: one tuple per revised value: commodity, market, obs_date, price_type, old_price, new_price
+    change_rows: list[tuple] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """:attr:`change_rows` as a frame of those columns."""
+        import pandas as pd
+
+        return pd.DataFrame(self.change_rows, columns=CHANGE_COLUMNS)
+
+
+CHANGE_COLUMNS = ["commodity", "market", "obs_date", "price_type", "old_price", "new_price"]
 
 
 def _diff(s: Session, frame: pd.DataFrame) -> pd.DataFrame:
@@ -182,6 +194,8 @@ def preview_load(s: Session, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     missing = [c for c in ("commodity_id", "market_id", "obs_date", "price") if c not in frame.columns]
     if missing:
         raise InputError(f"观测数据缺少列：{', '.join(missing)}", "这是程序错误，请报告")
@@ -203,6 +217,34 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
+@dataclass(frozen=True)
+class RowsFile:
+    """Canonical rows in a CSV file (UTF-8, no header, RFC 4180 quoting), one a line:
+    commodity name, market name, obs_date (ISO), price, price_type, orig_price, orig_unit,
+    source. The names must be in the catalog. The ingest child writes it; DuckDB reads it
+    straight into the load, so the rows never pass through this process as Python objects."""
+
+    path: Path
+    rows: int
+
+
+def _insert_file(s: Session, f: RowsFile) -> int:
+    """Add a :class:`RowsFile`'s rows to ``incoming_obs`` with their catalog ids."""
+    before = int(s.scalar("SELECT count(*) FROM incoming_obs"))
+    s.execute(
+        "INSERT INTO incoming_obs SELECT c.id, m.id, r.obs_date, r.price, coalesce(r.price_type, 'retail'),"
+        " r.orig_price, r.orig_unit, r.source FROM read_csv(?, header = false, auto_detect = false,"
+        " delim = ',', quote = '\"', escape = '\"', columns = {'commodity': 'VARCHAR', 'market': 'VARCHAR',"
+        " 'obs_date': 'DATE', 'price': 'DOUBLE', 'price_type': 'VARCHAR', 'orig_price': 'DOUBLE',"
+        " 'orig_unit': 'VARCHAR', 'source': 'VARCHAR'}) r"
+        " JOIN commodities c ON c.name = r.commodity JOIN markets m ON m.name = r.market",
+        [str(f.path)])
+    n = int(s.scalar("SELECT count(*) FROM incoming_obs")) - before
+    if n != f.rows:
+        raise InputError(f"待写入 {f.rows} 行，读到 {n} 行（名称不在目录中或文件不完整）", "这是程序错误，请报告")
+    return f.rows
+
+
 def load_observations(
     s: Session, frame: pd.DataFrame | Iterable[pd.DataFrame], *, file_name: str, sha256: str, actor: str,
     layout: str | None = None, rows_read: int | None = None, report: Any = None,
@@ -211,12 +253,13 @@ def load_observations(
 
     ``frame`` holds canonical rows (commodity_id, market_id, obs_date, price in the
     commodity's canonical unit, price_type, orig_price, orig_unit, source), as one DataFrame
-    or as an iterable of them (chunks: each goes into a temporary table as it comes, so a
-    large file never sits in this process whole; the comparison and the insert are SQL).
+    or a :class:`RowsFile` (names, not ids), or as an iterable of them (chunks: each goes into
+    a temporary table as it comes, so a large file never sits in this process whole; the
+    comparison and the insert are SQL).
     Rows equal to the current value are skipped; changed ones become revision + 1 of their
     key. When nothing is new or changed the result is "unchanged" and no upload is recorded.
     """
-    chunks = [frame] if isinstance(frame, pd.DataFrame) else frame
+    chunks = [frame] if isinstance(frame, RowsFile) or hasattr(frame, "columns") else frame
     s.execute("CREATE OR REPLACE TEMP TABLE incoming_obs (commodity_id INTEGER, market_id INTEGER, obs_date DATE,"
               " price DOUBLE, price_type VARCHAR, orig_price DOUBLE, orig_unit VARCHAR, source VARCHAR)")
     try:
@@ -231,6 +274,9 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256:
           layout: str | None, rows_read: int | None, report: Any) -> LoadResult:
     n = 0
     for chunk in chunks:
+        if isinstance(chunk, RowsFile):
+            n += _insert_file(s, chunk)
+            continue
         f = _canonical(chunk)
         s.register("chunk_obs", f)
         s.execute("INSERT INTO incoming_obs SELECT * FROM chunk_obs")
@@ -269,9 +315,9 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256:
     # the currency of a price is that of its commodity's canonical unit ("KES/公斤" -> KES)
     units = s.all("SELECT id, unit FROM commodities WHERE id IN"
                   " (SELECT DISTINCT commodity_id FROM diff_obs WHERE change <> 'same')")
-    s.register("obs_currency", pd.DataFrame({"id": [int(i) for i, _u in units],
-                                             "currency": pd.Series([unit_currency(u) for _i, u in units],
-                                                                   dtype="object")}))
+    s.execute("CREATE OR REPLACE TEMP TABLE obs_currency AS SELECT unnest(?::INTEGER[]) AS id,"
+              " unnest(?::VARCHAR[]) AS currency",
+              [[int(i) for i, _u in units], [unit_currency(u) for _i, u in units]])
     s.execute(
         "INSERT INTO observations (commodity_id, market_id, obs_date, price, price_type, orig_price,"
         " orig_unit, source, upload_id, revision, is_current, is_public, currency)"
@@ -279,7 +325,7 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256:
         " d.source, ?, coalesce(d.old_revision, 0) + 1, true, false, c.currency::VARCHAR"
         " FROM diff_obs d LEFT JOIN obs_currency c ON c.id = d.commodity_id WHERE d.change <> 'same'"
         " ORDER BY d.change = 'revised'", [upload_id])
-    s.unregister("obs_currency")
+    s.execute("DROP TABLE obs_currency")
     aggregates.touch(s, ("staff",), "SELECT commodity_id, price_type, obs_date FROM diff_obs"
                      " WHERE change <> 'same'")
     superseded = [int(r[0]) for r in s.all(
@@ -287,9 +333,9 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256:
         " AND u.status <> 'superseded'"
         " AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.upload_id = u.id AND o.is_current)"
         " RETURNING id", [losers])] if losers else []
-    changes = pd.DataFrame()
+    changes: list[tuple] = []
     if rev:
-        changes = s.df(
+        changes = s.all(
             "SELECT c.name AS commodity, m.name AS market, r.obs_date, r.price_type,"
             " r.old_price, r.price AS new_price FROM diff_obs r"
             " JOIN commodities c ON c.id = r.commodity_id JOIN markets m ON m.id = r.market_id"
@@ -301,7 +347,7 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256:
     })
     return LoadResult(
         status="loaded", upload_id=upload_id, rows_new=new, rows_revised=rev,
-        rows_same=same, changes=changes, superseded=superseded,
+        rows_same=same, change_rows=changes, superseded=superseded,
     )
 
 

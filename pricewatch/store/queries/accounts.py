@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..session import Session
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself when a frame is asked for
+    import pandas as pd
 
 
 def user(s: Session, name: str) -> tuple | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..session import Session
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself when a frame is asked for
+    import pandas as pd
 
 
 def audit_log(s: Session, limit: int = 200, action_prefix: str | None = None, actor: str | None = None,

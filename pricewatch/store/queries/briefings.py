@@ -4,11 +4,12 @@ a generated file; the files themselves lie beside the database)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..session import Session
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself when a frame is asked for
+    import pandas as pd
 
 
 def add_briefing(s: Session, *, period: str, public: bool, fmt: str, data_version: int,

@@ -7,9 +7,29 @@ its name). Callers that speak another vocabulary (the indicators' ``commodity_id
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..session import Session
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself for a frame; the tuple readers need none
+    import pandas as pd
+
+
+def catalog_rows(s: Session) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """As plain tuples (``python -m ingest`` runs without pandas): commodities (name,
+    category, unit) in catalog order, their aliases (alias, commodity), markets (name, kind)
+    in catalog order, their aliases (alias, market)."""
+    com = s.all("SELECT c.name, c.category, c.unit FROM commodities c LEFT JOIN categories k ON k.name = c.category"
+                " ORDER BY coalesce(k.sort, 99), c.sort, c.name")
+    ali = s.all("SELECT a.alias, c.name FROM commodity_aliases a JOIN commodities c ON c.id = a.commodity_id")
+    mkt = s.all("SELECT name, kind FROM markets ORDER BY sort, name")
+    mali = s.all("SELECT a.alias, m.name FROM market_aliases a JOIN markets m ON m.id = a.market_id")
+    return com, ali, mkt, mali
+
+
+def name_ids(s: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """Catalog ids by name: (commodities, markets)."""
+    return dict(s.all("SELECT name, id FROM commodities")), dict(s.all("SELECT name, id FROM markets"))
 
 
 def commodities(s: Session) -> pd.DataFrame:

@@ -19,13 +19,14 @@ wholesale prices are never averaged together). What feeds the indicators:
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from ...errors import InputError
 from ...periods import Period
 from ..session import Session
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself when a frame is asked for
+    import pandas as pd
 
 Scope = Literal["public", "staff"]
 _VIEWS = {"public": "obs_public", "staff": "obs_staff"}
@@ -215,6 +216,16 @@ def recent_prices(s: Session, start: date, end: date) -> pd.DataFrame:
     """Current (staff) prices dated start..end: commodity, market, price_type, obs_date, price."""
     return s.df(
         "SELECT c.name AS commodity, m.name AS market, o.price_type, o.obs_date, o.price"
+        " FROM observations o JOIN commodities c ON c.id = o.commodity_id"
+        " JOIN markets m ON m.id = o.market_id"
+        " WHERE o.is_current AND o.obs_date BETWEEN ? AND ?", [start, end])
+
+
+def recent_price_rows(s: Session, start: date, end: date) -> list[tuple]:
+    """:func:`recent_prices` as tuples (commodity, market, price_type, obs_date, price,
+    orig_unit: the unit as the file gave it, for the unit-change check); no pandas."""
+    return s.all(
+        "SELECT c.name AS commodity, m.name AS market, o.price_type, o.obs_date, o.price, o.orig_unit"
         " FROM observations o JOIN commodities c ON c.id = o.commodity_id"
         " JOIN markets m ON m.id = o.market_id"
         " WHERE o.is_current AND o.obs_date BETWEEN ? AND ?", [start, end])

@@ -8,11 +8,12 @@ upload; it stays unreleased until a release sweeps it up, but has nothing left t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..session import Session
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself when a frame is asked for
+    import pandas as pd
 
 
 def uploads(s: Session, limit: int = 200) -> pd.DataFrame:
