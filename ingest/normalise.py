@@ -233,6 +233,9 @@ def _parse_date(value: Any, year: int | None = None) -> tuple[date | None, str |
     if m:
         d = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return (d, None) if d else (None, "unreadable")
+    k = xun_in(s, year)
+    if k is not None:
+        return (k[0], None) if k[0] is not None else (None, k[1])
     m = _YMD.search(s)
     if m:
         d = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -268,6 +271,23 @@ _XUN = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?\s*(上|中|下)
 _YMD_RANGE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*(?:-|~|～|—|至|到)\s*"
                         r"(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _YM = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月(?:份)?|[-/.](\d{1,2}))(?![\d.\-/日号])")
+
+
+_XUN_CELL = re.compile(r"^(?:(\d{4})\s*(?:年|[-/.])\s*)?(\d{1,2})\s*(?:月(?:份)?|[-/.])\s*(?:([上中下])\s*旬|[DdXx]([123]))$")
+
+
+def xun_in(text: str, year: int | None = None) -> tuple[date | None, str] | None:
+    """A cell that names a 旬 (2024年5月上旬, 2024-05-上旬, 2024-05-D1; 5月中旬 with ``year``):
+    (its first day, "") or (None, "no_year" | "unreadable"); None when the text is no 旬."""
+    m = _XUN_CELL.match(text.replace(" ", ""))
+    if not m:
+        return None
+    y = int(m.group(1)) if m.group(1) else year
+    if y is None:
+        return None, "no_year"
+    k = "上中下".index(m.group(3)) + 1 if m.group(3) else int(m.group(4))
+    d = _xun_start(y, int(m.group(2)), k)
+    return (d, "") if d is not None else (None, "unreadable")
 
 
 def _xun_start(year: int, month: int, k: int) -> date | None:

@@ -48,9 +48,17 @@ from typing import Any
 from pricewatch.catalog import parse_unit, split_unit
 from pricewatch.outlets import guess_kind
 
-from .issues import ERROR, WARNING, Issue
+from .issues import ERROR, INFO, WARNING, Issue
 from .layouts import Context, SheetResult
-from .normalise import Catalog, clean_text, is_blank, parse_date, parse_number, price_type_of
+from .normalise import (
+    Catalog,
+    clean_text,
+    is_blank,
+    parse_date,
+    parse_number,
+    price_type_of,
+    xun_in,
+)
 
 ABSURD_PRICE = 100_000.0
 JUMP_WINDOW_DAYS = 45
@@ -289,8 +297,18 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
         else:
             d, problem = parse_date(v, ctx.year)
             r = (d, None) if d is not None else (None, "date_no_year" if problem == "no_year" else "date_unreadable")
+            if d is not None and isinstance(v, str) and xun_in(clean_text(v), ctx.year) is not None:
+                xun_cells[clean_text(v)] = d  # a 旬: dated its first day, and said so
         date_cache[k] = r
         return r
+
+    xun_cells: dict[str, date] = {}
+
+    def xun_notes() -> list[Issue]:
+        return [Issue("date_taken", INFO, params={
+            "value": d.isoformat(), "source": "日期列", "source_en": "date column", "text": text,
+            "rule": "旬取其第一天（上旬1日、中旬11日、下旬21日）", "rule_en": "a 旬 is dated its first day"})
+            for text, d in xun_cells.items()]
 
     # -- a file whose every row passes: the checks as whole-column tests ---------------
     if records and not qualified:
@@ -304,6 +322,7 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
             found = {clean_text(cur).upper() for cur in set(c_cur) if cur is not None}
             for c in sorted(found - {""} - set(_HOME_CURRENCY)):
                 issues.append(Issue("currency", WARNING, params={"value": c}))
+            issues.extend(xun_notes())
             return Cells(layout, len(records), issues, rows, units)
 
     # -- the rows: comparisons over the columns above ---------------------------------
@@ -388,6 +407,7 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
     for c in sorted(currencies):
         issues.append(Issue("currency", WARNING, params={"value": c}))
     issues.extend(agg.issues())
+    issues.extend(xun_notes())
     if not keep:
         if not any(i.severity == ERROR for i in issues):
             issues.append(Issue("no_data", ERROR))

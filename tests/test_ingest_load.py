@@ -134,3 +134,22 @@ def test_day_without_year_takes_the_title_year(store, tmp_path):
     res = run(store, write_xlsx(tmp_path / "t.xlsx", {"s": rows}))
     assert res.status == "loaded", res.errors
     assert res.date_min == date(2024, 5, 6)
+
+
+def test_a_date_cell_naming_a_xun_is_its_first_day_and_said_so(store, tmp_path):
+    """「2024年4月上旬」 and 「2024-04-中旬」 in a long table's date column: dated the 旬's
+    first day (the 1st, the 11th), the report says which date it took and why."""
+    rows = long_rows("2024年4月上旬", 大米__城关农贸市场=6.0, 鸡蛋__惠民超市=10.0)
+    rows += long_rows("2024-04-中旬", 大米__城关农贸市场=6.1)[1:]
+    res = run(store, write_xlsx(tmp_path / "xun.xlsx", {"s": rows}))
+    assert res.status == "loaded" and res.rows_loaded == 3, [i.message() for i in res.errors]
+    with store.read() as s:
+        got = s.all("SELECT c.name, o.obs_date FROM observations o JOIN commodities c ON c.id = o.commodity_id"
+                    " ORDER BY o.obs_date, c.name")
+    assert got == [("大米", date(2024, 4, 1)), ("鸡蛋", date(2024, 4, 1)), ("大米", date(2024, 4, 11))]
+    taken = [n.message() for n in res.notes if n.code == "date_taken"]
+    assert taken == ["观测日期取 2024-04-01：日期列写明「2024年4月上旬」，旬取其第一天（上旬1日、中旬11日、下旬21日）",
+                     "观测日期取 2024-04-11：日期列写明「2024-04-中旬」，旬取其第一天（上旬1日、中旬11日、下旬21日）"]
+    # without a year the cell is refused as before, with the hint to give one
+    bad = run(store, write_xlsx(tmp_path / "noyear.xlsx", {"s": long_rows("5月上旬", 大米__城关农贸市场=6.0)}))
+    assert bad.status == "rejected" and [i.code for i in bad.errors] == ["date_no_year"]
