@@ -159,7 +159,7 @@ def test_the_generator_reaches_every_check():
     assert expected <= seen, expected - seen
 
 
-CLEAN_NAMES = ["大米", "鸡蛋", "猪肉（五花）", "五花肉", "白菜", "大白菜", "食用油", "香菇", "椰青/个"]
+CLEAN_NAMES = ["大米", "鸡蛋", "猪肉（五花）", "五花肉", "白菜", "大白菜", "香菇", "食用油", "椰青/个"]
 CLEAN_UNITS = ["元/公斤", "元/斤", "元/500克", "公斤", "kg", "元/升"]
 
 
@@ -172,12 +172,16 @@ def clean_sheet(seed: int) -> list[list]:
                                                                     rng.randrange(0, 6))]
     rows = [cols]
     base = date(2024, 4, 1)
+    # two sheets in three convert every row (weights only, no 食用油 or 椰青): the other
+    # third has rows that do not (a per-piece unit for a weight, litres)
+    names = CLEAN_NAMES if seed % 3 == 0 else CLEAN_NAMES[:-2]
+    units = CLEAN_UNITS if seed % 3 == 0 else CLEAN_UNITS[:-1]
     for _ in range(rng.randrange(1, 150)):
         d = base + timedelta(days=rng.randrange(0, 60))
         r = {"日期": rng.choice([d, datetime(d.year, d.month, d.day), d.isoformat()]),
              "市场": rng.choice(["城关农贸市场", "县批发市场", "惠民超市", "城关市场", "城西市场"]),
-             "品名": rng.choice(CLEAN_NAMES), "规格": rng.choice([None, None, "一级"]),
-             "单位": rng.choice(CLEAN_UNITS), "价格": rng.choice([round(rng.uniform(1, 40), 2), "7.5", 12]),
+             "品名": rng.choice(names), "规格": rng.choice([None, None, "一级"]),
+             "单位": rng.choice(units), "价格": rng.choice([round(rng.uniform(1, 40), 2), "7.5", 12]),
              "最低价": rng.choice([None, 1.0]), "最高价": rng.choice([None, 50.0]), "类别": rng.choice([None, "粮油"]),
              "价格类型": rng.choice([None, "零售", "批发"]), "币种": rng.choice([None, "CNY", "CNY", "KES"])}
         rows.append([r.get(c) for c in cols])
