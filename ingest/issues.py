@@ -110,6 +110,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "超出允许范围（{factor:g} 倍）；如确实如此，请逐行确认并写明原因，否则请改正",
                          "\"{name}\" at {market}: {new} is {ratio:.1f}x the previous {old} ({prev_date}), beyond"
                          " the {factor:g}x bound; confirm this row with a reason, or fix it"),
+    "unit_changed": ("「{name}」在 {market} 的计量单位由上期的「{old_unit}」（{prev_date}）变为「{unit}」；"
+                     "请核对是否填错，如确实改变，请逐行确认并写明原因",
+                     "\"{name}\" at {market}: the unit changed from \"{old_unit}\" ({prev_date}) to \"{unit}\";"
+                     " check it, or confirm this row with a reason"),
     "row_confirmed": ("已确认：{message}（确认人 {by}，原因：{reason}）",
                       "confirmed: {message} (by {by}, reason: {reason})"),
     "row_skipped": ("已按选择跳过，未导入：{message}（决定人 {by}，原因：{reason}）",

@@ -792,6 +792,56 @@ def history_checks(frame: Any, recent: Any, reported: tuple[date | None, list[st
     return issues
 
 
+def _unit_key(text: Any) -> Any:
+    """What a unit text means: (canonical unit, factor), or the text when it cannot be read."""
+    u = parse_unit(text) if isinstance(text, str) and text else None
+    return (u.canonical, round(u.factor, 9)) if u is not None else text
+
+
+def unit_changes(frame: Any, recent: Any) -> list[Issue]:
+    """Rows whose unit differs from the unit of the price before them in their (commodity,
+    market, price type) series, where that series has a stored price: 元/斤 last week and
+    元/公斤 now, a per-piece or pack unit where a weight was stored. An error of the row until
+    a person confirms it (``--confirm-row``, the page's per-row reason); the first row of
+    the new unit only, later rows in that unit follow it.
+
+    ``recent``: stored prices (commodity, market, price_type, obs_date, price, orig_unit); a
+    tuple without the unit (or with none) is not compared."""
+    cols = _as_columns(frame)
+    issues: list[Issue] = []
+    stored = [r for r in recent if len(r) > 5 and r[5]]
+    if not cols["row"] or not stored:
+        return issues
+    com, mkt, pt, day, unit = cols["commodity"], cols["market"], cols["price_type"], cols["obs_date"], cols["orig_unit"]
+    file_keys = set(zip(com, mkt, pt, day, strict=True))
+    series: dict[tuple, list[tuple]] = {}
+    for pos, r in enumerate(stored):
+        if (r[0], r[1], r[2], r[3]) not in file_keys:  # a value being corrected is not the one before
+            series.setdefault((r[0], r[1], r[2]), []).append((r[3], 0, pos, r[5]))
+    if not series:
+        return issues
+    for i, k in enumerate(zip(com, mkt, pt, strict=True)):
+        got = series.get(k)
+        if got is not None:
+            got.append((day[i], 1, i, unit[i]))
+    keys: dict[Any, Any] = {}
+    for k in sorted(series):
+        items = sorted(series[k])
+        last = None  # (unit text, its meaning, date) of the price before
+        for it in items:
+            meaning = keys.get(it[3])
+            if meaning is None:
+                meaning = keys[it[3]] = _unit_key(it[3])
+            if it[1] == 1 and last is not None and meaning != last[1]:
+                i = it[2]
+                issues.append(Issue("unit_changed", ERROR, cols["sheet"][i], int(cols["row"][i]), cols["column"][i], {
+                    "name": k[0], "market": k[1], "unit": it[3], "old_unit": last[0],
+                    "prev_date": last[2].isoformat()}))
+            last = (it[3], meaning, it[0])
+    issues.sort(key=lambda x: (str(x.sheet), x.row or 0))
+    return issues
+
+
 def window(frame: Any) -> tuple[date, date]:
     days = _as_columns(frame)["obs_date"]
     return min(days) - timedelta(days=JUMP_WINDOW_DAYS), max(days)

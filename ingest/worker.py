@@ -245,10 +245,10 @@ def _do_history(st: _State, recent: list[tuple], reported: tuple, jump: float, p
     """History checks, then (``preview``) each row against the stored current price of its
     key: new, revised (differs by more than 1e-9) or the same (as ``writes.preview_load``
     decides; a real load leaves that to the store)."""
-    from .validate import history_checks
+    from .validate import history_checks, unit_changes
 
     cols = st.prep.columns
-    out = Preview(issues=_bounded(history_checks(cols, recent, reported, jump)))
+    out = Preview(issues=_bounded([*history_checks(cols, recent, reported, jump), *unit_changes(cols, recent)]))
     if not preview:
         return out
     stored = {(r[0], r[1], r[2], r[3]): r[4] for r in recent}

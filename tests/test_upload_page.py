@@ -112,6 +112,43 @@ def test_a_tenfold_price_needs_a_reason_for_its_row(small_db: Store, tmp_path) -
     assert json.loads(rep)["confirmed"][0]["reason"] == "米价上涨属实，已电话核实"
 
 
+def test_a_unit_change_needs_a_reason_for_its_row_and_shows_on_the_release_page(small_db: Store, tmp_path) -> None:
+    """元/斤 stored last week, 元/公斤 now: the row stops the file until its own reason is
+    given, like a jump; the reviewer sees it confirmed on the release page."""
+    from ingest_testkit import run
+
+    head = ["日期", "市场", "品名", "规格", "单位", "价格"]
+    w19 = [head, ["2024-05-06", "城关农贸市场", "大米", "", "元/斤", 3.3], ["2024-05-06", "惠民超市", "大米", "", "元/斤", 3.5]]
+    assert run(small_db, write_xlsx(tmp_path / "w19.xlsx", {"价格": w19})).status == "loaded"
+    at = open_page(User("editor", "editor"))
+    w20 = [head, ["2024-05-13", "城关农贸市场", "大米", "", "元/公斤", 6.7], ["2024-05-13", "惠民超市", "大米", "", "元/斤", 3.6]]
+    at.file_uploader[0].set_value(("第20周.xlsx", xlsx_bytes(tmp_path, w20), XLSX))
+    at.run()
+    text = alltext(at).replace("\\", "")
+    assert "未通过校验" in at.error[0].value
+    assert "需逐行确认 1 处（价格变动 0 处，计量单位变化 1 处）" in text
+    assert "计量单位由上期的「元/斤」（2024-05-06）变为「元/公斤」" in text
+    why = next(t for t in at.text_input if t.key.startswith("why|"))
+    assert why.key.endswith("|价格:2")
+    why.input("本周起按公斤报价").run()
+    assert not at.exception, at.exception
+    assert not at.error and not at.button(key="upload_go").disabled
+    at.button(key="upload_go").click().run()
+    assert "已导入" in at.success[0].value
+    with small_db.read() as s:
+        rep = json.loads(s.scalar("SELECT report FROM uploads ORDER BY id DESC LIMIT 1"))
+    assert [(c["row"], c["code"], c["reason"]) for c in rep["confirmed"]] == [(2, "unit_changed", "本周起按公斤报价")]
+    rel = AppTest.from_file(APP, default_timeout=120)
+    sign_in(rel, User("li", "reviewer"))
+    rel.run()
+    rel.switch_page("app_pages/release.py")
+    rel.run()
+    assert not rel.exception, rel.exception
+    shown = alltext(rel).replace("\\", "")
+    assert "由 editor 逐行确认，原因：本周起按公斤报价" in shown
+    assert "计量单位由上期的「元/斤」（2024-05-06）变为「元/公斤」" in shown
+
+
 def test_map_an_unknown_layout_save_the_profile_and_the_next_file_loads_by_itself(small_db: Store) -> None:
     at = open_page(User("editor", "editor"))
     dump = "1001,大米,6.90,6.10,城关农贸市场,2024-05-06 09:12:00,admin\n1002,猪肉(五花),31.00,29.80,城关农贸市场,2024-05-06 09:13:00,admin\n"

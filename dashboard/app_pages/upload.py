@@ -192,8 +192,14 @@ if f is not None:
     def _reasons() -> None:
         if per_row.empty:
             return
-        st.subheader(tr(f"需逐行确认的价格变动 {len(per_row)} 处", f"{len(per_row)} price jumps to confirm row by row"))
-        st.caption(tr("每一行都要写明原因（如「节前涨价属实」）；如是录入错误，请改正文件后重新上传。",
+        units = int((per_row["code"] == "unit_changed").sum())
+        jumps = len(per_row) - units
+        if not units:
+            st.subheader(tr(f"需逐行确认的价格变动 {jumps} 处", f"{jumps} price jumps to confirm row by row"))
+        else:
+            st.subheader(tr(f"需逐行确认 {len(per_row)} 处（价格变动 {jumps} 处，计量单位变化 {units} 处）",
+                            f"{len(per_row)} rows to confirm ({jumps} price jumps, {units} unit changes)"))
+        st.caption(tr("每一行都要写明原因（如「节前涨价属实」「改按公斤报价」）；如是录入错误，请改正文件后重新上传。",
                       "Give a reason for each row, or fix the file and upload it again."))
         for r in per_row.itertuples(index=False):
             st.markdown(f"**{md_escape(upload.where_text(r.sheet, r.row, r.column, lang()))}**：{md_escape(r.message)}")
@@ -279,7 +285,7 @@ if f is not None:
         ticked = st.checkbox(tr("我已核对以上其他提示，确认导入", "I have checked the other warnings"), key="upload_ack")
     missing = [r for r in per_row.itertuples(index=False) if row_key(r.sheet, r.row) not in confirm_rows]
     if missing:
-        st.caption(tr(f"还有 {len(missing)} 行价格变动没有写明原因。", f"{len(missing)} jump rows still need a reason."))
+        st.caption(tr(f"还有 {len(missing)} 行没有写明确认原因。", f"{len(missing)} rows still need a reason."))
     if st.button(tr("确认导入（待发布）", "Load (pending release)"), type="primary", key="upload_go",
                  disabled=not ticked or bool(missing)):
         done = upload.confirm(store, f.name, data, replace(opts, warnings_checked=not others.empty), confirmed)
