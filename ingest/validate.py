@@ -15,7 +15,9 @@ Checks (code, severity):
   low_gt_high W (the average is loaded), avg_from_range W (average blank or 0 beside a
   real low..high range: the midpoint (low + high) / 2 is loaded), duplicate W (same key and price: loaded once),
   duplicate_conflict W (same key, other price: the later row wins), unit_mismatch W (a
-  per-piece price for a weight commodity or the reverse: skipped, never converted),
+  weight price for a per-piece commodity, or another currency: skipped, never converted; a
+  per-piece price of a weight commodity is kept as its own series 「鸡蛋(按个)」, a name to
+  confirm like any new one, see :func:`per_piece_name`),
   mixed_units W (a new name with several unconvertible units: the most frequent one is
   kept), unknown_commodity / unknown_market W (E with --strict; rows skipped until the
   name is confirmed), new_commodity / new_market W (confirmed names), currency W,
@@ -464,6 +466,43 @@ def resolve(cells: Cells, catalog: Catalog, ctx: Context, *, accept_new_names: A
     return prep
 
 
+def per_piece_name(catalog: Catalog, name: str, unit: Any) -> tuple[str, str] | None:
+    """The commodity a per-piece price of a per-weight commodity is kept under, its own
+    series, and its category: 「鸡蛋」 priced 元/个 -> 「鸡蛋(按个)」 in 元/个, 「苹果」 per 箱 ->
+    「苹果(按箱)」. None when the unit is a weight, the name is not in the catalog, its unit is
+    not a weight, or the currencies differ (those rows stay as they were: converted, or
+    unit_mismatch)."""
+    if unit is None or unit.is_weight:
+        return None
+    known = catalog.commodity(name)
+    if not known:
+        return None
+    canonical, category = catalog.commodity_info[known]
+    target = parse_unit(canonical)
+    if target is None or not target.is_weight or target.currency != unit.currency:
+        return None
+    return f"{known}(按{unit.canonical.split('/', 1)[-1]})", category
+
+
+def _per_piece_series(rows: _Rows, units: dict[str, Any], catalog: Catalog) -> None:
+    """Rows priced per piece (个, 箱, 袋 with no weight) of a commodity the catalog prices by
+    weight move to its per-piece commodity (:func:`per_piece_name`), with its category: never
+    converted, never averaged with the weight prices (a series is a commodity)."""
+    rename = {}
+    for name, unit_text in set(zip(rows.commodity, rows.unit_text, strict=True)):
+        got = per_piece_name(catalog, name, units.get(unit_text))
+        if got is not None:
+            rename[(name, unit_text)] = got
+    if not rename:
+        return
+    for i, k in enumerate(zip(rows.commodity, rows.unit_text, strict=True)):
+        got = rename.get(k)
+        if got is not None:
+            rows.commodity[i] = got[0]
+            if not rows.raw_category[i]:
+                rows.raw_category[i] = got[1]
+
+
 def _first_rows(values: list[Any]) -> dict[Any, int]:
     """Each distinct value's first position, in the order the values first appear."""
     order = dict.fromkeys(values)
@@ -483,6 +522,7 @@ def _resolve(rows: _Rows, units: dict[str, Any], catalog: Catalog, ctx: Context,
     """Names -> catalog names (or confirmed new ones), prices -> canonical units, then
     duplicates. Appends to ``issues``; fills ``prep.columns``."""
     sev_unknown = ERROR if strict else WARNING
+    _per_piece_series(rows, units, catalog)
     # -- commodities: once per distinct name, in the order they first appear ----------
     # (first row, count) per name, and per (name, unit text) and (name, category) in the
     # order they first appear, by whole-column passes (Counter keeps first-seen order)

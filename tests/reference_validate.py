@@ -238,6 +238,13 @@ def _resolve(rows: list[dict], catalog: Catalog, ctx: Context, accept: Any, stri
     """Names -> catalog names (or confirmed new ones), prices -> canonical units, then
     duplicates. Appends to ``issues``; fills ``prep.frame``."""
     sev_unknown = ERROR if strict else WARNING
+    from ingest.validate import per_piece_name
+
+    for r in rows:  # a per-piece price of a per-weight commodity: that commodity's per-piece series
+        piece = per_piece_name(catalog, r["commodity"], r["unit_obj"])
+        if piece is not None:
+            r["commodity"] = piece[0]
+            r["raw_category"] = r["raw_category"] or piece[1]
     com_map: dict[str, str | None] = {}
     by_name: dict[str, list[dict]] = defaultdict(list)
     for r in rows:

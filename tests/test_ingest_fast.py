@@ -79,7 +79,7 @@ def catalog() -> Catalog:
                    [("城关农贸市场", "农贸市场"), ("县批发市场", "批发市场")], [])
 
 
-def test_prepare_converts_per_commodity_and_unit_and_reports_each_mismatch():
+def test_prepare_converts_per_commodity_and_unit_and_keeps_per_piece_prices_apart():
     rows = [HEADER,
             [D, "城关农贸市场", "大米", "元/斤", 3.1],     # 3.1 x 2 = 6.2 元/公斤
             [D, "县批发市场", "大米", "元/斤", 2.5],       # same pair: same factor; wholesale market
@@ -96,8 +96,17 @@ def test_prepare_converts_per_commodity_and_unit_and_reports_each_mismatch():
         (6, "城关农贸市场", 7.0, "retail", "元/公斤")]
     assert list(f["category"]) == ["粮油"] * 3
     assert f["price"].dtype == "float64" and f["row"].dtype == "int64"
-    mism = [(i.code, i.row, i.params["unit"]) for i in prep.issues]
-    assert mism == [("unit_mismatch", 4, "元/个"), ("unit_mismatch", 5, "元/个")]
+    # per piece for a weight: its own series 「鸡蛋(按个)」, a new name to confirm like any other
+    assert [(i.code, i.row, i.params["name"], i.params["count"]) for i in prep.issues] == [
+        ("unknown_commodity", 4, "鸡蛋(按个)", 2)]
+    accepted = prepare([extract("s", rows, Context())], catalog(), Context(), today=date(2026, 1, 1),
+                       accept_new_names=["鸡蛋(按个)"])
+    assert accepted.new_commodities == {"鸡蛋(按个)": ("元/个", "蛋类")}
+    g = accepted.frame
+    assert list(zip(g["row"], g["commodity"], g["unit"], g["price"], g["orig_unit"], strict=True)) == [
+        (2, "大米", "元/公斤", 6.2, "元/斤"), (3, "大米", "元/公斤", 5.0, "元/斤"),
+        (4, "鸡蛋(按个)", "元/个", 0.8, "元/个"), (5, "鸡蛋(按个)", "元/个", 0.9, "元/个"),
+        (6, "大米", "元/公斤", 7.0, "元/公斤")]
 
 
 def frame(rows):

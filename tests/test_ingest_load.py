@@ -153,3 +153,35 @@ def test_a_date_cell_naming_a_xun_is_its_first_day_and_said_so(store, tmp_path):
     # without a year the cell is refused as before, with the hint to give one
     bad = run(store, write_xlsx(tmp_path / "noyear.xlsx", {"s": long_rows("5月上旬", 大米__城关农贸市场=6.0)}))
     assert bad.status == "rejected" and [i.code for i in bad.errors] == ["date_no_year"]
+
+
+def test_per_piece_prices_of_a_weight_commodity_are_their_own_series(tmp_path):
+    """鸡蛋 is priced per 公斤; a market that reports it per piece ("10 pcs", "个") or per 箱
+    keeps those prices as 「鸡蛋(按个)」 / 「鸡蛋(按箱)」 (元/个, 元/箱 on the rows): the report's
+    鸡蛋 figures are those of a file without them, and the per-piece series stands apart."""
+    from pricewatch import indicators
+    from pricewatch.store import Store
+
+    head = ["日期", "市场", "品名", "规格", "单位", "价格"]
+    by_kg = [[day, m, "鸡蛋", "", "元/公斤", p] for day, f in (("2024-04-29", 1.0), ("2024-05-06", 1.05))
+             for m, p in (("城关农贸市场", 10.4 * f), ("城南农贸市场", 10.0 * f), ("惠民超市", 11.2 * f))]
+    pieces = [["2024-04-29", "惠民超市", "鸡蛋", "", "10 pcs", 9.0], ["2024-05-06", "惠民超市", "鸡蛋", "", "个", 1.0],
+              ["2024-05-06", "城南农贸市场", "鸡蛋", "", "箱", 150.0]]
+    reports = {}
+    for name, rows in (("kg", by_kg), ("mixed", by_kg + pieces)):
+        store = Store(tmp_path / f"{name}.duckdb")
+        store.migrate()
+        res = run(store, write_xlsx(tmp_path / f"{name}.xlsx", {"s": [head, *rows]}), accept_new_names=True)
+        assert res.status == "loaded", [i.message() for i in res.errors]
+        reports[name] = (store, indicators.report(store, period="2024-W19", public=False).to_json())
+    kg = {i["commodity"]: i for i in reports["kg"][1]["items"]}
+    mixed = {i["commodity"]: i for i in reports["mixed"][1]["items"]}
+    assert mixed["鸡蛋"] == kg["鸡蛋"] and kg["鸡蛋"]["unit"] == "元/公斤"
+    assert (mixed["鸡蛋(按个)"]["unit"], mixed["鸡蛋(按个)"]["price"], mixed["鸡蛋(按个)"]["prev_price"]) == ("元/个", 1.0, 0.9)
+    assert (mixed["鸡蛋(按箱)"]["unit"], mixed["鸡蛋(按箱)"]["markets"]) == ("元/箱", 1)
+    assert mixed["鸡蛋(按个)"]["category"] == mixed["鸡蛋"]["category"]
+    with reports["mixed"][0].read() as s:
+        rows = s.all("SELECT c.name, c.unit, o.orig_unit, o.price FROM observations o"
+                     " JOIN commodities c ON c.id = o.commodity_id WHERE c.name LIKE '鸡蛋(按%' ORDER BY o.obs_date, c.name")
+    assert rows == [("鸡蛋(按个)", "元/个", "10 pcs", 0.9), ("鸡蛋(按个)", "元/个", "个", 1.0),
+                    ("鸡蛋(按箱)", "元/箱", "箱", 150.0)]
