@@ -310,7 +310,7 @@ def check_cells(sheets: list[SheetResult], ctx: Context, today: date | None = No
         return [Issue("date_taken", INFO, params={
             "value": d.isoformat(), "source": "日期列", "source_en": "date column", "text": text,
             "rule": "旬取其第一天（上旬1日、中旬11日、下旬21日）", "rule_en": "a 旬 is dated its first day"})
-            for text, d in xun_cells.items()]
+            for text, d in sorted(xun_cells.items(), key=lambda kv: (kv[1], kv[0]))]
 
     # -- a file whose every row passes: the checks as whole-column tests ---------------
     if records and not qualified:
