@@ -379,3 +379,46 @@ def test_mapping_flow_in_a_real_browser(small_db: Store, tmp_path: Path) -> None
         assert s.scalar("SELECT count(*) FROM import_profiles") == 1
         actions = {r[0] for r in s.all("SELECT action FROM audit_log")}
     assert {"profile.create", "ingest.confirm_rows", "ingest.reject"} <= actions
+
+
+def test_a_saved_profile_loads_back_into_the_mapping_to_edit_and_save(small_db: Store) -> None:
+    """Choose a saved profile: the mapping fields take its columns; change one, preview,
+    save under a new name (created) or the same name (updated), each audited."""
+    from ingest.profiles import Mapping, save_profile
+
+    dump = ("1001,大米,6.90,6.10,城关农贸市场,2024-05-06 09:12:00,admin\n"
+            "1002,猪肉(五花),31.00,29.80,城关农贸市场,2024-05-06 09:13:00,admin\n")
+    peek = [("导出0506", [r.split(",") for r in dump.strip().split("\n")])]
+    save_profile(small_db, "价格系统导出", Mapping.parse("commodity=B,price=D,market=E,date=F,unit=元/公斤"), peek,
+                 "editor")
+    at = open_page(User("editor", "editor"))
+    at.file_uploader[0].set_value(("导出0506.csv", dump.encode(), "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert "按导入方案「价格系统导出」读取" in alltext(at)
+    assert at.selectbox(key="map_profile").value == "价格系统导出"  # the profile the file was read with
+    at.button(key="map_load").click().run()
+    assert not at.exception, at.exception
+    got = {f: at.selectbox(key=f"map_{f}").value for f in ("commodity", "price", "market", "date", "unit")}
+    assert got == {"commodity": "B", "price": "D", "market": "E", "date": "F", "unit": "="}
+    assert at.text_input(key="map_unit_const").value == "元/公斤"
+    # the high price instead of the average, previewed, kept as a second profile
+    at.selectbox(key="map_price").set_value("C")
+    at.button(key="map_go").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="profile_name").value == "价格系统导出"  # the name it came from
+    preview = table_with(at, "价格")
+    assert dict(zip(preview["商品"], preview["价格"], strict=True)) == {"大米": 6.9, "猪肉(五花)": 31.0}
+    at.text_input(key="profile_name").input("价格系统导出最高价").run()
+    at.button(key="profile_save").click().run()
+    assert "导入方案「价格系统导出最高价」已保存" in at.success[0].value
+    # and over the first one, under its own name
+    at.text_input(key="profile_name").input("价格系统导出").run()
+    at.button(key="profile_save").click().run()
+    assert "导入方案「价格系统导出」已更新" in at.success[0].value
+    with small_db.read() as s:
+        maps = dict(s.all("SELECT name, mapping FROM import_profiles"))
+        actions = [r[0] for r in s.all("SELECT action FROM audit_log WHERE action LIKE 'profile.%' ORDER BY id")]
+    assert {n: json.loads(m)["fields"]["price"] for n, m in maps.items()} == {
+        "价格系统导出": "C", "价格系统导出最高价": "C"}
+    assert actions == ["profile.create", "profile.create", "profile.update"]

@@ -66,6 +66,17 @@ def _mapping_step(res, sha: str, open_now: bool) -> None:
             st.caption(tr("文件中没有可以显示的行。", "No rows to show."))
             return
         names = [n for n, _ in res.peek]
+        saved = {n: m for n, m, *_ in list_profiles(store)}
+        if saved:
+            # a saved profile back into the fields below, to change and save again (same or new name)
+            c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+            if "map_profile" not in ss and res.profile in saved:
+                ss["map_profile"] = res.profile
+            prof = c1.selectbox(tr("从已保存的导入方案载入（修改后可另存或覆盖）", "Load a saved profile to edit it"),
+                                list(saved), key="map_profile", placeholder=choose(),
+                                **({} if "map_profile" in ss else {"index": None}))
+            c2.button(tr("载入方案", "Load"), key="map_load", disabled=prof is None,
+                      on_click=_fill_form, args=(saved.get(prof), prof, res.peek))
         sheet = (st.selectbox(tr("要指定的工作表", "Sheet to map"), names, key="map_sheet", placeholder=tr("请选择", "Choose"))
                  if len(names) > 1 else names[0])
         rows = dict(res.peek)[sheet]
@@ -76,7 +87,8 @@ def _mapping_step(res, sha: str, open_now: bool) -> None:
         st.caption(tr("文件的前几行（左侧是行号，上方是列字母）：", "The first rows (row numbers left, column letters on top):"))
         st.dataframe(grid, width="stretch", height="auto" if len(grid) <= 10 else 420, key="map_grid")
         header = st.number_input(tr("表头在第几行（没有表头填 0）", "Header row (0: none)"), 0, len(rows),
-                                 value=active.header if active else 0, key="map_header")
+                                 key="map_header",
+                                 **({} if "map_header" in ss else {"value": active.header if active else 0}))
         heads = [str(c or "") for c in rows[header - 1]] if header else [""] * width
         NONE, CONST, ACROSS = "-", "=", "*"
 
@@ -130,6 +142,42 @@ def _mapping_step(res, sha: str, open_now: bool) -> None:
         if active is not None and st.button(tr("取消手动指定", "Drop the mapping"), key="map_drop"):
             maps.pop(sha, None)
             st.rerun()
+
+
+def _fill_form(mapping: Mapping | None, name: str | None, peek) -> None:
+    """Put a saved profile's mapping into the mapping fields (a button's callback: it runs
+    before the fields are drawn again) and its name into the profile name to save under."""
+    if mapping is None:
+        return
+    names = [n for n, _ in peek]
+    sheet = mapping.sheet if mapping.sheet in names else names[0]
+    rows = dict(peek)[sheet]
+    width = max((len(r) for r in rows), default=0)
+    letters = column_labels(width)
+    heads = [str(c or "").strip() for c in rows[mapping.header - 1]] if 0 < mapping.header <= len(rows) else []
+
+    def letter(ref: str) -> str | None:
+        if ref in letters:
+            return ref
+        return letters[heads.index(ref)] if ref in heads else None  # a header text
+
+    if len(names) > 1:
+        ss["map_sheet"] = sheet
+    ss["map_header"] = mapping.header
+    for fld in ("commodity", "price", "unit", "market", "date", "spec", "low", "high"):
+        ref = mapping.fields.get(fld)
+        col = letter(ref) if ref else None
+        if ref is None:
+            ss[f"map_{fld}"] = "-"
+        elif col is not None:
+            ss[f"map_{fld}"] = col
+        elif fld in ("unit", "market", "date"):
+            ss[f"map_{fld}"], ss[f"map_{fld}_const"] = "=", ref
+    if mapping.markets:
+        ss["map_market"] = "*"
+        ss["map_across"] = [c for c in (letter(m) for m in mapping.markets) if c]
+    ss["map_skip"] = ";".join(str(r) for r in mapping.skip)
+    ss["profile_name"] = name or ""
 
 
 def _act(action, flash) -> None:
