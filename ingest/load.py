@@ -492,10 +492,9 @@ def _history_and_choices(s: Any, w: Any, summary: worker.Summary, cfg: Settings,
 #: own row; an error of a sheet or of the file (no row) never is
 SKIPPABLE = frozenset({
     "not_a_number", "price_not_positive", "price_absurd", "date_unreadable", "date_missing", "date_no_year",
-    "date_future", "unit_unknown", "unit_missing", "commodity_missing", "market_missing", "price_jump_large",
-    "unit_changed"})
-#: warnings that can hide a wrong number: confirmed row by row, with a reason (a jump beyond
-#: the bound and a unit other than the one stored before are errors until then)
+    "date_future", "unit_unknown", "unit_missing", "commodity_missing", "market_missing", "price_jump_large"})
+#: warnings that can hide a wrong number (a jump; a unit other than the one stored before):
+#: confirmed row by row, with a reason (a jump beyond the bound is an error until then)
 PER_ROW = frozenset({"price_jump", "price_jump_large", "unit_changed"})
 
 

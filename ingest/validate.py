@@ -841,9 +841,10 @@ def _unit_key(text: Any) -> Any:
 def unit_changes(frame: Any, recent: Any) -> list[Issue]:
     """Rows whose unit differs from the unit of the price before them in their (commodity,
     market, price type) series, where that series has a stored price: 元/斤 last week and
-    元/公斤 now, a per-piece or pack unit where a weight was stored. An error of the row until
-    a person confirms it (``--confirm-row``, the page's per-row reason); the first row of
-    the new unit only, later rows in that unit follow it.
+    元/公斤 now, a per-piece or pack unit where a weight was stored. A warning confirmed row by
+    row like a price jump (the page asks each such row's reason; ``--confirm-row`` with
+    ``--reason``; ``--strict`` refuses it unconfirmed); the first row of the new unit only,
+    later rows in that unit follow it.
 
     ``recent``: stored prices (commodity, market, price_type, obs_date, price, orig_unit); a
     tuple without the unit (or with none) is not compared."""
@@ -874,7 +875,7 @@ def unit_changes(frame: Any, recent: Any) -> list[Issue]:
                 meaning = keys[it[3]] = _unit_key(it[3])
             if it[1] == 1 and last is not None and meaning != last[1]:
                 i = it[2]
-                issues.append(Issue("unit_changed", ERROR, cols["sheet"][i], int(cols["row"][i]), cols["column"][i], {
+                issues.append(Issue("unit_changed", WARNING, cols["sheet"][i], int(cols["row"][i]), cols["column"][i], {
                     "name": k[0], "market": k[1], "unit": it[3], "old_unit": last[0],
                     "prev_date": last[2].isoformat()}))
             last = (it[3], meaning, it[0])
