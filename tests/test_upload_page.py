@@ -139,11 +139,7 @@ def test_a_unit_change_needs_a_reason_for_its_row_and_shows_on_the_release_page(
     with small_db.read() as s:
         rep = json.loads(s.scalar("SELECT report FROM uploads ORDER BY id DESC LIMIT 1"))
     assert [(c["row"], c["code"], c["reason"]) for c in rep["confirmed"]] == [(2, "unit_changed", "本周起按公斤报价")]
-    rel = AppTest.from_file(APP, default_timeout=120)
-    sign_in(rel, User("li", "reviewer"))
-    rel.run()
-    rel.switch_page("app_pages/release.py")
-    rel.run()
+    rel = helpers.open_page("app_pages/release.py", User("li", "reviewer"), timeout=120)
     assert not rel.exception, rel.exception
     shown = alltext(rel).replace("\\", "")
     assert "由 editor 逐行确认，原因：本周起按公斤报价" in shown
