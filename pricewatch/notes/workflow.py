@@ -323,12 +323,11 @@ class Notebook:
         note = self.repo.get(note_id)
         new, _ = self._allowed(user, note, "return")
         assert user is not None
-        if not comment or len(comment.strip()) < 2:
-            raise InputError("退回需要写明意见", "说明需要修改的地方，例如「猪肉价格与数据不符」")
+        comment = _written(comment, "退回需要写明意见", "说明需要修改的地方，例如「猪肉价格与数据不符」")
         old, note.status, note.reviewer = note.status, new, user.name
         note.publish_at = None
-        self._comment(note, user.name, "return", comment.strip())
-        return self._commit(note, user.name, "return", old, comment=comment.strip())
+        self._comment(note, user.name, "return", comment)
+        return self._commit(note, user.name, "return", old, comment=comment)
 
     def _future(self, when: Any) -> datetime:
         dt = parse_dt(when, self.settings.timezone)
@@ -411,11 +410,10 @@ class Notebook:
         note = self.repo.get(note_id)
         new, _ = self._allowed(user, note, "withdraw")
         assert user is not None
-        if not reason or len(reason.strip()) < 2:
-            raise InputError("撤回需要写明原因", "例如「数据有误，待更正后重新发布」")
-        old, note.status, note.withdrawn_reason = note.status, new, reason.strip()
-        self._comment(note, user.name, "withdraw", reason.strip())
-        return self._commit(note, user.name, "withdraw", old, comment=reason.strip())
+        reason = _written(reason, "撤回需要写明原因", "例如「数据有误，待更正后重新发布」")
+        old, note.status, note.withdrawn_reason = note.status, new, reason
+        self._comment(note, user.name, "withdraw", reason)
+        return self._commit(note, user.name, "withdraw", old, comment=reason)
 
     def _attachable(self, user: User | None, note_id: str, verb: str) -> tuple[Note, User]:
         """The note and its author (or an admin) when its attachments may change now."""
@@ -472,6 +470,14 @@ class Notebook:
             except PricewatchError:
                 continue
         return done
+
+
+def _written(text: str | None, message: str, hint: str) -> str:
+    """A comment or reason someone must write (two characters at least), stripped."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise InputError(message, hint)
+    return text
 
 
 def _check_text(note: Note) -> None:
