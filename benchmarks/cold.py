@@ -66,12 +66,13 @@ def startup(n: int = 7) -> list[Result]:
 CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
+c0 = time.process_time()
 mode, db = sys.argv[1], sys.argv[2]
 if mode == "floor":
     import duckdb
     from benchmarks.queries import REPORT_FLOOR_SQL
     from pathlib import Path
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     snap = Path(db + ".snapshots")
     con = duckdb.connect(str(snap / (snap / "CURRENT").read_text().split()[0]), read_only=True)
     c0, c1, p0 = (__import__("datetime").date.fromisoformat(x) for x in sys.argv[3:6])
@@ -80,7 +81,7 @@ else:
     from pricewatch import indicators
     from pricewatch.config import load_settings
     from pricewatch.store import open_store
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     store = open_store(db)
     rep = indicators.report(store, public=True, settings=load_settings(db))
     json.dumps(rep.to_json(), ensure_ascii=False, default=str)
@@ -99,21 +100,21 @@ else:
             r = writes.load_observations(s, frame, file_name="fix.xlsx", sha256=str(time.time_ns()),
                                          actor="bench")
             writes.release_uploads(s, [r.upload_id], actor="bench")
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         rep = indicators.report(store, public=True, settings=load_settings(db))
         indicators.board(store, public=True)
-t2 = time.perf_counter()
-print("TIMES", (t1 - t0) * 1000, (t2 - t1) * 1000)
+t2, c2 = time.perf_counter(), time.process_time()
+print("TIMES", (t1 - t0) * 1000, (t2 - t1) * 1000, (c2 - c1) * 1000)
 """
 
 
-def _child(mode: str, db: Path, *extra: str) -> tuple[float, float]:
-    """(imports ms, work ms) of one fresh process."""
+def _child(mode: str, db: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """(imports ms, work ms, work CPU ms of all its threads) of one fresh process."""
     out = subprocess.run([sys.executable, "-c", CHILD, mode, str(db), *extra], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, env=env).stdout
     line = next(x for x in out.splitlines() if x.startswith("TIMES"))
-    a, b = line.split()[1:]
-    return float(a), float(b)
+    a, b, c = line.split()[1:]
+    return float(a), float(b), float(c)
 
 
 def measure(db: Path, size: str, n: int = 7) -> list[Result]:
@@ -129,12 +130,15 @@ def measure(db: Path, size: str, n: int = 7) -> list[Result]:
     whole = {"report": [py, "-m", "pricewatch", "report", "--json", "--public", "--db", str(db)],
              "floor": [py, "-c", "pass"]}
     _wall_ms(whole["report"])  # the snapshot and the page cache warm, as on a serving machine
-    rep_w, rep_i, fl_w, wh = [], [], [], []
+    rep_w, rep_i, rep_c, fl_w, fl_c, wh = [], [], [], [], [], []
     for _ in range(n):
-        i, w = _child("report", db)
+        i, w, c = _child("report", db)
         rep_i.append(i)
         rep_w.append(w)
-        fl_w.append(_child("floor", db, *dates)[1])
+        rep_c.append(c)
+        _i, w, c = _child("floor", db, *dates)
+        fl_w.append(w)
+        fl_c.append(c)
         wh.append(_wall_ms(whole["report"]))
     la = load_average()
     med = statistics.median
@@ -142,20 +146,23 @@ def measure(db: Path, size: str, n: int = 7) -> list[Result]:
         Result("cold", "report in a fresh process, beyond imports (open + report + JSON)", size,
                med(rep_w), "ms", n, target=("<", 100.0), ref=med(fl_w),
                ref_label="hand-written SQL in a fresh process", ratio=f"{med(rep_w) / med(fl_w):.1f}x floor",
-               note=f"imports {med(rep_i):,.0f} ms; load average {la}"),
+               note=f"imports {med(rep_i):,.0f} ms; CPU time {med(rep_c):,.0f} ms against the floor's"
+                    f" {med(fl_c):,.0f} ms; load average {la}"),
         Result("cold", "python -m pricewatch report --json --public (whole process)", size, med(wh), "ms",
                n, target=("<", 800.0), note=f"load average {la}"),
     ]
     scratch = build.scratch_copy(db, f"cold-{size}")
     try:
-        nv = [_child("new_version", scratch)[1] for _ in range(max(3, n // 2))]
+        runs = [_child("new_version", scratch) for _ in range(max(3, n // 2))]
+        nv, nv_c = [r[1] for r in runs], [r[2] for r in runs]
     finally:
         build.remove_db(scratch)
     out.append(Result("cold", "first page view after a new data version (report + board, warm process)",
                       size, med(nv), "ms", len(nv), target=("<", 100.0), ref=med(fl_w),
                       ref_label="hand-written SQL in a fresh process",
                       ratio=f"{med(nv) / med(fl_w):.1f}x floor",
-                      note=f"after a one-price correction loaded and released; load average {load_average()}"))
+                      note=f"after a one-price correction loaded and released; CPU time {med(nv_c):,.0f} ms;"
+                           f" load average {load_average()}"))
     return out
 
 

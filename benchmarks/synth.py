@@ -1,10 +1,11 @@
-"""A deterministic synthetic price history at three sizes (and a tiny one for tests).
+"""A deterministic synthetic price history at four sizes (and a tiny one for tests).
 
 =========  ===========  =======  =====  ==============
 size       commodities  markets  weeks  observations
 =========  ===========  =======  =====  ==============
 tiny       6            3        12     ~210
 county     150          5        520    ~386,000
+million    200          10       520    ~1.03 million
 province   500          40       520    ~10.3 million
 stress     1,000        100      520    ~51.5 million
 =========  ===========  =======  =====  ==============
@@ -70,6 +71,7 @@ class Size:
 SIZES: dict[str, Size] = {
     "tiny": Size("tiny", 6, 3, 12),
     "county": Size("county", 150, 5, 520),
+    "million": Size("million", 200, 10, 520),
     "province": Size("province", 500, 40, 520),
     "stress": Size("stress", 1000, 100, 520),
 }

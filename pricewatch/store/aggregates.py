@@ -54,7 +54,7 @@ SCOPES: tuple[Scope, ...] = ("public", "staff")
 TOUCHED = "pw_touched_obs"
 
 
-def _select(scope: Scope, freq: str, where: str = "true") -> str:
+def _select(scope: Scope, freq: str, where: str = "true", order: bool = True) -> str:
     """SELECT of the table's rows for one audience and frequency, from the observations the
     fixed fragment ``where`` keeps (it may name ``o`` and the CTE ``k`` of touched groups)."""
     ps = period_start_sql(freq, "o.obs_date")
@@ -68,7 +68,8 @@ def _select(scope: Scope, freq: str, where: str = "true") -> str:
                  " GROUP BY ALL")
     return (f"SELECT '{scope}' AS scope, '{freq}' AS freq, price_type, commodity_id, period_start,"  # noqa: S608
             " avg(price) AS price, count(*)::INTEGER AS markets, sum(n)::INTEGER AS obs"
-            f" FROM ({inner}) GROUP BY ALL ORDER BY price_type, commodity_id, period_start")
+            f" FROM ({inner}) GROUP BY ALL"
+            + (" ORDER BY price_type, commodity_id, period_start" if order else ""))
 
 
 def _rebuild_scope(s: Session, scope: Scope) -> None:
@@ -122,27 +123,32 @@ def refresh(s: Session) -> None:
         if n * 2 > kept:
             _rebuild_scope(s, scope)
             continue
-        for freq in FREQS:
-            _refresh_freq(s, scope, freq, lo, hi)
+        _refresh_scope(s, scope, lo, hi)
     s.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
     s.touched.clear()
 
 
-def _refresh_freq(s: Session, scope: Scope, freq: str, lo: date, hi: date) -> None:
-    groups = (f"SELECT DISTINCT commodity_id, price_type, {period_start_sql(freq)} AS period_start"  # noqa: S608
-              f" FROM {TOUCHED} WHERE scope = '{scope}'")
+def _refresh_scope(s: Session, scope: Scope, lo: date, hi: date) -> None:
+    """Delete and compute again, in one statement each, the touched (commodity, price type,
+    period) groups of every frequency."""
+    groups = " UNION ALL ".join(
+        f"SELECT DISTINCT '{f}' AS freq, commodity_id, price_type, {period_start_sql(f)} AS period_start"  # noqa: S608
+        f" FROM {TOUCHED} WHERE scope = '{scope}'" for f in FREQS)
     s.execute(f"CREATE OR REPLACE TEMP TABLE pw_touched_groups AS {groups}")
     s.execute("DELETE FROM period_prices p USING pw_touched_groups k"
-              " WHERE p.scope = ? AND p.freq = ? AND p.commodity_id = k.commodity_id"
-              " AND p.price_type = k.price_type AND p.period_start = k.period_start", [scope, freq])
+              " WHERE p.scope = ? AND p.freq = k.freq AND p.commodity_id = k.commodity_id"
+              " AND p.price_type = k.price_type AND p.period_start = k.period_start", [scope])
     # only the dates of whole touched periods are read (observations are stored by date, so
     # DuckDB skips the rest); then only the touched groups are kept
-    where = ("o.obs_date BETWEEN ? AND ?"  # noqa: S608 - fixed fragments
-             " AND EXISTS (SELECT 1 FROM pw_touched_groups k WHERE k.commodity_id = o.commodity_id"
-             " AND k.price_type = o.price_type"
-             f" AND k.period_start = {period_start_sql(freq, 'o.obs_date')})")
-    s.execute(f"INSERT INTO period_prices {_select(scope, freq, where)}",  # noqa: S608 - fixed fragments
-              [period_of(lo, freq).start, period_of(hi, freq).end])  # type: ignore[arg-type]
+    parts, params = [], []
+    for f in FREQS:
+        where = ("o.obs_date BETWEEN ? AND ?"  # noqa: S608 - fixed fragments
+                 f" AND EXISTS (SELECT 1 FROM pw_touched_groups k WHERE k.freq = '{f}'"
+                 " AND k.commodity_id = o.commodity_id AND k.price_type = o.price_type"
+                 f" AND k.period_start = {period_start_sql(f, 'o.obs_date')})")
+        parts.append(_select(scope, f, where, order=False))
+        params += [period_of(lo, f).start, period_of(hi, f).end]  # type: ignore[arg-type]
+    s.execute("INSERT INTO period_prices " + " UNION ALL ".join(parts), params)
     s.execute("DROP TABLE pw_touched_groups")
 
 
