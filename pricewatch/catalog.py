@@ -292,10 +292,7 @@ def add_alias(store: object, alias: str, name: str, *, actor: str, kind: str = "
         if current is not None:
             raise InputError(f"「{text}」已是{what}「{current}」的名称或别名",
                              f"如要改为「{name}」，请先在目录中删除原别名")
-        if kind == "market":
-            writes.add_market_alias(s, text, name, actor=actor)
-        else:
-            writes.add_commodity_alias(s, text, name, actor=actor)
+        writes.add_alias(s, kind, text, name, actor=actor)
     return True
 
 

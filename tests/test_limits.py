@@ -59,7 +59,7 @@ def test_catalog_writes_refuse_too_long_names(store):
             writes.add_commodity(s, "新菜", "类" * 41)
     with pytest.raises(InputError, match="别名"):
         with store.write() as s:
-            writes.add_commodity_alias(s, "别" * 41, "大米")
+            writes.add_alias(s, "commodity", "别" * 41, "大米")
     with store.read() as s:
         assert s.scalar("SELECT max(length(name)) FROM commodities") <= 40
 

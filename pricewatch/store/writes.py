@@ -58,22 +58,23 @@ def add_commodity(
     return int(cid)
 
 
-def add_commodity_alias(s: Session, alias: str, commodity: str, actor: str = "system") -> None:
-    limits.check("别名", alias)
-    cid = s.scalar("SELECT id FROM commodities WHERE name = ?", [commodity])
-    if cid is None:
-        raise NotFound(f"商品「{commodity}」不在目录中", "先添加该商品")
-    s.execute("INSERT INTO commodity_aliases VALUES (?, ?) ON CONFLICT DO NOTHING", [alias, cid])
-    audit(s, actor, "catalog.add_alias", commodity, {"alias": alias})
+#: per kind of catalog entry: its table, its alias table, its name in messages, the audit action
+#: (fixed strings: the SQL below picks from here, never from its arguments)
+_ALIAS_KINDS = {
+    "commodity": ("commodities", "commodity_aliases", "商品", "catalog.add_alias"),
+    "market": ("markets", "market_aliases", "市场", "catalog.add_market_alias"),
+}
 
 
-def add_market_alias(s: Session, alias: str, market: str, actor: str = "system") -> None:
+def add_alias(s: Session, kind: str, alias: str, name: str, actor: str = "system") -> None:
+    """Make ``alias`` another name of the catalog ``kind`` (commodity or market) ``name``."""
+    table, alias_table, what, action = _ALIAS_KINDS[kind]
     limits.check("别名", alias)
-    mid = s.scalar("SELECT id FROM markets WHERE name = ?", [market])
-    if mid is None:
-        raise NotFound(f"市场「{market}」不在目录中", "先添加该市场")
-    s.execute("INSERT INTO market_aliases VALUES (?, ?) ON CONFLICT DO NOTHING", [alias, mid])
-    audit(s, actor, "catalog.add_market_alias", market, {"alias": alias})
+    eid = s.scalar(f"SELECT id FROM {table} WHERE name = ?", [name])  # noqa: S608
+    if eid is None:
+        raise NotFound(f"{what}「{name}」不在目录中", f"先添加该{what}")
+    s.execute(f"INSERT INTO {alias_table} VALUES (?, ?) ON CONFLICT DO NOTHING", [alias, eid])  # noqa: S608
+    audit(s, actor, action, name, {"alias": alias})
 
 
 def add_market(s: Session, name: str, kind: str = "农贸市场", *, actor: str = "system") -> int:
