@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="county,province",
-                    help="comma-separated: tiny, county, province, stress (default county,province)")
+                    help="comma-separated: tiny, county, million, province, stress (default county,province)")
     ap.add_argument("--only", default=",".join(a for a in ALL if a != "external"),
                     help=f"comma-separated subset of: {', '.join(ALL)}")
     ap.add_argument("-n", type=int, default=20, help="repetitions of the in-process timings")

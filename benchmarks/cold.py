@@ -75,8 +75,8 @@ if mode == "floor":
     t1, c1 = time.perf_counter(), time.process_time()
     snap = Path(db + ".snapshots")
     con = duckdb.connect(str(snap / (snap / "CURRENT").read_text().split()[0]), read_only=True)
-    c0, c1, p0 = (__import__("datetime").date.fromisoformat(x) for x in sys.argv[3:6])
-    con.execute(REPORT_FLOOR_SQL, {"c0": c0, "c1": c1, "p0": p0}).fetchall()
+    d0, d1, dp = (__import__("datetime").date.fromisoformat(x) for x in sys.argv[3:6])
+    con.execute(REPORT_FLOOR_SQL, {"c0": d0, "c1": d1, "p0": dp}).fetchall()
 else:
     from pricewatch import indicators
     from pricewatch.config import load_settings
@@ -148,8 +148,10 @@ def measure(db: Path, size: str, n: int = 7) -> list[Result]:
                ref_label="hand-written SQL in a fresh process", ratio=f"{med(rep_w) / med(fl_w):.1f}x floor",
                note=f"imports {med(rep_i):,.0f} ms; CPU time {med(rep_c):,.0f} ms against the floor's"
                     f" {med(fl_c):,.0f} ms; load average {la}"),
+        # the issue sets this bound at 1 million observations (the "million" size)
         Result("cold", "python -m pricewatch report --json --public (whole process)", size, med(wh), "ms",
-               n, target=("<", 800.0), note=f"load average {la}"),
+               n, target=("<", 800.0) if size == "million" else None, check=size == "million",
+               note=f"load average {la}"),
     ]
     scratch = build.scratch_copy(db, f"cold-{size}")
     try:
