@@ -52,12 +52,16 @@ def write_xlsx(path: Path, rows: int, names: list[str], markets: list[str], star
             head = "".join(f'<c t="s"><v>{sst(h)}</v></c>' for h in HEADER)
             fh.write(f"<row>{head}</row>".encode())
             k, day, buf = 0, start, []
+            step = 0
             while k < rows:
-                for name in names:
-                    for m in markets:
+                for ni, name in enumerate(names):
+                    for mi, m in enumerate(markets):
                         if k == rows:
                             break
-                        price = 3 + (k * 7919 % 4000) / 100
+                        # each series keeps its level (a few % from day to day): a file of
+                        # sane prices, not one the jump rule refuses
+                        base = 3 + ((ni * len(markets) + mi) * 7919 % 4000) / 100
+                        price = round(base * (1 + (step % 7) / 100), 2)
                         # cells without their r="A2" address, as many writers save them
                         buf.append(f'<row><c t="s"><v>{sst(day.isoformat())}</v></c><c t="s"><v>{sst(m)}</v></c>'
                                    f'<c t="s"><v>{sst(name)}</v></c><c t="s"><v>{sst("元/公斤")}</v></c>'
@@ -67,6 +71,7 @@ def write_xlsx(path: Path, rows: int, names: list[str], markets: list[str], star
                             fh.write("".join(buf).encode())
                             buf = []
                 day += timedelta(days=1)
+                step += 1
             fh.write("".join(buf).encode())
             fh.write(b"</sheetData></worksheet>")
         items = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
@@ -111,7 +116,7 @@ def files(big: int, large: int) -> tuple[Path, Path]:
     b = OUT / f"long-{big}.xlsx"
     if not b.exists():
         write_xlsx(b, big, names, markets, date(2015, 1, 1))
-    g = OUT / f"catalog-{large}.xlsx"
+    g = OUT / f"catalog-{large}-steady.xlsx"  # steady prices (the jump rule passes them)
     if not g.exists():
         write_xlsx(g, large, names, markets, date(2020, 1, 1))
     return b, g
