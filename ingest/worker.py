@@ -6,7 +6,8 @@ detection, the validation, the history checks and the preview; the caller sends 
 catalog and the stored prices it needs (the store stays the caller's), and gets back a
 bounded :class:`Summary`: counts, the issues (at most :data:`MAX_ISSUES_PER_CODE` of a
 code, then one line saying how many more), the first rows of the preview. The canonical
-rows leave the child only on a real load, in chunks of :data:`CHUNK_ROWS`.
+rows leave the child only on a real load, as a CSV file the caller's store reads with DuckDB
+(``write_rows``).
 
 One child per file (:class:`Session`), spawned (not forked: the dashboard runs threads,
 and forking a threaded process is unsafe) and gone when the file is done, so nothing it
@@ -50,7 +51,6 @@ TIMEOUT_S = 300.0
 MAX_ISSUES_PER_CODE = 1000
 #: preview rows (and revised prices) a summary carries
 PREVIEW_ROWS = 200
-CHUNK_ROWS = 20_000
 PR_SET_PDEATHSIG = 1
 
 
@@ -272,10 +272,6 @@ def _do_history(st: _State, recent: list[tuple], reported: tuple, jump: float, p
     return out
 
 
-def _do_rows(st: _State, start: int, n: int) -> dict[str, list[Any]]:
-    return {c: v[start:start + n] for c, v in st.prep.columns.items()}
-
-
 def _do_write_rows(st: _State, path: str) -> int:
     """Write the canonical rows to ``path`` as a :class:`pricewatch.store.writes.RowsFile`
     (the caller's store reads it with DuckDB); the number of rows."""
@@ -296,7 +292,7 @@ def _do_sheets(st: _State) -> list[SheetResult]:
     return st.sheets
 
 
-_HANDLERS = {"read": _do_read, "prepare": _do_prepare, "history": _do_history, "rows": _do_rows,
+_HANDLERS = {"read": _do_read, "prepare": _do_prepare, "history": _do_history,
              "sheets": _do_sheets, "write_rows": _do_write_rows, "peek": _do_peek, "relayout": _do_relayout, "drop": _do_drop}
 
 
