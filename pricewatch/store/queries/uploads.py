@@ -60,6 +60,8 @@ def uploads_between(s: Session, start: date, end: date) -> pd.DataFrame:
 def markets_by_upload(s: Session, upload_ids: list[int], start: date, end: date) -> pd.DataFrame:
     """Which markets each upload holds current rows for in [start, end] (upload_id, market)."""
     if not upload_ids:
+        import pandas as pd
+
         return pd.DataFrame({"upload_id": pd.Series(dtype="int64"), "market": pd.Series(dtype=str)})
     return s.df(
         "SELECT DISTINCT o.upload_id, m.name AS market FROM observations o"
