@@ -16,8 +16,15 @@ if TYPE_CHECKING:
     from pricewatch.store import Store
 
 
-def add_db(p: argparse.ArgumentParser) -> None:
+def add_db(p: argparse.ArgumentParser, *, json: bool = False) -> None:
+    """``--db`` (every command that opens the store) and, with ``json``, ``--json``."""
     p.add_argument("--db", metavar="PATH", help="数据库文件（默认：PRICEWATCH_DB, pricewatch.toml, data/pricewatch.duckdb）")
+    if json:
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+
+def add_base_url(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base-url", metavar="URL", help="网站公开地址，用于二维码和订阅源（默认：[public] base_url）")
 
 
 def add_as(p: argparse.ArgumentParser) -> None:

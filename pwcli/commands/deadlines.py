@@ -12,9 +12,8 @@ from . import COMMANDS, _common
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("deadlines", help=COMMANDS["deadlines"])
-    _common.add_db(p)
+    _common.add_db(p, json=True)
     p.add_argument("--now", metavar="YYYY-MM-DDTHH:MM", help="按此时间计算（默认：现在）")
-    p.add_argument("--json", action="store_true")
     return p
 
 

@@ -13,11 +13,10 @@ from . import COMMANDS, _common
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help=COMMANDS["doctor"])
-    _common.add_db(p)
+    _common.add_db(p, json=True)
     p.add_argument("--repair", action="store_true", help="修复可安全修复的问题")
     p.add_argument("--accept-loss", action="store_true",
                    help="主库损坏时，即使最新快照缺少最近的写入，也用它替换主库")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
     return p
 
 

@@ -17,8 +17,7 @@ from . import COMMANDS, _common
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("markets", help=COMMANDS["markets"])
-    _common.add_db(p)
-    p.add_argument("--json", action="store_true")
+    _common.add_db(p, json=True)
     sp = p.add_subparsers(dest="action", metavar="ACTION")
     k = sp.add_parser("set-kind", help="设置并确认某市场的网点类型")
     k.add_argument("name", help="市场名称")

@@ -34,9 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         c = ns.add_parser(name, help=help_)
         if note_id:
             c.add_argument("id", metavar="ID", help="解读编号")
-        _common.add_db(c)
+        _common.add_db(c, json=True)
         _common.add_as(c)
-        c.add_argument("--json", action="store_true")
         return c
 
     c = cmd("list", "列出解读（不带 --as 时只列已发布的）", note_id=False)

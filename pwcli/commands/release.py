@@ -12,13 +12,12 @@ from . import COMMANDS, _common
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("release", help=COMMANDS["release"])
-    _common.add_db(p)
+    _common.add_db(p, json=True)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--through", metavar="YYYY-MM-DD", help="发布数据日期在此日及以前的全部待发布上传")
     g.add_argument("--upload", type=int, metavar="ID", help="只发布这一个上传")
     p.add_argument("--comment", help="发布说明")
     _common.add_as(p)
-    p.add_argument("--json", action="store_true")
     return p
 
 

@@ -34,7 +34,7 @@ def _freq(value: str) -> str:
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("report", help=COMMANDS["report"])
-    _common.add_db(p)
+    _common.add_db(p, json=True)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--date", metavar="YYYY-MM-DD", help="包含该日期的一期")
     g.add_argument("--period", metavar="2024年5月上旬|2024-05-D1|2024-W05|2024-05|2024-05-06",
@@ -46,7 +46,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--price-type", choices=list(indicators.PRICE_TYPES), default="retail",
                    help="零售（retail，默认）或批发（wholesale）价格")
     p.add_argument("--base", metavar="PERIOD", help="定基指数的基期（默认：数据的第一期）")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--view", choices=list(VIEWS), default="items",
                    help="items：各商品（默认）；outlets：分网点价格表（本期均价、上期均价、涨跌幅）；"
                         " types：超市与农贸市场均价对比")

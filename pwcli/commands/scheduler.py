@@ -18,14 +18,13 @@ from . import COMMANDS, _common
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("scheduler", help=COMMANDS["scheduler"])
-    _common.add_db(p)
+    _common.add_db(p, json=True)
     p.add_argument("--once", action="store_true", help="只运行一次（供 cron 调用）")
     p.add_argument("--interval", type=float, metavar="S",
                    help="每隔多少秒检查一次（默认：[schedule] interval_s, 20）")
     p.add_argument("--no-site", action="store_true", help="不更新静态公开网站")
     p.add_argument("--site-dir", metavar="DIR", help="静态网站目录（默认：[site] out_dir）")
-    p.add_argument("--base-url", metavar="URL", help="网站的公开地址（默认：[public] base_url）")
-    p.add_argument("--json", action="store_true")
+    _common.add_base_url(p)
     return p
 
 

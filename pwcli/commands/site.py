@@ -19,11 +19,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     ss = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     ss.required = True
     b = ss.add_parser("build", help="生成网站（写入新目录后原子切换）")
-    _common.add_db(b)
+    _common.add_db(b, json=True)
     b.add_argument("--out", metavar="DIR", help="输出目录（默认：[site] out_dir, data/site）")
-    b.add_argument("--base-url", metavar="URL", help="网站公开地址，用于二维码和订阅源（默认：[public] base_url）")
+    _common.add_base_url(b)
     b.add_argument("--if-changed", action="store_true", help="公开内容没有变化时不重新生成")
-    b.add_argument("--json", action="store_true")
     return p
 
 
