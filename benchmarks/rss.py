@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.helpers import BROWSER_ARGS
+from tests.helpers import BROWSER_ARGS, start_streamlit, stop
 
 from . import synth
 from .harness import ROOT, Result, vm_hwm_mb
@@ -24,8 +24,6 @@ from .harness import ROOT, Result, vm_hwm_mb
 
 def start(db: Path) -> tuple[subprocess.Popen, str]:
     """The dashboard (dashboard/app.py) on ``db``, started as every browser test starts it."""
-    from tests.helpers import start_streamlit
-
     return start_streamlit({"PRICEWATCH_DB": str(db), "PYTHONPATH": str(ROOT)}, timeout=90, script="app.py")
 
 
@@ -62,11 +60,7 @@ def measure(db: Path, size: synth.Size, sessions: int = 4, log=print) -> list[Re
             browser.close()
         peak = vm_hwm_mb(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     secs = time.perf_counter() - t0
     return [Result("rss", "dashboard process peak RSS (VmHWM)", size.name, peak, "MB", 1,
                    target=("<", 1024.0), ref=base_mb, ref_label="after start-up",

@@ -24,19 +24,19 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import nginx  # noqa: E402
+from tests.helpers import free_port, running_app  # noqa: E402
 
 LUA = """
 done = function(summary, latency, requests)
@@ -48,12 +48,6 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout, e.status, summary.bytes))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, timeout: float = 90) -> None:
@@ -96,30 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     from pricewatch.config import load_settings
     from pricewatch.store import Store
 
-    env = dict(os.environ, PRICEWATCH_DB=str(Path(args.db).resolve()))
+    env = {"PRICEWATCH_DB": str(Path(args.db).resolve())}
     if args.notes:
         env["PRICEWATCH_NOTES_DIR"] = str(Path(args.notes).resolve())
         os.environ["PRICEWATCH_NOTES_DIR"] = env["PRICEWATCH_NOTES_DIR"]
     work = Path(tempfile.mkdtemp(prefix="pw_site_load_"))
-    port, app_port = free_port(), free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = load_settings(args.db)
     store = Store(args.db)
     built = site.build(store, settings, work / "site", base_url=base)
     meta = site.current_meta(work / "site")
     first = next(iter(json.loads((built / "data/report-latest.json").read_text())["items"]))["commodity"]
-    app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(app_port), "--server.baseUrlPath", "app",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     script = work / "report.lua"
     script.write_text(LUA)
     results = {}
     try:
-        wait_http(f"http://127.0.0.1:{app_port}/app/")
-        with nginx.serve(work / "site" / "current", port, work / "nginx", app_port=app_port, workers=1):
+        with (running_app(env, timeout=90, base_path="app") as app_url,
+              nginx.serve(work / "site" / "current", port, work / "nginx",
+                          app_port=urlsplit(app_url).port, workers=1)):
             targets = {"static home (/)": f"{base}/",
                        "static commodity page": f"{base}/c/{quote(site.file_name(first))}.html",
                        "Streamlit home (/app/)": f"{base}/app/"}
@@ -129,11 +118,6 @@ def main(argv: list[str] | None = None) -> int:
                 results[name] = wrk(url, args.connections, args.duration, script)
                 time.sleep(2)
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            app.kill()
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
         print(json.dumps({"pages": meta.get("pages"), "results": results}, ensure_ascii=False, indent=1))

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -126,7 +127,6 @@ def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: st
     it under a path (``app``: http://127.0.0.1:<port>/app, as behind the deploy's nginx).
     Caller terminates it (or use :func:`running_app`, which does).
     """
-    import subprocess
     import sys
     import time
     import urllib.request
@@ -151,8 +151,7 @@ def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: st
                     return proc, url
         except OSError:
             time.sleep(0.3)
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
     log.seek(0)
     raise RuntimeError("streamlit did not start: " + log.read().decode(errors="replace"))
 
@@ -165,8 +164,18 @@ def running_app(env_extra: dict[str, str], timeout: float = 60.0, script: str = 
     try:
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """End a server the tests or benchmarks started: ask it to stop, kill it when it has
+    not within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def app_env(db: Path | str, notes_dir: Path | str, **extra: str) -> dict[str, str]:

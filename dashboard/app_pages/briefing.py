@@ -100,9 +100,7 @@ m[2].metric(tr("持平", "Flat"), s["flat"])
 m[3].metric(tr("监测商品", "Items"), s["n"])
 
 st.markdown("#### " + tr("分类价格指数", "Category indices"))
-if b.categories is None:
-    st.caption(tr("分类指数暂未计算。", "Category indices are not computed yet."))
-elif not b.categories:
+if not b.categories:
     st.caption(tr("本期没有可计算的分类指数。", "No category index for this period."))
 else:
     st.dataframe(pd.DataFrame({
@@ -129,9 +127,7 @@ for col, movers, title in ((col_up, b.movers_up, tr("涨幅居前", "Largest ris
             column_config={tr("走势", "Trend"): st.column_config.LineChartColumn(width="small")})
 
 st.markdown("#### " + tr("价格预警", "Alerts"))
-if b.alerts is None:
-    st.caption(tr("预警暂未计算。", "Alerts are not computed yet."))
-elif not b.alerts:
+if not b.alerts:
     st.caption(tr("本期没有触发预警。", "No alerts this period."))
 else:
     for a in b.alerts:

@@ -2,8 +2,7 @@
 
 Every number here is taken from :mod:`pricewatch.indicators` (``Report.to_json()`` and
 ``indicators.series``) exactly as it comes, already rounded (prices 2 places, percentages 1);
-this module only selects, orders and labels them. A report field that is missing
-(``categories``, ``alerts``) is shown as "not available" (None) rather than worked out here.
+this module only selects, orders and labels them.
 
 Two variants:
 
@@ -97,12 +96,12 @@ class Briefing:
     summary: dict[str, int]
     headline: str
     items: list[Item]
-    #: None when the report has no category field (empty: no index could be computed)
-    categories: list[CategoryLine] | None
+    #: empty when no index could be computed
+    categories: list[CategoryLine]
     movers_up: list[Mover]
     movers_down: list[Mover]
-    #: None when the report has no alerts field (empty: no alert this period)
-    alerts: list[AlertLine] | None
+    #: empty when no alert fired this period
+    alerts: list[AlertLine]
     missing_markets: list[str]
     notes: list[NoteLine]
     unreleased_commodities: set[str] = field(default_factory=set)
@@ -214,28 +213,24 @@ def build(store: Store, settings: Settings, period: str | Period, *, public: boo
     for i in items:
         by_cat[i.category] = by_cat.get(i.category, False) or i.unreleased
 
-    categories = None
-    if "categories" in j:
-        categories = [CategoryLine(category=c.get("category", ""), index=c.get("index"),
-                                   wow_pct=c.get("wow_pct"),
-                                   unreleased=by_cat.get(c.get("category", ""), False))
-                      for c in j["categories"]]
+    categories = [CategoryLine(category=c.get("category", ""), index=c.get("index"),
+                               wow_pct=c.get("wow_pct"),
+                               unreleased=by_cat.get(c.get("category", ""), False))
+                  for c in j["categories"]]
 
-    alerts = None
-    if "alerts" in j:
-        alerts = []
-        for a in j["alerts"]:
-            com = a.get("commodity")
-            # a whole-market gap (no commodity) is about the period's reporting as a whole
-            alerts.append(AlertLine(
-                commodity=com, market=a.get("market"), kind=str(a.get("kind") or ""),
-                level=a.get("level"), message=tf.zh_punct(str(a.get("message") or "")),
-                unreleased=(com in unreleased) if com else bool(unreleased)))
-        # a red-level alert open: the internal briefing says daily reporting is expected
-        daily = None if public else daily_watch.briefing_line(store, settings, now)
-        if daily:
-            alerts.append(AlertLine(None, None, "daily", "red", daily))
-    gap_markets = [a.market for a in (alerts or []) if a.kind == "gap" and a.market]
+    alerts = []
+    for a in j["alerts"]:
+        com = a.get("commodity")
+        # a whole-market gap (no commodity) is about the period's reporting as a whole
+        alerts.append(AlertLine(
+            commodity=com, market=a.get("market"), kind=str(a.get("kind") or ""),
+            level=a.get("level"), message=tf.zh_punct(str(a.get("message") or "")),
+            unreleased=(com in unreleased) if com else bool(unreleased)))
+    # a red-level alert open: the internal briefing says daily reporting is expected
+    daily = None if public else daily_watch.briefing_line(store, settings, now)
+    if daily:
+        alerts.append(AlertLine(None, None, "daily", "red", daily))
+    gap_markets = [a.market for a in alerts if a.kind == "gap" and a.market]
     missing = list(dict.fromkeys(gap_markets)) if gap_markets else silent
 
     up = _movers(items, True, n_movers)

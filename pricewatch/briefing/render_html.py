@@ -155,9 +155,7 @@ def render(b: Briefing) -> str:
                f'<span>监测 <b>{s["n"]}</b> 种</span></div>')
 
     out.append(f"<h2>二、分类价格指数{sec_tag}</h2>")
-    if b.categories is None:
-        out.append('<p class="small">分类指数暂未计算。</p>')
-    elif not b.categories:
+    if not b.categories:
         out.append('<p class="small">本期没有可计算的分类指数。</p>')
     else:
         rows = "".join(
@@ -181,9 +179,7 @@ def render(b: Briefing) -> str:
                + '</table></div></div><div class="clear"></div>')
 
     out.append(f"<h2>四、价格预警{sec_tag}</h2>")
-    if b.alerts is None:
-        out.append('<p class="small">预警暂未计算。</p>')
-    elif not b.alerts:
+    if not b.alerts:
         out.append("<p>本期没有触发预警。</p>")
     else:
         out.append('<ul class="alerts">' + "".join(

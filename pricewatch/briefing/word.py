@@ -205,9 +205,7 @@ def render(b: Briefing) -> bytes:
     _run(p, f"    持平 {s['flat']} 种    监测 {s['n']} 种")
 
     _heading(doc, "二、分类价格指数", all_unrel)
-    if b.categories is None:
-        doc.add_paragraph("分类指数暂未计算。")
-    elif not b.categories:
+    if not b.categories:
         doc.add_paragraph("本期没有可计算的分类指数。")
     else:
         t = _table(doc, ["类别", "指数", "环比"], len(b.categories))
@@ -224,15 +222,13 @@ def render(b: Briefing) -> bytes:
     _movers(doc, "跌幅居前", b.movers_down, per_row)
 
     _heading(doc, "四、价格预警", all_unrel)
-    if b.alerts is None:
-        doc.add_paragraph("预警暂未计算。")
-    elif not b.alerts:
+    if not b.alerts:
         doc.add_paragraph("本期没有触发预警。")
-    for a in b.alerts or []:
+    for a in b.alerts:
         p = doc.add_paragraph(style="List Bullet")
         _run(p, a.message)
         _tag(p, per_row and a.unreleased)
-    if not b.public and any(a.kind == "alps" for a in b.alerts or []):
+    if not b.public and any(a.kind == "alps" for a in b.alerts):
         _run(doc.add_paragraph(), ALPS_EXPLAINED, size=8)
 
     _heading(doc, "五、未报送市场")

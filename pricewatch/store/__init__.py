@@ -217,18 +217,11 @@ class Store:
         :class:`PublishFailed` (the data is saved; the next read or write publishes it).
         """
         with self._flock(timeout):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._check_space()
             had_marker = self.marker.exists()
-            fresh = not self.path.exists()
-            con = self._open_rw(timeout)
+            con, _, _, version, generation = self._open_current(timeout)
             committed = False
             try:
-                _migrate(con)
-                if fresh:
-                    _seed(con)
-                version = _data_version(con)
-                generation = _generation(con)
                 con.execute("BEGIN TRANSACTION")
                 try:
                     session = Session(con, writable=True, version=version)
@@ -262,6 +255,22 @@ class Store:
                     self._batch_wrote = True
                     return
             self._publish_committed(version, generation)
+
+    def _open_current(self, timeout: float) -> tuple[duckdb.DuckDBPyConnection, list[str], bool, int, str]:
+        """The primary opened read-write (caller holds the lock, which made its folder, and
+        closes it) with its schema and period aggregates brought up to date and, when the file
+        is new, the catalog seeded: (connection, migrations applied, whether the aggregates
+        were built, data version, generation)."""
+        fresh = not self.path.exists()
+        con = self._open_rw(timeout)
+        try:
+            names, built = _migrate(con)
+            if fresh:
+                _seed(con)
+            return con, names, built, _data_version(con), _generation(con)
+        except BaseException:
+            con.close()
+            raise
 
     def _publish_committed(self, version: int, generation: str) -> None:
         """Publish what was just committed (caller holds the lock); the marker goes after."""
@@ -298,15 +307,11 @@ class Store:
     def _republish_locked(self) -> None:
         """Publish the primary's committed state (caller holds the lock), its schema and
         period aggregates brought up to date first."""
-        con = self._open_rw(LOCK_TIMEOUT_S)
+        con, _, _, version, generation = self._open_current(LOCK_TIMEOUT_S)
         try:
-            _migrate(con)
-            version = _data_version(con)
-            generation = _generation(con)
-            try:
-                con.execute("CHECKPOINT")
-            except duckdb.Error as e:
-                raise PublishFailed(_reason(e)) from e
+            con.execute("CHECKPOINT")
+        except duckdb.Error as e:
+            raise PublishFailed(_reason(e)) from e
         finally:
             con.close()
         self._publish_committed(version, generation)
@@ -315,15 +320,8 @@ class Store:
         """Bring the schema and the period aggregates up to date (a no-op when they already
         are)."""
         with self._flock(LOCK_TIMEOUT_S):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fresh = not self.path.exists()
-            con = self._open_rw(LOCK_TIMEOUT_S)
+            con, names, built, version, generation = self._open_current(LOCK_TIMEOUT_S)
             try:
-                names, built = _migrate(con)
-                if fresh:
-                    _seed(con)
-                version = _data_version(con)
-                generation = _generation(con)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
