@@ -114,6 +114,44 @@ def _zone_name(path: Path | None, name: str) -> str:
     return name
 
 
+def _lower(v: Any) -> str:
+    return str(v).lower()
+
+
+def _thresholds(v: Any) -> dict[str, float]:
+    return {k: float(x) for k, x in v.items()}
+
+
+def _terms(v: Any) -> tuple[str, ...]:
+    return tuple(str(t) for t in v)
+
+
+#: ``[section] key`` -> the Settings field it sets, converted; where an environment variable
+#: is named, it wins over the file when set and not empty
+_FIELDS: tuple[tuple[str, str, str, Any, str | None], ...] = (
+    ("bureau", "name", "bureau_name", str, None),
+    ("bureau", "county", "county_name", str, None),
+    ("alerts", "jump_threshold_pct", "jump_threshold_pct", float, None),
+    ("alerts", "category_thresholds", "category_thresholds", _thresholds, None),
+    ("alerts", "alps_public", "alps_public", bool, None),
+    ("ingest", "max_upload_mb", "max_upload_mb", float, None),
+    ("ingest", "parser_memory_mb", "parser_memory_mb", int, None),
+    ("ingest", "max_rows", "max_rows", int, None),
+    ("ingest", "max_cells", "max_cells", int, None),
+    ("store", "interpretations_dir", "interpretations_dir", Path, "PRICEWATCH_NOTES_DIR"),
+    ("store", "archive_dir", "archive_dir", Path, None),
+    ("review", "sensitive_terms", "sensitive_terms", _terms, None),
+    ("schedule", "data_due", "data_due", str, None),
+    ("schedule", "note_due", "note_due", str, None),
+    ("schedule", "interval_s", "scheduler_interval_s", float, None),
+    ("site", "out_dir", "site_dir", Path, "PRICEWATCH_SITE_DIR"),
+    ("auth", "session_hours", "session_hours", float, None),
+    ("auth", "idle_minutes", "session_idle_minutes", float, None),
+    ("auth", "provider", "auth_provider", _lower, None),
+    ("auth", "cookie_secure", "cookie_secure", _lower, None),
+)
+
+
 def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     """Build the settings; ``db`` (from ``--db``) wins over everything else."""
     data: dict[str, Any] = {}
@@ -125,11 +163,7 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
     alerts = data.get("alerts", {})
     ingest = data.get("ingest", {})
     public = data.get("public", {})
-    review = data.get("review", {})
-    schedule = data.get("schedule", {})
-    site = data.get("site", {})
     publication = data.get("publication", {})
-    auth = data.get("auth", {})
 
     if db is not None:
         db_path = Path(db)
@@ -142,16 +176,13 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
 
     # the briefing archive belongs to its database: beside it, wherever --db points
     kwargs: dict[str, Any] = {"db_path": db_path, "archive_dir": db_path.parent / "archive"}
-    if "name" in bureau:
-        kwargs["bureau_name"] = str(bureau["name"])
-    if "county" in bureau:
-        kwargs["county_name"] = str(bureau["county"])
+    for section, key, attr, convert, env in _FIELDS:
+        if key in data.get(section, {}):
+            kwargs[attr] = convert(data[section][key])
+        if env and os.environ.get(env):
+            kwargs[attr] = convert(os.environ[env])
     if "timezone" in bureau:
         kwargs["timezone"] = _zone_name(path, str(bureau["timezone"]))
-    if "jump_threshold_pct" in alerts:
-        kwargs["jump_threshold_pct"] = float(alerts["jump_threshold_pct"])
-    if "category_thresholds" in alerts:
-        kwargs["category_thresholds"] = {k: float(v) for k, v in alerts["category_thresholds"].items()}
     if "presets" in alerts:
         presets = alerts["presets"]
         if not isinstance(presets, list) or not all(isinstance(x, str) for x in presets):
@@ -160,55 +191,23 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         kwargs["alert_presets"] = tuple(presets)
     if alerts.get("rules_file"):
         kwargs["rules_file"] = Path(alerts["rules_file"])
-    if "alps_public" in alerts:
-        kwargs["alps_public"] = bool(alerts["alps_public"])
-    if "max_upload_mb" in ingest:
-        kwargs["max_upload_mb"] = float(ingest["max_upload_mb"])
     if "jump_error_factor" in ingest:
         factor = float(ingest["jump_error_factor"])
         if factor <= 1:
             raise ConfigError(f"[ingest] jump_error_factor = {factor:g} 应大于 1", "例如 3（三倍或三分之一）")
         kwargs["ingest_jump_error"] = factor
-    if "parser_memory_mb" in ingest:
-        kwargs["parser_memory_mb"] = int(ingest["parser_memory_mb"])
-    for key in ("max_rows", "max_cells"):
-        if key in ingest:
-            kwargs[key] = int(ingest[key])
-    base = os.environ.get("PRICEWATCH_PUBLIC_URL") or public.get("base_url")
-    if base:
-        kwargs["public_base_url"] = str(base).rstrip("/")
-    app = os.environ.get("PRICEWATCH_APP_URL") or public.get("app_url")
-    if app:
-        kwargs["app_url"] = str(app).rstrip("/")
-    if "interpretations_dir" in store:
-        kwargs["interpretations_dir"] = Path(store["interpretations_dir"])
-    if os.environ.get("PRICEWATCH_NOTES_DIR"):
-        kwargs["interpretations_dir"] = Path(os.environ["PRICEWATCH_NOTES_DIR"])
-    if "archive_dir" in store:
-        kwargs["archive_dir"] = Path(store["archive_dir"])
-    if "sensitive_terms" in review:
-        kwargs["sensitive_terms"] = tuple(str(t) for t in review["sensitive_terms"])
-    if "data_due" in schedule:
-        kwargs["data_due"] = str(schedule["data_due"])
-    if "note_due" in schedule:
-        kwargs["note_due"] = str(schedule["note_due"])
-    if "out_dir" in site:
-        kwargs["site_dir"] = Path(site["out_dir"])
-    if os.environ.get("PRICEWATCH_SITE_DIR"):
-        kwargs["site_dir"] = Path(os.environ["PRICEWATCH_SITE_DIR"])
-    if "interval_s" in schedule:
-        kwargs["scheduler_interval_s"] = float(schedule["interval_s"])
+    # the public addresses: the environment, else the file; an empty one keeps the default
+    for attr, env, key in (("public_base_url", "PRICEWATCH_PUBLIC_URL", "base_url"),
+                           ("app_url", "PRICEWATCH_APP_URL", "app_url")):
+        url = os.environ.get(env) or public.get(key)
+        if url:
+            kwargs[attr] = str(url).rstrip("/")
     if publication.get("frequency"):
         try:
             kwargs["publication_frequency"] = normalise_freq(publication["frequency"])
         except PricewatchError as e:
             raise ConfigError(f"配置文件 {path} 中 [publication] frequency 无效：{e.message}",
                               "写作 frequency = \"旬\"（或 日、周、月）") from e
-    for key, attr, kind in (("session_hours", "session_hours", float),
-                            ("idle_minutes", "session_idle_minutes", float),
-                            ("provider", "auth_provider", str), ("cookie_secure", "cookie_secure", str)):
-        if key in auth:
-            kwargs[attr] = kind(auth[key]).lower() if kind is str else kind(auth[key])
     if kwargs.get("auth_provider", "builtin") not in ("builtin", "oidc"):
         raise ConfigError(f"[auth] provider「{kwargs['auth_provider']}」无效",
                           "只能是 builtin（内置账号）或 oidc（统一身份认证）")

@@ -140,12 +140,17 @@ class Site:
         self.w.put(p.file, page(p, title=title, body=body, base=self.base, bureau=self.bureau,
                                 description=description, image=image))
 
-    def period_line(self, lang: str) -> str:
+    def top(self, title: str, lang: str, meta: str = "") -> list[str]:
+        """A data page's opening: its heading, the period shown, and a line ``meta`` (HTML)
+        saying how to read it."""
+        out = [f"<h1>{escape(title)}</h1>"]
         rep = self.snap.report
-        if rep is None:
-            return ""
-        label = rep.period.label_zh if lang == "zh" else rep.period.label
-        return f'<p class="meta">{escape(label)} · {rep.period.start:%Y-%m-%d} — {rep.period.end:%Y-%m-%d}</p>'
+        if rep is not None:
+            label = rep.period.label_zh if lang == "zh" else rep.period.label
+            out.append(f'<p class="meta">{escape(label)} · {rep.period.start:%Y-%m-%d} — {rep.period.end:%Y-%m-%d}</p>')
+        if meta:
+            out.append(f'<p class="meta">{meta}</p>')
+        return out
 
     def headline(self, lang: str) -> str:
         rep = self.snap.report
@@ -168,8 +173,7 @@ class Site:
         if rep is None or self.snap.board.empty:
             return self.no_data(p, title)
         j = rep.to_json()
-        out = [f"<h1>{escape(title)}</h1>", self.period_line(lang),
-               f'<p class="lead">{escape(self.headline(lang))}</p>',
+        out = [*self.top(title, lang), f'<p class="lead">{escape(self.headline(lang))}</p>',
                f"<h2>{t(lang, '价格提醒', 'Price alerts')}</h2>"]
         if j["alerts"]:
             out += [f'<div class="alert">{escape(_alert_text(self._named(a, lang), lang))}</div>'
@@ -210,7 +214,7 @@ class Site:
         unit = self.n(self.units.get(name, ""), lang, "unit")
         tr = self.snap.trends.get(name, pd.DataFrame())
         key, name = name, self.n(name, lang, "commodity")  # the catalog key; the name shown
-        out = [f"<h1>{escape(name)}</h1>", self.period_line(lang)]
+        out = self.top(name, lang)
         row = self.snap.board[self.snap.board["commodity"] == key].iloc[0]
         out.append(f'<p class="lead">{price(row["price"])} {escape(unit)} · {t(lang, "环比", "WoW")} '
                    f'{pct(row["wow_pct"], lang)} · {t(lang, "同比", "YoY")} {pct(row["yoy_pct"], lang)}</p>')
@@ -263,7 +267,7 @@ class Site:
         title = t(lang, "商品走势", "Price trends")
         if not self.names:
             return self.no_data(p, title)
-        out = [f"<h1>{title}</h1>", self.period_line(lang)]
+        out = self.top(title, lang)
         for category, g in self.snap.board.groupby("category", sort=False):
             out.append(f"<h2>{escape(self.n(category, lang, 'category'))}</h2><ul class=plain>")
             out += [f"<li>{self.link(p, n)}</li>" for n in g["commodity"]]
@@ -276,8 +280,8 @@ class Site:
         m = self.snap.markets
         if m.empty:
             return self.no_data(p, title)
-        out = [f"<h1>{title}</h1>", self.period_line(lang),
-               f'<p class="meta">{t(lang, "本期各市场价格（元）；点商品名查看走势。", "Prices this period by market; tap an item for its trend.")}</p>']
+        out = self.top(title, lang, t(lang, "本期各市场价格（元）；点商品名查看走势。",
+                                      "Prices this period by market; tap an item for its trend."))
         markets = list(dict.fromkeys(m["market"]))
         for category, g in m.groupby("category", sort=False):
             wide = g.pivot_table(index="commodity", columns="market", values="price", aggfunc="first", sort=False)
@@ -303,8 +307,8 @@ class Site:
         for k, (category, g) in enumerate(ix.groupby("category", sort=False)):
             by = dict(zip(pd.to_datetime(g["period_start"]), g["index"], strict=False))
             lines.append(svg.Line(self.n(category, lang, "category"), [_num(by.get(s)) for s in starts], svg.COLOURS[k % len(svg.COLOURS)]))
-        out = [f"<h1>{title}</h1>", self.period_line(lang),
-               f'<p class="meta">{t(lang, "定基指数：首期为100，固定权重篮子。", "Fixed-base index: the first period is 100 (fixed-weight basket).")}</p>',
+        out = [*self.top(title, lang, t(lang, "定基指数：首期为100，固定权重篮子。",
+                                        "Fixed-base index: the first period is 100 (fixed-weight basket).")),
                svg.line_chart(svg.Chart(x=x, lines=lines, title=title), aria=title)]
         latest = ix[ix["period"] == ix["period"].iloc[-1]]
         out.append(f'<div class="wrap"><table><tr><th>{t(lang, "分类", "Category")}</th><th>{t(lang, "指数", "Index")}</th>'
