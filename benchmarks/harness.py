@@ -64,22 +64,17 @@ def median_ms(fn: Callable[[], object], n: int, warmup: int = 1) -> tuple[float,
     return statistics.median(times), times
 
 
+#: units shown in one fixed format; any other (ms) with fewer decimals the larger it is
+_FORMATS = {"errors": "{:.0f}", "rows/s": "{:,.0f} rows/s", "MB": "{:,.0f} MB", "s": "{:,.2f} s"}
+
+
 def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "n/a"
-    if unit == "errors":
-        return f"{value:.0f}"
-    if unit == "rows/s":
-        return f"{value:,.0f} rows/s"
-    if unit == "MB":
-        return f"{value:,.0f} MB"
-    if unit == "s":
-        return f"{value:,.2f} s"
-    if value >= 100:
-        return f"{value:,.0f} {unit}"
-    if value >= 10:
-        return f"{value:.1f} {unit}"
-    return f"{value:.2f} {unit}"
+    if unit in _FORMATS:
+        return _FORMATS[unit].format(value)
+    places = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:,.{places}f} {unit}"
 
 
 def table(results: list[Result]) -> str:

@@ -212,18 +212,10 @@ def market_period_prices(s: Session, scope: Scope, freq: str, start: date | None
         f" FROM {obs_view(scope)} WHERE {' AND '.join(where)} GROUP BY ALL", params)
 
 
-def recent_prices(s: Session, start: date, end: date) -> pd.DataFrame:
-    """Current (staff) prices dated start..end: commodity, market, price_type, obs_date, price."""
-    return s.df(
-        "SELECT c.name AS commodity, m.name AS market, o.price_type, o.obs_date, o.price"
-        " FROM observations o JOIN commodities c ON c.id = o.commodity_id"
-        " JOIN markets m ON m.id = o.market_id"
-        " WHERE o.is_current AND o.obs_date BETWEEN ? AND ?", [start, end])
-
-
 def recent_price_rows(s: Session, start: date, end: date) -> list[tuple]:
-    """:func:`recent_prices` as tuples (commodity, market, price_type, obs_date, price,
-    orig_unit: the unit as the file gave it, for the unit-change check); no pandas."""
+    """Current (staff) prices dated start..end as tuples (commodity, market, price_type,
+    obs_date, price, orig_unit: the unit as the file gave it, for the unit-change check);
+    no pandas."""
     return s.all(
         "SELECT c.name AS commodity, m.name AS market, o.price_type, o.obs_date, o.price, o.orig_unit"
         " FROM observations o JOIN commodities c ON c.id = o.commodity_id"
