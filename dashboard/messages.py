@@ -7,7 +7,9 @@ untrusted: every line is escaped for markdown before st.error renders it, so a q
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import streamlit as st
 
@@ -31,3 +33,14 @@ def refusal_text(e: PricewatchError) -> str:
 
 def show_error(e: PricewatchError) -> None:
     st.error(refusal_text(e))
+
+
+@contextlib.contextmanager
+def stop_on_refusal(*, warning: bool = False) -> Iterator[None]:
+    """A page's reads: a refusal is shown as :func:`show_error` shows it (a warning with
+    ``warning``) and the page stops there."""
+    try:
+        yield
+    except PricewatchError as e:
+        (st.warning if warning else st.error)(refusal_text(e))
+        st.stop()

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import choose, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.state import get_store, require_user, settings, shown_times
 from pricewatch import briefing, indicators
 from pricewatch import textfmt as tf
 from pricewatch.briefing.model import SECRET_MARK, UNRELEASED
-from pricewatch.errors import PricewatchError
 from pricewatch.indicators import ALPS_EXPLAINED, ALPS_EXPLAINED_EN
 from pricewatch.periods import shift
 
@@ -27,14 +27,11 @@ conf = settings()
 
 FREQS = {"day": tr("日报", "Daily"), "week": tr("周报", "Weekly"), "xun": tr("旬报", "Ten-day"),
          "month": tr("月报", "Monthly")}
-try:
+with stop_on_refusal():
     detected = indicators.default_freq(store, public=False)
     freq = st.segmented_control(tr("周期", "Frequency"), list(FREQS), format_func=FREQS.get,
                                 default=detected, key="freq") or detected
     latest = indicators.resolve_period(store, public=False, freq=freq)
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 if latest is None:
     st.info(tr("还没有价格数据。", "No price data yet."))
     st.stop()
@@ -48,11 +45,8 @@ public = c2.toggle(tr("公开版（仅已发布数据）", "Public variant (rele
                    key="public", help=tr("公开版可作为已发布解读的附件；内部版可含未发布数据。",
                                          "The public variant can be attached to a published note."))
 
-try:
+with stop_on_refusal(warning=True):
     b = briefing.build(store, conf, period, public=public)
-except PricewatchError as e:
-    st.warning(str(e))
-    st.stop()
 
 if b.has_unreleased:
     st.error(f"**{SECRET_MARK}** — " + tr(

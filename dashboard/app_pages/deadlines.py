@@ -4,9 +4,9 @@
 import streamlit as st
 
 from dashboard.i18n import lang, nm, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.state import get_store, require_user, settings, shown_time, zone_name_zh
 from pricewatch import daily_watch, deadlines
-from pricewatch.errors import PricewatchError
 from pricewatch.notes.workflow import Notebook
 
 st.title(tr("限时发布", "Deadlines"))
@@ -14,11 +14,8 @@ user = require_user("view_staff", "请先登录。", "Please sign in.")
 
 store, cfg = get_store(), settings()
 book = Notebook(store, cfg)
-try:
+with stop_on_refusal():
     status = deadlines.week_status(store, cfg, book.now(), notes=book.repo.all())
-except PricewatchError as e:
-    st.error(e.message + (f" — {e.hint}" if e.hint else ""))
-    st.stop()
 
 st.caption(tr(f"{status.week.label_zh}（{status.week.start}至{status.week.end}），现在{shown_time(status.now)}",
               f"{status.week.label} ({status.week.start} — {status.week.end}), now {shown_time(status.now)}"))

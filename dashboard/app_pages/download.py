@@ -11,19 +11,16 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import nm, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.share import share_box, url_choice
 from dashboard.state import settings
-from pricewatch.errors import PricewatchError
 
 RANGE_LABELS = {"latest": ("本期", "Latest"), "3m": ("近3个月", "3 months"), "1y": ("近1年", "1 year"),
                 "all": ("全部", "All")}
 
 st.title(tr("数据下载", "Download data"))
-try:
+with stop_on_refusal():
     rep = data.report(public=True)
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 if rep is None:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
     share_box("/download")
@@ -41,12 +38,9 @@ if rng == "latest":
 else:
     days = data.RANGES.get(rng)
     start = end - timedelta(days=days - 1) if days else None
-try:
+with stop_on_refusal():
     csv_bytes, n_rows, head = data.export("csv", start, end, picked)
     xlsx_bytes = data.export_later("xlsx", start, end, picked)
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 
 span = f"{start:%Y-%m-%d}" if start else tr("最早", "the first record")
 st.caption(tr(f"{span} 至 {end:%Y-%m-%d}，共 {n_rows} 条已发布记录",

@@ -10,8 +10,8 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.alert_view import show_alerts
 from dashboard.i18n import lang, nm, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.share import share_box
-from pricewatch.errors import PricewatchError
 from pricewatch.notes.render import escape_markdown
 
 DEFAULT_UNIT = "元/公斤"
@@ -27,12 +27,9 @@ def _unit_note(g: pd.DataFrame) -> str:
     return tr("；", "; ").join(parts)
 
 
-try:
+with stop_on_refusal():
     rep = data.report(public=True)
     notes = data.published_notes()
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 
 FREQ_EN = {"day": "day", "week": "week", "xun": "ten-day period", "month": "month"}
 freq = rep.period.freq if rep is not None else "week"

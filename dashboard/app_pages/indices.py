@@ -9,16 +9,13 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import nm, nm_frame, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.share import range_choice, share_box
-from pricewatch.errors import PricewatchError
 
 st.title(tr("分类指数", "Category indices"))
-try:
+with stop_on_refusal():
     rep = data.report(public=True)
     full = data.category_indices("all")
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 if rep is None or full.empty:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
     share_box("/indices")

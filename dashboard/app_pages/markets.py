@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import choose, nm, nm_frame, tr
-from dashboard.messages import show_error
+from dashboard.messages import show_error, stop_on_refusal
 from dashboard.share import range_choice, share_box, url_choice
 from dashboard.state import current_user, get_store
 from pricewatch import outlets
@@ -77,12 +77,9 @@ BY = {"commodity": ("按商品", "By item"), "category": ("按分类", "By categ
       "type": ("按网点类型", "By outlet type")}
 
 st.title(tr("市场对比", "Markets compared"))
-try:
+with stop_on_refusal():
     latest = data.market_comparison()
     com = data.commodities()
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 if latest.empty:
     st.info(tr("还没有已发布的价格数据。", "No released prices yet."))
     share_box("/markets")

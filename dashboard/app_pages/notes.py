@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import nm, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.share import share_box
 from dashboard.state import settings
 from pricewatch.errors import PricewatchError
@@ -27,11 +28,8 @@ NOTE_CSS = """<style>
 .pw-note th { background: #f5f5f5; }
 </style>"""
 
-try:
+with stop_on_refusal():
     notes = data.published_notes()
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 
 
 def _meta_line(n: data.PublicNote) -> str:

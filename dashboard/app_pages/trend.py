@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.alert_view import alert_line
 from dashboard.i18n import choose, nm, nm_frame, tr
+from dashboard.messages import stop_on_refusal
 from dashboard.share import range_choice, share_box, url_choice
 from pricewatch.errors import PricewatchError
 from pricewatch.notes.render import escape_markdown
@@ -18,12 +19,9 @@ from pricewatch.periods import parse_period
 VIEW_LABELS = {"avg": ("均价", "Average"), "markets": ("分市场", "By market")}
 
 st.title(tr("商品走势", "Price trends"))
-try:
+with stop_on_refusal():
     com = data.commodities()
     notes = data.published_notes()
-except PricewatchError as e:
-    st.error(str(e))
-    st.stop()
 
 # the commodities with released prices in the latest period, in catalog order (a name that
 # only exists in a pending upload is not offered)
