@@ -126,30 +126,23 @@ def _terms(v: Any) -> tuple[str, ...]:
     return tuple(str(t) for t in v)
 
 
-#: ``[section] key`` -> the Settings field it sets, converted; where an environment variable
-#: is named, it wins over the file when set and not empty
-_FIELDS: tuple[tuple[str, str, str, Any, str | None], ...] = (
-    ("bureau", "name", "bureau_name", str, None),
-    ("bureau", "county", "county_name", str, None),
-    ("alerts", "jump_threshold_pct", "jump_threshold_pct", float, None),
-    ("alerts", "category_thresholds", "category_thresholds", _thresholds, None),
-    ("alerts", "alps_public", "alps_public", bool, None),
-    ("ingest", "max_upload_mb", "max_upload_mb", float, None),
-    ("ingest", "parser_memory_mb", "parser_memory_mb", int, None),
-    ("ingest", "max_rows", "max_rows", int, None),
-    ("ingest", "max_cells", "max_cells", int, None),
-    ("store", "interpretations_dir", "interpretations_dir", Path, "PRICEWATCH_NOTES_DIR"),
-    ("store", "archive_dir", "archive_dir", Path, None),
-    ("review", "sensitive_terms", "sensitive_terms", _terms, None),
-    ("schedule", "data_due", "data_due", str, None),
-    ("schedule", "note_due", "note_due", str, None),
-    ("schedule", "interval_s", "scheduler_interval_s", float, None),
-    ("site", "out_dir", "site_dir", Path, "PRICEWATCH_SITE_DIR"),
-    ("auth", "session_hours", "session_hours", float, None),
-    ("auth", "idle_minutes", "session_idle_minutes", float, None),
-    ("auth", "provider", "auth_provider", _lower, None),
-    ("auth", "cookie_secure", "cookie_secure", _lower, None),
-)
+#: ``[section] key`` -> the Settings field it sets, and how its value is converted
+_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
+    "bureau": {"name": ("bureau_name", str), "county": ("county_name", str)},
+    "alerts": {"jump_threshold_pct": ("jump_threshold_pct", float),
+               "category_thresholds": ("category_thresholds", _thresholds), "alps_public": ("alps_public", bool)},
+    "ingest": {"max_upload_mb": ("max_upload_mb", float), "parser_memory_mb": ("parser_memory_mb", int),
+               "max_rows": ("max_rows", int), "max_cells": ("max_cells", int)},
+    "store": {"interpretations_dir": ("interpretations_dir", Path), "archive_dir": ("archive_dir", Path)},
+    "review": {"sensitive_terms": ("sensitive_terms", _terms)},
+    "schedule": {"data_due": ("data_due", str), "note_due": ("note_due", str),
+                 "interval_s": ("scheduler_interval_s", float)},
+    "site": {"out_dir": ("site_dir", Path)},
+    "auth": {"session_hours": ("session_hours", float), "idle_minutes": ("session_idle_minutes", float),
+             "provider": ("auth_provider", _lower), "cookie_secure": ("cookie_secure", _lower)},
+}
+#: environment variables that, when set and not empty, win over the file for a path field
+_PATH_ENV = {"interpretations_dir": "PRICEWATCH_NOTES_DIR", "site_dir": "PRICEWATCH_SITE_DIR"}
 
 
 def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
@@ -176,11 +169,13 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
 
     # the briefing archive belongs to its database: beside it, wherever --db points
     kwargs: dict[str, Any] = {"db_path": db_path, "archive_dir": db_path.parent / "archive"}
-    for section, key, attr, convert, env in _FIELDS:
-        if key in data.get(section, {}):
-            kwargs[attr] = convert(data[section][key])
-        if env and os.environ.get(env):
-            kwargs[attr] = convert(os.environ[env])
+    for section, fields in _FIELDS.items():
+        for key, (attr, convert) in fields.items():
+            if key in data.get(section, {}):
+                kwargs[attr] = convert(data[section][key])
+    for attr, env in _PATH_ENV.items():
+        if os.environ.get(env):
+            kwargs[attr] = Path(os.environ[env])
     if "timezone" in bureau:
         kwargs["timezone"] = _zone_name(path, str(bureau["timezone"]))
     if "presets" in alerts:
