@@ -20,24 +20,37 @@ from tests.helpers import (  # noqa: F401
     ROOT,
     build_small_db,
     chromium_or_skip,
+    copy_db,
     free_port,
     load_rows,
     sign_in,
     start_streamlit,
+    template_db,
 )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "test.duckdb")
-    s.migrate()
-    return s
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded database with no prices, built once (copied by :func:`store`)."""
+    return template_db(tmp_path_factory.mktemp("empty_template") / "test.duckdb")
+
+
+@pytest.fixture(scope="session")
+def small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:func:`tests.helpers.build_small_db`, built once (copied by :func:`small_db`)."""
+    return template_db(tmp_path_factory.mktemp("small_template") / "small.duckdb", build_small_db)
 
 
 @pytest.fixture
-def small_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+def store(empty_template: Path, tmp_path: Path) -> Store:
+    """A fresh migrated database in tmp_path (a copy of :func:`empty_template`)."""
+    return copy_db(empty_template, tmp_path / "test.duckdb")
+
+
+@pytest.fixture
+def small_db(small_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     """A small database, and PRICEWATCH_DB pointing at it (for AppTest and subprocesses)."""
-    store = build_small_db(tmp_path / "small.duckdb")
+    store = copy_db(small_template, tmp_path / "small.duckdb")
     monkeypatch.setenv("PRICEWATCH_DB", str(store.path))
     monkeypatch.setenv("PRICEWATCH_NOTES_DIR", str(tmp_path / "interpretations"))
     (tmp_path / "interpretations").mkdir()
@@ -55,3 +68,12 @@ def notes_db(notes_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     """A fresh copy of :func:`notes_template` in tmp_path, with PRICEWATCH_DB and
     PRICEWATCH_NOTES_DIR pointing at it (for AppTest and subprocesses)."""
     return copy_env(notes_template, tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def public_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """tests/fixtures/public_dashboard.py's (database, notes folder), built once; a test or
+    module takes its own copy with ``public_dashboard.copy(public_template, folder)``."""
+    from tests.fixtures import public_dashboard
+
+    return public_dashboard.build(tmp_path_factory.mktemp("public_template"))

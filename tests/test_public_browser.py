@@ -33,9 +33,9 @@ SECRETS = (*fx.PENDING_PRICES, *fx.SECRET_TITLES)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
+def server(tmp_path_factory: pytest.TempPathFactory, public_template) -> Iterator[tuple[str, Path, Path]]:
     chromium_or_skip()
-    db, notes = fx.build(tmp_path_factory.mktemp("public_browser"))
+    db, notes = fx.copy(public_template, tmp_path_factory.mktemp("public_browser"))
     with running_app(app_env(db, notes)) as url:
         yield url, db, notes
 

@@ -24,8 +24,8 @@ EVIL = "evil.example"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return fx.build(tmp_path_factory.mktemp("public_faults"))
+def template(tmp_path_factory, public_template):
+    return fx.copy(public_template, tmp_path_factory.mktemp("public_faults"))
 
 
 @pytest.fixture

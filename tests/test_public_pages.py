@@ -29,8 +29,8 @@ PAGES = ("home", "trend", "markets", "indices", "notes", "download")
 
 
 @pytest.fixture(scope="module")
-def public_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return fx.build(tmp_path_factory.mktemp("public"))
+def public_env(tmp_path_factory: pytest.TempPathFactory, public_template) -> tuple[Path, Path]:
+    return fx.copy(public_template, tmp_path_factory.mktemp("public"))
 
 
 @pytest.fixture

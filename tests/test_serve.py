@@ -22,8 +22,8 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.slow
-def test_serve_runs_app_and_scheduler_and_stops_both(tmp_path):
-    db, notes = fx.build(tmp_path)
+def test_serve_runs_app_and_scheduler_and_stops_both(tmp_path, public_template):
+    db, notes = fx.copy(public_template, tmp_path)
     port = free_port()
     env = dict(os.environ, PRICEWATCH_DB=str(db), PRICEWATCH_NOTES_DIR=str(notes),
                PRICEWATCH_SITE_DIR=str(tmp_path / "site"), PRICEWATCH_PUBLIC_URL=f"http://127.0.0.1:{port}")

@@ -39,9 +39,9 @@ FORBIDDEN = (*fx.PENDING_PRICES, *fx.SECRET_TITLES, "2025-W11", "2025年第11周
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(tmp_path_factory, public_template):
     root = tmp_path_factory.mktemp("site")
-    db, notes = fx.build(root)
+    db, notes = fx.copy(public_template, root)
     mp = pytest.MonkeyPatch()
     mp.setenv("PRICEWATCH_DB", str(db))
     mp.setenv("PRICEWATCH_NOTES_DIR", str(notes))

@@ -44,13 +44,13 @@ def nginx_or_skip() -> None:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def served(tmp_path_factory, public_template) -> Iterator[tuple[str, Path]]:
     chromium_or_skip()
     nginx_or_skip()
     from benchmarks import nginx
 
     root = tmp_path_factory.mktemp("site_browser")
-    db, notes = fx.build(root)
+    db, notes = fx.copy(public_template, root)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     mp = pytest.MonkeyPatch()
@@ -178,14 +178,14 @@ def test_readable_in_wechat(served, browser):
     ctx.close()
 
 
-def test_staff_app_connects_behind_nginx_at_app(tmp_path, browser, monkeypatch):
+def test_staff_app_connects_behind_nginx_at_app(tmp_path, browser, monkeypatch, public_template):
     """The deploy config proxies the Streamlit app at /app/: its page must connect (it pings
     health and host-config first) and render, and its metrics stay hidden."""
     import urllib.request
 
     from benchmarks import nginx
 
-    db, notes = fx.build(tmp_path)
+    db, notes = fx.copy(public_template, tmp_path)
     monkeypatch.delenv("PRICEWATCH_CONFIG", raising=False)
     with running_app(app_env(db, notes), base_path="app") as app_url:
         app_port = urlsplit(app_url).port
