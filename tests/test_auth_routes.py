@@ -39,11 +39,11 @@ class Client:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    from tests.helpers import build_small_db
+def served(tmp_path_factory, small_template):
+    from tests.helpers import copy_db
 
     root = tmp_path_factory.mktemp("auth_routes")
-    store = build_small_db(root / "small.duckdb")
+    store = copy_db(small_template, root / "small.duckdb")  # tests.helpers.build_small_db
     notes_dir = root / "interpretations"
     notes_dir.mkdir()
     accounts.add_user(store, "editor", "editor", "editor-pass-1", actor="test")

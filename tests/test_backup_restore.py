@@ -24,7 +24,7 @@ from pricewatch.errors import InputError  # noqa: E402
 from pricewatch.notes.model import Note, NoteRepo  # noqa: E402
 from pricewatch.store import Store  # noqa: E402
 from pwcli.cli import main  # noqa: E402
-from tests.helpers import build_small_db  # noqa: E402
+from tests.helpers import copy_db  # noqa: E402
 
 
 def test_the_briefing_archive_lives_beside_the_database(tmp_path, monkeypatch):
@@ -48,7 +48,7 @@ def _tree_hashes(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
+def site(tmp_path, monkeypatch, small_template):
     """A database with data, a note with two versions and an attachment, an archived briefing."""
     home = tmp_path / "live"
     notes = home / "interpretations"
@@ -57,7 +57,7 @@ def site(tmp_path, monkeypatch):
     monkeypatch.delenv("PRICEWATCH_DB", raising=False)
     (tmp_path / "pricewatch.toml").write_text('[bureau]\nname = "测试县商务局"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    store = build_small_db(home / "p.duckdb")
+    store = copy_db(small_template, home / "p.duckdb")  # tests.helpers.build_small_db
     repo = NoteRepo(notes)
     meta = repo.write_attachment("n1", "chart.png", PNG)
     repo.save(Note(id="n1", title="第一版", body="正文"))
