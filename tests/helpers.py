@@ -87,6 +87,26 @@ def copy_db(template: Path, path: Path) -> Store:
     return store
 
 
+_EMPTY: Path | None = None
+
+
+def empty_store(path: Path) -> Store:
+    """A migrated store with no prices at ``path``: a copy (:func:`copy_db`) of one migrated
+    once per process; where ``path`` already holds a database, that one brought up to date."""
+    global _EMPTY
+    if path.exists():
+        store = Store(path)
+        store.migrate()
+        return store
+    if _EMPTY is None or not _EMPTY.exists():
+        import atexit
+
+        root = Path(tempfile.mkdtemp(prefix="pricewatch-test-empty-"))
+        atexit.register(shutil.rmtree, root, True)
+        _EMPTY = template_db(root / "empty.duckdb")
+    return copy_db(_EMPTY, path)
+
+
 def template_db(path: Path, build=None) -> Path:
     """The closed database file at ``path``: migrated, then ``build(path)`` when given (e.g.
     :func:`build_small_db`); for :func:`copy_db`."""

@@ -457,12 +457,12 @@ def test_history_cache_is_not_fooled_by_a_rebuilt_database(tmp_path):
     import shutil
 
     path = tmp_path / "pw.duckdb"
-    first = make_store(path, [("重建菜", M1, W10, 10.0), ("重建菜", M1, W11, 11.0)])
+    first = make_store(path, [("重建菜", M1, W10, 10.0), ("重建菜", M1, W11, 11.0)], fresh=True)
     assert indicators.trend(first, "重建菜")["price"].tolist() == [10.0, 11.0]
     first.close()
     path.unlink()
     shutil.rmtree(tmp_path / "pw.duckdb.snapshots")
-    second = make_store(path, [("重建菜", M1, W10, 20.0), ("重建菜", M1, W11, 22.0)])
+    second = make_store(path, [("重建菜", M1, W10, 20.0), ("重建菜", M1, W11, 22.0)], fresh=True)
     assert indicators.trend(second, "重建菜")["price"].tolist() == [20.0, 22.0]
 
 
