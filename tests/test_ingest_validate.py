@@ -80,12 +80,13 @@ def test_warnings_do_not_block_unless_strict(store, tmp_path):
             ["2024-05-06", "城关农贸市场", "黄瓜", 5, 6, 7, "元/公斤"],        # duplicate
             ["2024-05-06", "城关农贸市场", "茄子", 5, 6, 7, "元/公斤"],
             ["2024-05-06", "城关农贸市场", "茄子", 5, 6.5, 7, "元/公斤"],      # duplicate_conflict
-            ["2024-05-06", "城关农贸市场", "土豆", 1, 2, 3, "元/个"]]          # unit_mismatch
+            ["2024-05-06", "城关农贸市场", "土豆", 1, 2, 3, "元/个"],          # its per-piece series, a new name
+            ["2024-05-06", "城关农贸市场", "大豆油", 1, 2, 3, "元/公斤"]]      # unit_mismatch (sold per 桶)
     p = write_xlsx(tmp_path / "w.xlsx", {"s": rows})
     strict = run(store, p, strict=True)
     assert strict.status == "rejected"
     expected = {"no_quote", "low_gt_high", "avg_from_range", "price_missing", "duplicate",
-                "duplicate_conflict", "unit_mismatch"}
+                "duplicate_conflict", "unknown_commodity", "unit_mismatch"}
     assert codes(strict, "error") == expected
     assert staff(store).empty
     res = run(store, p)
