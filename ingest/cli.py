@@ -98,7 +98,7 @@ def build_profiles_parser() -> argparse.ArgumentParser:
 
 def _lines(r: FileResult, lang: str) -> list[str]:
     zh, en = STATUS[r.status]
-    head = f"{r.file}: {en if lang == 'en' else zh}"
+    head = f"{r.file}: {en}" if lang == "en" else f"{r.file}：{zh}"
     if r.status != "rejected":
         if lang == "en":
             head += (f"; layout {r.layout}; {r.rows_read} rows read, {r.rows_loaded} loaded"
@@ -129,12 +129,14 @@ def _lines(r: FileResult, lang: str) -> list[str]:
     items += [("说明" if lang != "en" else "note", i) for i in r.notes]  # which date a sheet took, and why
     for kind, i in items[:MAX_LINES_PER_FILE]:
         where = i.where(lang)
-        out.append(f"  {kind} [{i.code}] {where + ': ' if where else ''}{i.message(lang)}")
+        sep = ": " if lang == "en" else "："
+        out.append(f"  {kind} [{i.code}] {where + sep if where else ''}{i.message(lang)}")
     if len(items) > MAX_LINES_PER_FILE:
         more = len(items) - MAX_LINES_PER_FILE
         out.append(f"  ... {more} more (use --json for all)" if lang == "en" else f"  ……另有 {more} 条（用 --json 查看全部）")
     for com, mkt, day, _pt, old, new in r.change_list()[:MAX_LINES_PER_FILE]:
-        out.append(f"  {'revised' if lang == 'en' else '更正'} {com} {mkt} {str(day)[:10]}: {old:.2f} -> {new:.2f}")
+        out.append(f"  revised {com} {mkt} {str(day)[:10]}: {old:.2f} -> {new:.2f}" if lang == "en"
+                   else f"  更正 {com} {mkt} {str(day)[:10]}：{old:.2f} → {new:.2f}")
     if r.status == "rejected" and r.skip_offer:
         n, m = r.skip_offer
         out.append(f"  errors are confined to {n} rows: --skip-invalid-rows --reason TEXT loads the other {m}"

@@ -62,7 +62,7 @@ def test_human_output_one_line_per_problem_no_traceback(tmp_path, files, capsys)
     assert main(["--db", db, str(bad)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.splitlines() == ["bad.xlsx: 被拒绝", "  错误 [not_a_number] [s] 第3行 F列: 「abc」不是数字；价格只填数字，如 12.5",
+    assert err.splitlines() == ["bad.xlsx：被拒绝", "  错误 [not_a_number] [s] 第3行 F列：「abc」不是数字；价格只填数字，如 12.5",
                                 "  错误只在 1 行：加 --skip-invalid-rows --reason 原因 可跳过这些行，导入其余 1 行"]
     assert main(["--db", db, "--lang", "en", str(bad)]) == 1
     assert "[not_a_number] [s] row 3 col F: \"abc\" is not a number" in capsys.readouterr().err
@@ -123,7 +123,7 @@ def test_a_load_and_a_revision_import_no_pandas_or_pyarrow(tmp_path):
     r = subprocess.run([sys.executable, "-c", code, str(db), str(first), str(again)], capture_output=True, text=True,
                        cwd=ROOT, timeout=120)
     assert "HEAVY [] [0, 0]" in r.stdout, r.stdout + r.stderr
-    assert "更正 大米 城关农贸市场" in r.stdout and "6.00 -> 6.50" in r.stdout
+    assert "更正 大米 城关农贸市场" in r.stdout and "6.00 → 6.50" in r.stdout
 
 
 def test_the_history_window_is_the_checks_own():
