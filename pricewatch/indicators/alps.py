@@ -74,24 +74,53 @@ def _alps_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n - rank degrees of freedom; NaN when fewer than rank + 2 observations). Batched normal
     equations with a pseudo-inverse, so a month never observed (a rank-deficient design)
     still gives the least-squares fit.
+
+    The per-column Gram matrices X' diag(m) X take one product with the distinct columns of
+    the products x_k x_l (for :func:`_design`: 1, t, t^2, the dummies and t x each dummy, 25
+    columns rather than 13 x 13), and a column whose Gram matrix has full rank is solved
+    directly; only the rank-deficient ones take the eigendecomposition.
     """
     mask = ~np.isnan(y)
     y0 = np.where(mask, y, 0.0)
     m = mask.astype("float64")
     t, k = x.shape
-    xx = (x[:, :, None] * x[:, None, :]).reshape(t, k * k)
-    g = (m.T @ xx).reshape(-1, k, k)
+    pairs = [(a, c) for a in range(k) for c in range(a, k)]
+    prods = np.stack([x[:, a] * x[:, c] for a, c in pairs], axis=1)
+    # identical product columns (a dummy squared is the dummy; two dummies multiply to 0) once
+    first: dict[bytes, int] = {}
+    back = [first.setdefault(prods[:, j].tobytes(), len(first)) for j in range(len(pairs))]
+    uniq = prods[:, [back.index(i) for i in range(len(first))]]
+    sums = m.T @ uniq                                        # C x (distinct products)
+    g = np.empty((y.shape[1], k, k))
+    for j, (a, c) in enumerate(pairs):
+        g[:, a, c] = g[:, c, a] = sums[:, back[j]]
     b = (m * y0).T @ x
-    # one symmetric eigendecomposition per column gives the pseudo-inverse and the rank
-    lam, vec = np.linalg.eigh(g)
-    tol = lam.max(axis=1, keepdims=True) * k * np.finfo("float64").eps
-    keep = lam > tol
-    inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
-    beta = np.einsum("ckl,cl->ck", vec, np.einsum("cml,cm->cl", vec, b) * inv)
+    beta = np.empty((y.shape[1], k))
+    rank = np.full(y.shape[1], k)
+    # a column is solved directly when its Gram matrix is well-conditioned for certain: no
+    # design column unobserved (a month never priced), a Cholesky factorisation that exists,
+    # and pivots within 1e-6 of each other in scale; the rest take the eigendecomposition
+    solid = (np.diagonal(g, axis1=1, axis2=2) > 0).all(axis=1)
+    if solid.any():
+        try:
+            d = np.diagonal(np.linalg.cholesky(g[solid]), axis1=1, axis2=2) ** 2
+            solid[solid] = d.min(axis=1) > 1e-6 * d.max(axis=1)
+        except np.linalg.LinAlgError:
+            solid[:] = False
+    if solid.any():
+        beta[solid] = np.linalg.solve(g[solid], b[solid][:, :, None])[:, :, 0]
+    weak = ~solid
+    if weak.any():
+        # one symmetric eigendecomposition per column gives the pseudo-inverse and the rank
+        lam, vec = np.linalg.eigh(g[weak])
+        tol = lam.max(axis=1, keepdims=True) * k * np.finfo("float64").eps
+        keep = lam > tol
+        inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
+        beta[weak] = np.einsum("ckl,cl->ck", vec, np.einsum("cml,cm->cl", vec, b[weak]) * inv)
+        rank[weak] = keep.sum(axis=1)
     fitted = x @ beta.T
     resid = np.where(mask, y0 - fitted, np.nan)
     n = m.sum(axis=0)
-    rank = keep.sum(axis=1)
     dof = n - rank
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(np.nansum(resid**2, axis=0) / dof)

@@ -6,6 +6,7 @@ function everyone calls.)
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from ..periods import (
     same_period_last_year,
 )
 from ..store import Store, queries
+from ..store.session import Session
 from .alps import (
     ALPS_ALERT_LEVELS,
     ALPS_LEVEL_PUBLIC,
@@ -43,6 +45,7 @@ from .formulas import (
 )
 from .history import (
     _base_index,
+    _cached_history,
     _category_index,
     _check_price_type,
     _detect,
@@ -154,21 +157,42 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         snap = queries.observations.snapshot_id(s)
         f = named.freq if named else (freq or settings.publication_frequency
                                       or _detect(s, scope, price_type, snap))
-        # the whole history of commodity prices (cached per data version): the long-window
-        # figures come from it, and so does the latest period with data
-        h = _history(s, store, scope, f, price_type, snap)
+        # the whole history of commodity prices (cached per data version) gives the
+        # long-window figures; the latest period with data is the history's last one
+        h = _cached_history(s, store, scope, f, price_type, snap)
         if named is not None:
             p = named
         elif on is not None:
             p = period_of(on, f)
-        elif len(h.labels):
+        elif h is not None:
+            if not len(h.labels):
+                return None
             p = parse_period(h.labels[-1])
         else:
-            return None
+            latest = queries.observations.latest_date(s, scope, price_type)
+            if latest is None:
+                return None
+            p = period_of(latest, f)
         prev = previous(p)
         yoy = same_period_last_year(p)
-        core = queries.observations.report_core(s, scope, p, prev, yoy, price_type)
-        markets = market_frame(s) if int(core["gaps"].sum()) > 0 else None
+
+        def period_rows(r: Session) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+            core = queries.observations.report_core(r, scope, p, prev, yoy, price_type)
+            return core, (market_frame(r) if int(core["gaps"].sum()) > 0 else None)
+
+        if h is not None:
+            core, markets = period_rows(s)
+        else:
+            # a new data version (or a fresh process): the period's rows are read on a second
+            # cursor of the same snapshot while this thread builds the history and the ALPS
+            # scores of the period, which need nothing from them
+            with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
+                rows = pool.submit(period_rows, r)
+                h = _history(s, store, scope, f, price_type, snap)
+                ti = h.index_of(p)
+                if ti is not None and ti not in h.alps:
+                    h.alps[ti] = _alps_at(h, ti)
+                core, markets = rows.result()
     return build_report(p, public, core, h, settings, price_type=price_type, base=base,
                         markets=markets, yoy=yoy)
 

@@ -7,8 +7,9 @@ whose methods bind parameters (never str.format) and turn DuckDB errors into
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -35,6 +36,19 @@ class Session:
         self.data_changed = True
         #: audiences whose observations this write changed (see pricewatch.store.aggregates)
         self.touched: set[str] = set()
+
+    @contextlib.contextmanager
+    def sibling(self) -> Iterator[Session]:
+        """A second read session on the same snapshot, for another thread: its own cursor, so
+        two queries of one page can run side by side and still read the same data version."""
+        if self.writable:
+            raise RuntimeError("a write session has no siblings: its transaction is its own")
+        cur = self._con.cursor()
+        try:
+            yield Session(cur, writable=False, version=self.version)
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.close()
 
     def keep_data_version(self) -> None:
         """This write only appends bookkeeping (audit, login state): page caches stay valid."""
