@@ -155,3 +155,44 @@ def test_the_staff_briefing_page_explains_alps(tmp_path, monkeypatch):
     assert at.selectbox(key="period").value == period_of(starts[SPIKE]).label
     assert any("ALPS指数" in str(t.value) for t in at.text)
     assert indicators.ALPS_EXPLAINED in [str(c.value) for c in at.caption]
+
+
+def _lstsq_oracle(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One ``numpy.linalg.lstsq`` per column on its observed rows: residuals and their sd
+    with n - rank degrees of freedom (NaN below 2), as the batched fit defines them."""
+    resid = np.full(y.shape, np.nan)
+    sd = np.full(y.shape[1], np.nan)
+    for c in range(y.shape[1]):
+        ok = ~np.isnan(y[:, c])
+        if not ok.any():
+            continue
+        beta, _res, rank, _sv = np.linalg.lstsq(x[ok], y[ok, c], rcond=None)
+        resid[ok, c] = y[ok, c] - x[ok] @ beta
+        dof = ok.sum() - rank
+        if dof >= 2:
+            sd[c] = np.sqrt((resid[ok, c] ** 2).sum() / dof)
+    return resid, sd
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_batched_fit_matches_one_least_squares_per_series(seed):
+    """The batched fit (direct solves where the design is well-conditioned, the
+    pseudo-inverse elsewhere) gives every series the least-squares fit: a month never priced,
+    a nearly empty series and a seasonal fruit (priced half the year) included."""
+    from pricewatch.indicators.alps import _alps_fit, _design
+
+    rng = np.random.default_rng(seed)
+    t, c = int(rng.integers(60, 400)), 40
+    season = (np.arange(t) // 4) % 12 + 1
+    x = _design(season, np.arange(t) / 52)
+    y = rng.uniform(2, 300) + rng.normal(size=(t, c)).cumsum(axis=0) * rng.uniform(0.05, 2)
+    y[rng.random((t, c)) < 0.2] = np.nan
+    y[season == 7, 0] = np.nan                       # July never priced
+    y[rng.random(t) < 0.97, 1] = np.nan              # a handful of prices
+    y[(season > 3) & (season < 10), 2] = np.nan      # priced October to March only
+    y[:, 3] = np.nan                                 # never priced
+    resid, sd = _alps_fit(y, x)
+    want_resid, want_sd = _lstsq_oracle(y, x)
+    np.testing.assert_array_equal(np.isnan(sd), np.isnan(want_sd))
+    np.testing.assert_allclose(sd, want_sd, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(resid, want_resid, rtol=1e-7, atol=1e-7)
