@@ -234,11 +234,18 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 12
 
 
+#: finished reports (:mod:`.reports`) by data version, snapshot and every argument that
+#: shapes them: the home page asks for the report and then the board, which is built on it
+_REPORTS: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_REPORTS_MAX = 16
+
+
 def clear_cache() -> None:
     """Forget the in-process caches (tests and benchmarks use this)."""
     with _CACHE_LOCK:
         _CACHE.clear()
         _FREQ_CACHE.clear()
+        _REPORTS.clear()
 
 
 def _history_key(s: Session, store: Store, scope: Scope, freq: str, price_type: str,

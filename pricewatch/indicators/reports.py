@@ -7,7 +7,7 @@ function everyone calls.)
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,9 @@ from .formulas import (
     round_half_up_array,
 )
 from .history import (
+    _CACHE_LOCK,
+    _REPORTS,
+    _REPORTS_MAX,
     _base_index,
     _cached_history,
     _category_index,
@@ -51,6 +54,7 @@ from .history import (
     _detect,
     _History,
     _history,
+    _history_key,
     _overall_index,
     _scope,
     market_frame,
@@ -173,6 +177,13 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
             if latest is None:
                 return None
             p = period_of(latest, f)
+        rules = load_rules(settings)
+        key = (_history_key(s, store, scope, f, price_type, snap), p.label,
+               base.label if isinstance(base, Period) else base, repr(settings), id(rules))
+        with _CACHE_LOCK:
+            done = _REPORTS.get(key)
+        if done is not None:
+            return _copy(done[0])
         prev = previous(p)
         yoy = same_period_last_year(p)
 
@@ -193,8 +204,20 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
                 if ti is not None and ti not in h.alps:
                     h.alps[ti] = _alps_at(h, ti)
                 core, markets = rows.result()
-    return build_report(p, public, core, h, settings, price_type=price_type, base=base,
-                        markets=markets, yoy=yoy)
+    rep = build_report(p, public, core, h, settings, price_type=price_type, base=base,
+                       markets=markets, yoy=yoy)
+    with _CACHE_LOCK:
+        _REPORTS[key] = (rep, rules)  # the rules kept alive, so that their id stays theirs
+        while len(_REPORTS) > _REPORTS_MAX:
+            _REPORTS.popitem(last=False)
+    return _copy(rep)
+
+
+def _copy(rep: Report) -> Report:
+    """A caller's own copy of a remembered report (frames and lists it may change)."""
+    return replace(rep, items=rep.items.copy(), raw=rep.raw.copy(),
+                   alerts=[dict(a) for a in rep.alerts], categories=[dict(c) for c in rep.categories],
+                   overall=None if rep.overall is None else dict(rep.overall))
 
 
 def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: int,
