@@ -116,7 +116,17 @@ def laspeyres_index(cur: pd.Series, base: pd.Series, weights: pd.Series) -> floa
 
 
 def _num(v: Any) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)
+    """A published figure as JSON reads it: a float, or None where it is missing (None, NaN,
+    pandas' NA)."""
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except TypeError:
+        if pd.isna(v):
+            return None
+        raise
+    return None if f != f else f
 
 
 def _nullable(a: Any) -> pd.Series:

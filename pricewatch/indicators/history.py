@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -265,14 +266,19 @@ def _cached_history(s: Session, store: Store, scope: Scope, freq: str, price_typ
 
 
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
-             snap: str | None = None) -> _History:
+             snap: str | None = None, catalog: Callable[[], pd.DataFrame] | None = None) -> _History:
+    """The history of this session's data version, built when this process has none yet.
+
+    ``catalog`` gives :func:`catalog_frame` when it is being read elsewhere (a sibling
+    cursor's thread: :func:`~pricewatch.indicators.reports.report`); it is asked for once the
+    grid is built."""
     hit = _cached_history(s, store, scope, freq, price_type, snap)
     if hit is not None:
         return hit
     key = _history_key(s, store, scope, freq, price_type, snap)
-    cat = catalog_frame(s).set_index("commodity_id")
     g = aggregates.commodity_periods(s, scope, freq, price_type)
     if len(g["ordinal"]) == 0:
+        cat = (catalog() if catalog else catalog_frame(s)).set_index("commodity_id")
         h = _History(freq, pd.DatetimeIndex([]), [], np.array([], dtype="int64"),
                      np.empty((0, 0)), np.empty((0, 0)), cat)
     else:
@@ -295,6 +301,7 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
         n = np.zeros((len(starts), len(ids)), dtype="int64")
         y[ti, ci] = np.asarray(g["price"], dtype="float64")
         n[ti, ci] = np.asarray(g["markets"], dtype="int64")
+        cat = (catalog() if catalog else catalog_frame(s)).set_index("commodity_id")
         h = _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
     with _CACHE_LOCK:
         _CACHE[key] = h

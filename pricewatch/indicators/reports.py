@@ -57,6 +57,7 @@ from .history import (
     _history_key,
     _overall_index,
     _scope,
+    catalog_frame,
     market_frame,
 )
 from .messages import alps_message, gap_message
@@ -120,17 +121,20 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the schema of ``python -m pricewatch report --json``)."""
-        items = []
-        for r in self.items.itertuples(index=False):
-            items.append({
-                "commodity": r.commodity, "category": r.category, "unit": r.unit,
-                "price": _num(r.price), "prev_price": _num(r.prev_price),
-                "wow_pct": _num(r.wow_pct), "yoy_price": _num(r.yoy_price),
-                "yoy_pct": _num(r.yoy_pct), "markets": int(r.markets),
-                "alert": r.alert if isinstance(r.alert, str) else None,
-                "direction": r.direction if isinstance(r.direction, str) else None,
-                "why": dict(r.why) if isinstance(r.why, dict) else {},
-            })
+        it = self.items
+        cols = {c: it[c].tolist() for c in ("commodity", "category", "unit", "markets", "alert",
+                                            "direction", "why")}
+        nums = {c: [_num(v) for v in it[c].tolist()]
+                for c in ("price", "prev_price", "wow_pct", "yoy_price", "yoy_pct")}
+        items = [{
+            "commodity": cols["commodity"][i], "category": cols["category"][i], "unit": cols["unit"][i],
+            "price": nums["price"][i], "prev_price": nums["prev_price"][i],
+            "wow_pct": nums["wow_pct"][i], "yoy_price": nums["yoy_price"][i],
+            "yoy_pct": nums["yoy_pct"][i], "markets": int(cols["markets"][i]),
+            "alert": cols["alert"][i] if isinstance(cols["alert"][i], str) else None,
+            "direction": cols["direction"][i] if isinstance(cols["direction"][i], str) else None,
+            "why": dict(cols["why"][i]) if isinstance(cols["why"][i], dict) else {},
+        } for i in range(len(it))]
         return {"period": self.period.label, "start": self.period.start.isoformat(),
                 "end": self.period.end.isoformat(), "public": self.public,
                 "price_type": self.price_type,
@@ -194,12 +198,13 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         if h is not None:
             core, markets = period_rows(s)
         else:
-            # a new data version (or a fresh process): the period's rows are read on a second
-            # cursor of the same snapshot while this thread builds the history and the ALPS
-            # scores of the period, which need nothing from them
+            # a new data version (or a fresh process): the catalog and the period's rows are
+            # read on a second cursor of the same snapshot while this thread reads the period
+            # prices and builds the history grid and the period's ALPS scores from them
             with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
+                names = pool.submit(catalog_frame, r)
                 rows = pool.submit(period_rows, r)
-                h = _history(s, store, scope, f, price_type, snap)
+                h = _history(s, store, scope, f, price_type, snap, catalog=names.result)
                 ti = h.index_of(p)
                 if ti is not None and ti not in h.alps:
                     h.alps[ti] = _alps_at(h, ti)
