@@ -111,7 +111,7 @@ def _env() -> dict[str, str]:
     return dict(os.environ)
 
 
-def run(sizes: list[str], only: set[str], n: int) -> tuple[list[Result], list[str]]:
+def run(sizes: list[str], only: set[str], n: int, cold_runs: int = 7) -> tuple[list[Result], list[str]]:
     results: list[Result] = []
     extra: list[str] = []
 
@@ -145,7 +145,7 @@ def run(sizes: list[str], only: set[str], n: int) -> tuple[list[Result], list[st
     if "cold" in only:
         from . import cold
 
-        guarded("cold: start-up imports", cold.startup)
+        guarded("cold: start-up imports", cold.startup, cold_runs)
     for name in sizes:
         size = synth.SIZES[name]
         t = time.perf_counter()
@@ -157,7 +157,7 @@ def run(sizes: list[str], only: set[str], n: int) -> tuple[list[Result], list[st
         if "cold" in only:
             from . import cold
 
-            guarded(f"cold: the report from a fresh process at {name}", cold.measure, db, name)
+            guarded(f"cold: the report from a fresh process at {name}", cold.measure, db, name, cold_runs)
         if "report" in only:
             from . import queries
 
@@ -202,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated: tiny, county, million, province, stress (default county,province)")
     ap.add_argument("--only", default=",".join(a for a in ALL if a != "external"),
                     help=f"comma-separated subset of: {', '.join(ALL)}")
-    ap.add_argument("-n", type=int, default=20, help="repetitions of the in-process timings")
+    ap.add_argument("-n", type=int, default=None,
+                    help="repetitions: of the in-process timings (default 20) and of the fresh"
+                         " processes of `cold` (default 7)")
     ap.add_argument("--readme", action="store_true", help="rewrite the results section of benchmarks/README.md")
     a = ap.parse_args(argv)
     sizes = [s.strip() for s in a.size.split(",") if s.strip()]
@@ -216,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
               f" 测量项可选 {', '.join(ALL)}", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    results, extra = run(sizes, only, a.n)
+    results, extra = run(sizes, only, a.n or 20, cold_runs=a.n or 7)
     text = render(results, extra, argv)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(text, encoding="utf-8")
