@@ -83,7 +83,7 @@ def test_report_views_and_export(store, tmp_path, capsys):
     for suffix in ("xlsx", "csv"):
         f = tmp_path / f"outlets.{suffix}"
         assert cli.main(["report", "--db", db, "--period", "2024-W11", "--view", "outlets", "--out", str(f)]) == 0
-        back = pd.read_excel(f) if suffix == "xlsx" else pd.read_csv(f)
+        back = pd.read_excel(f, engine="calamine") if suffix == "xlsx" else pd.read_csv(f)
         assert back.loc[back["品名"] == "大米", "甲超市涨跌幅(%)"].iloc[0] == pytest.approx(2.9)
     capsys.readouterr()
     assert cli.main(["report", "--db", db, "--period", "2024-W11", "--view", "outlets", "--out", "x.pdf"]) == 1
