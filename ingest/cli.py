@@ -175,7 +175,8 @@ def _run(args: argparse.Namespace) -> int:
         from .layouts import Context
 
         ctx = Context(date=day, market=args.market, unit=args.unit, price_type=args.price_type)
-        begun = worker.begin(args.files[0], ctx, worker.Limits.of(cfg), cfg.max_upload_mb)
+        # no thread and no DuckDB yet in this process: the child may be forked (no new interpreter)
+        begun = worker.begin(args.files[0], ctx, worker.Limits.of(cfg), cfg.max_upload_mb, fork=True)
     try:
         return _run_files(args, cfg, day, begun)
     finally:

@@ -348,7 +348,9 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                 _lay_out(w, ctx, opts, cfg, res)
             issues, summary = _prepare(s, w, ctx, opts, res)
             rows_file = None
-            asked_rows = False
+            rows: writes.StagedRows | None = None
+            failed: PricewatchError | None = None
+            asked_rows = False  # the rows file asked for and not yet collected
             if opts.skip_invalid_rows:
                 # the rows to leave out depend on the history checks: those first, then the rows
                 issues, _preview = _history_and_choices(s, w, summary, cfg, opts, res, actor, issues,
@@ -358,26 +360,32 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                     asked_rows = True
                     _ids(s, summary.new_commodities, summary.new_markets, actor)
             else:
-                asked = _send_history(s, w, summary, cfg, preview=False)
-                if asked and not _blocking(issues, opts):
-                    # the child works through the history checks and then writes the rows, while
-                    # this process adds the new names (rolled back with the rest if the file is refused)
+                # the child writes the rows first and then works through the history checks,
+                # while this process adds the new names and then reads the rows into the write
+                # (rolled back with the rest if the checks refuse the file)
+                if _has_rows(summary) and not _blocking(issues, opts):
                     rows_file = _send_rows(w, tmp, summary.rows)
-                    asked_rows = True
+                asked = _send_history(s, w, summary, cfg, preview=False)
+                if rows_file is not None:
                     _ids(s, summary.new_commodities, summary.new_markets, actor)
+                    w.result()  # the rows file is complete
+                    try:
+                        rows = writes.stage_rows(s, rows_file)
+                    except PricewatchError as e:
+                        failed = e  # reported as the load's failure once the checks are in
                 if asked:
                     issues.extend(_judge(w.result().issues, opts, cfg, res, actor))
                     if _blocking(issues, opts):
-                        if asked_rows:
-                            w.result()  # the rows written ahead, not needed now
-                        asked_rows = False
                         _skip(w, issues, opts, res, actor)  # the offer, for the report
             if _blocking(issues, opts) or rows_file is None:
                 raise _Abort(issues)
-            w.result()  # the rows file is complete
+            if asked_rows:
+                w.result()  # the rows file is complete
             res.errors, res.warnings = [], _ordered(issues)
+            if failed is not None:
+                raise failed
             lr = writes.load_observations(
-                s, rows_file, file_name=res.file, sha256=sha, actor=actor,
+                s, rows if rows is not None else rows_file, file_name=res.file, sha256=sha, actor=actor,
                 layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
             target = f"upload:{lr.upload_id}" if lr.upload_id else res.file
             if res.skipped:
@@ -444,10 +452,14 @@ def _prepare(s: Any, w: Any, ctx: Context, opts: IngestOptions, res: FileResult
     return list(summary.issues), summary
 
 
+def _has_rows(summary: worker.Summary) -> bool:
+    return bool(summary.rows) and summary.date_min is not None and summary.date_max is not None
+
+
 def _send_history(s: Any, w: Any, summary: worker.Summary, cfg: Settings, *, preview: bool) -> bool:
     """Send the child the stored prices around the file's dates for the history checks (and
     the preview); False when the file has no rows to check."""
-    if not summary.rows or summary.date_min is None or summary.date_max is None:
+    if not _has_rows(summary):
         return False
     start, end = summary.date_min - timedelta(days=JUMP_WINDOW_DAYS), summary.date_max
     recent = queries.observations.recent_price_rows(s, start, end)

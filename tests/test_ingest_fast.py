@@ -126,3 +126,35 @@ def test_jump_at_the_threshold_is_no_jump_and_just_above_is():
     assert [(i.code, i.row, i.params["old"], i.params["new"]) for i in issues] == [
         ("price_jump", 5, 15.0, 7.0), ("price_jump", 3, 10.0, 15.01)]  # in (commodity, ...) order
     assert round(issues[1].params["pct"], 6) == 50.1
+
+
+def test_the_rows_file_has_the_bytes_the_csv_module_writes(tmp_path):
+    """The child's rows file (``write_rows``, made without the csv module) is byte for byte
+    what ``csv.writer`` writes: quotes where a name holds a comma, a quote or a line break,
+    None as an empty field, floats by repr, CRLF line ends."""
+    import csv
+    import random
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from ingest import worker
+
+    rng = random.Random(3)
+    texts = ["大米", "a,b", 'q"uote', "new\nline", "cr\rx", " sp ", "", None, "普通,名", "x\r\n", "tab\t", 5, 2.5]
+    for n in (0, 1, 7, 300):
+        c = {"sheet": [rng.choice(["价格", "a,b", 's"q', "Sheet 1"]) for _ in range(n)],
+             "column": [rng.choice(["A", "AB"]) for _ in range(n)], "row": [rng.randint(1, 10**6) for _ in range(n)],
+             "commodity": [rng.choice(texts) for _ in range(n)], "market": [rng.choice(texts) for _ in range(n)],
+             "obs_date": [rng.choice([D, datetime(2024, 1, 2, 3, 4)]) for _ in range(n)],
+             "price": [rng.choice([1.0, 0.1 + 0.2, 1e-7, 123456789.125, 3]) for _ in range(n)],
+             "price_type": [rng.choice(["retail", None, "a,b"]) for _ in range(n)],
+             "orig_price": [rng.choice([1.0, 2.5, 1e20]) for _ in range(n)],
+             "orig_unit": [rng.choice(texts) for _ in range(n)]}
+        st = SimpleNamespace(prep=SimpleNamespace(columns=c))
+        assert worker._do_write_rows(st, str(tmp_path / "new.csv")) == n
+        with open(tmp_path / "old.csv", "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(zip(
+                c["commodity"], c["market"], [d.isoformat() for d in c["obs_date"]], map(repr, c["price"]),
+                c["price_type"], map(repr, c["orig_price"]), c["orig_unit"],
+                [f"{s}!{col}{r}" for s, col, r in zip(c["sheet"], c["column"], c["row"], strict=True)], strict=True))
+        assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()

@@ -152,3 +152,46 @@ def test_a_child_that_dies_is_reported_and_the_next_file_gets_a_new_one(store, t
     assert e.value.issue.code == "parse_memory" and s.pid not in worker.live_children()
     parsed = worker.parse_isolated(str(p), "xlsx", Context(), memory_mb=777)
     assert parsed.issue is None and len(parsed.sheets[0].records) == 1
+
+
+FORKED = """
+import os, sys
+from openpyxl import Workbook
+from ingest import worker
+from ingest.layouts import Context
+wb = Workbook()
+wb.active.append(["日期", "市场", "品名", "单位", "价格"])
+wb.active.append(["2024-05-06", "城关农贸市场", "大米", "元/公斤", 6.0])
+wb.save({path!r})
+assert worker.may_fork()
+s = worker.Session(worker.Limits(memory_mb=777), fork=True)
+assert s._proc._start_method == "fork", s._proc._start_method
+assert s.call("read", {path!r}, "xlsx", Context(), s.limits, None, False) is None
+print(len(s.call("sheets")[0].records), os.getpgid(s.pid) == s.pid,
+      str(777 * 1024 * 1024) in open(f"/proc/{{s.pid}}/limits").read())
+s.close()
+print(s.pid in worker.live_children(), os.path.exists(f"/proc/{{s.pid}}"))
+import duckdb  # noqa: F401 - its threads are not Python's: no fork once it is loaded
+s = worker.Session(worker.Limits(), fork=True)
+print(s._proc._start_method)
+s.close()
+"""
+
+
+def test_the_command_lines_forked_child_is_isolated_like_a_spawned_one(tmp_path):
+    """The CLI forks its first file's child (no thread, no DuckDB yet): the child leads its
+    own process group, has the memory limit, reads, and is gone when closed; once DuckDB is
+    loaded a child is spawned."""
+    import subprocess
+
+    code = FORKED.format(path=str(tmp_path / "a.xlsx"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       cwd=Path(__file__).parent.parent)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[:3] == ["1 True True", "False False", "spawn"]
+
+
+def test_no_fork_in_a_process_with_duckdb_or_threads():
+    import duckdb  # noqa: F401 - the test process has it (the server does too)
+
+    assert not worker.may_fork()

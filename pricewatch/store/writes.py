@@ -246,9 +246,29 @@ def _insert_file(s: Session, f: RowsFile) -> int:
     return f.rows
 
 
+@dataclass(frozen=True)
+class StagedRows:
+    """A :class:`RowsFile` already read into this write's ``incoming_obs`` (:func:`stage_rows`)."""
+
+    rows: int
+
+
+def _create_incoming(s: Session) -> None:
+    s.execute("CREATE OR REPLACE TEMP TABLE incoming_obs (commodity_id INTEGER, market_id INTEGER, obs_date DATE,"
+              " price DOUBLE, price_type VARCHAR, orig_price DOUBLE, orig_unit VARCHAR, source VARCHAR)")
+
+
+def stage_rows(s: Session, f: RowsFile) -> StagedRows:
+    """Read a :class:`RowsFile` into the write now, for :func:`load_observations` to take later
+    in the same session (the ingest reads it while its child is still at the history checks).
+    Its names must be in the catalog already."""
+    _create_incoming(s)
+    return StagedRows(_insert_file(s, f))
+
+
 def load_observations(
-    s: Session, frame: pd.DataFrame | Iterable[pd.DataFrame], *, file_name: str, sha256: str, actor: str,
-    layout: str | None = None, rows_read: int | None = None, report: Any = None,
+    s: Session, frame: pd.DataFrame | Iterable[pd.DataFrame] | RowsFile | StagedRows, *, file_name: str,
+    sha256: str, actor: str, layout: str | None = None, rows_read: int | None = None, report: Any = None,
 ) -> LoadResult:
     """Add a file's observations as one pending upload.
 
@@ -256,24 +276,26 @@ def load_observations(
     commodity's canonical unit, price_type, orig_price, orig_unit, source), as one DataFrame
     or a :class:`RowsFile` (names, not ids), or as an iterable of them (chunks: each goes into
     a temporary table as it comes, so a large file never sits in this process whole; the
-    comparison and the insert are SQL).
+    comparison and the insert are SQL), or the :class:`StagedRows` of :func:`stage_rows`.
     Rows equal to the current value are skipped; changed ones become revision + 1 of their
     key. When nothing is new or changed the result is "unchanged" and no upload is recorded.
     """
-    chunks = [frame] if isinstance(frame, RowsFile) or hasattr(frame, "columns") else frame
-    s.execute("CREATE OR REPLACE TEMP TABLE incoming_obs (commodity_id INTEGER, market_id INTEGER, obs_date DATE,"
-              " price DOUBLE, price_type VARCHAR, orig_price DOUBLE, orig_unit VARCHAR, source VARCHAR)")
+    staged = frame.rows if isinstance(frame, StagedRows) else None
+    if staged is not None:
+        chunks: Iterable[Any] = []
+    else:
+        chunks = [frame] if isinstance(frame, RowsFile) or hasattr(frame, "columns") else frame  # type: ignore[list-item]
+        _create_incoming(s)
     try:
-        return _load(s, chunks, file_name=file_name, sha256=sha256, actor=actor, layout=layout,
+        return _load(s, chunks, staged or 0, file_name=file_name, sha256=sha256, actor=actor, layout=layout,
                      rows_read=rows_read, report=report)
     finally:
         s.execute("DROP TABLE IF EXISTS incoming_obs")
         s.execute("DROP TABLE IF EXISTS diff_obs")
 
 
-def _load(s: Session, chunks: Iterable[pd.DataFrame], *, file_name: str, sha256: str, actor: str,
+def _load(s: Session, chunks: Iterable[pd.DataFrame], n: int, *, file_name: str, sha256: str, actor: str,
           layout: str | None, rows_read: int | None, report: Any) -> LoadResult:
-    n = 0
     for chunk in chunks:
         if isinstance(chunk, RowsFile):
             n += _insert_file(s, chunk)
