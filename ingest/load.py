@@ -311,7 +311,10 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     w = begun.session
     if not store.exists():
         store.migrate()  # a new database: the schema and the catalog seeds, no data
-    read_issue = w.result()  # the read sent by begin(): done before any store lock is taken
+    # the parse sent by begin() (its time is the file's to decide) is done before any store
+    # lock is taken; the layout and the cell checks (bounded by the row and cell limits) go
+    # on in the child while this process opens the write
+    read_issue = begun.parsed()
     if read_issue is not None:
         return _reject(res, [read_issue])
     # the saved profiles to match are read in the write's own session (no snapshot opened
@@ -319,6 +322,7 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     early = opts.dry_run or opts.mapping is not None or bool(opts.profile) or not opts.use_profiles
     ctx = _with_mapping(store, _context(opts), opts) if early else _context(opts)
     if early:
+        begun.laid_out()
         _lay_out(w, ctx, opts, cfg, res)
     actor = opts.actor or _shell_user()
     if opts.dry_run:
@@ -343,6 +347,7 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     # and the previous prices the checks use are the ones the load writes against
     try:
         with store.write() as s, tempfile.TemporaryDirectory(prefix="pricewatch-rows-") as tmp:
+            begun.laid_out()
             if not early:
                 ctx = replace(ctx, profiles=_saved_profiles(s))
                 _lay_out(w, ctx, opts, cfg, res)

@@ -121,6 +121,7 @@ class _State:
         self.prep: Any = None
         #: the cells as read, until prepare: a person's mapping may lay them out again
         self.raw: list[tuple[str, list[list[Any]]]] = []
+        self.parsed = False  # the last parse read the file
 
 
 PEEK_SHEETS, PEEK_ROWS, PEEK_COLS, PEEK_CHARS = 10, 30, 40, 80
@@ -141,9 +142,17 @@ def peek(sheets: list[tuple[str, list[list[Any]]]]) -> list[tuple[str, list[list
 def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits, today: date | None = None,
              check: bool = True) -> Issue | None:
     """Read, lay out and (``check``) run the cell checks, which need no catalog."""
-    from .layouts import extract
+    issue = _do_parse(st, path, kind, limits)
+    if issue is None:
+        _do_layout(st, ctx, today, check)
+    return issue
+
+
+def _do_parse(st: _State, path: str, kind: str, limits: Limits) -> Issue | None:
+    """Read the file's cells (the step whose time and memory the file decides), else the issue."""
     from .readers import read
 
+    st.raw, st.parsed = [], False
     try:
         sheets = read(path, kind, max_rows=limits.rows, max_cells=limits.cells)
     except ParseError as e:
@@ -152,11 +161,20 @@ def _do_read(st: _State, path: str, kind: str, ctx: Context, limits: Limits, tod
         raise
     except Exception as e:  # noqa: BLE001 - any parser failure is a property of the file
         return Issue("parse_failed", ERROR, params={"detail": f"{type(e).__name__}: {e}"[:200]})
-    st.raw = sheets  # kept until prepare: a saved profile or a person's mapping may apply
-    st.sheets = extract(sheets, ctx)
+    st.raw, st.parsed = sheets, True  # kept until prepare: a saved profile or a person's mapping may apply
+    return None
+
+
+def _do_layout(st: _State, ctx: Context, today: date | None = None, check: bool = True) -> None:
+    """Lay the cells read out and (``check``) run the cell checks (none after a failed parse:
+    the caller has its issue and does not ask for more)."""
+    from .layouts import extract
+
+    if not st.parsed:
+        return
+    st.sheets = extract(st.raw, ctx)
     if check:
         _check_cells(st, ctx, today)
-    return None
 
 
 def _check_cells(st: _State, ctx: Context, today: date | None) -> None:
@@ -328,7 +346,7 @@ def _do_sheets(st: _State) -> list[SheetResult]:
     return st.sheets
 
 
-_HANDLERS = {"read": _do_read, "prepare": _do_prepare, "history": _do_history,
+_HANDLERS = {"read": _do_read, "parse": _do_parse, "layout": _do_layout, "prepare": _do_prepare, "history": _do_history,
              "sheets": _do_sheets, "write_rows": _do_write_rows, "peek": _do_peek, "relayout": _do_relayout, "drop": _do_drop}
 
 
@@ -606,11 +624,26 @@ atexit.register(shutdown)
 
 @dataclass
 class Begun:
-    """A file past the guard whose read has been sent to its child (or refused: ``issue``)."""
+    """A file past the guard whose read has been sent to its child (or refused: ``issue``):
+    the parse, then the layout and the cell checks, answered one after the other."""
 
     path: str
     issue: Issue | None = None
     session: Session | LocalSession | None = None
+    _laying_out: bool = False
+
+    def parsed(self) -> Issue | None:
+        """Wait for the parse: None when the cells are read (the layout goes on), else its issue."""
+        assert self.session is not None
+        self._laying_out = True
+        return self.session.result()
+
+    def laid_out(self) -> None:
+        """Wait for the layout and the cell checks (before any other call to the child)."""
+        if self._laying_out:
+            self._laying_out = False
+            assert self.session is not None
+            self.session.result()
 
     def close(self) -> None:
         if self.session is not None:
@@ -620,9 +653,10 @@ class Begun:
 def begin(path: Any, ctx: Context, limits: Limits, max_mb: float, isolate: bool = True,
           today: date | None = None, fork: bool = False) -> Begun:
     """Guard the file, start its child and send it the read and the cell checks (``today``:
-    the bureau's date, for dates in the future); the caller collects the answer with
-    ``begun.session.result()`` when it is ready for it (the CLI imports the store and opens
-    it meanwhile). ``fork``: see :class:`Session`."""
+    the bureau's date, for dates in the future); the caller collects the answers with
+    :meth:`Begun.parsed` and :meth:`Begun.laid_out` when it is ready for them (the CLI
+    imports the store meanwhile, and opens the write while the child lays the sheets out).
+    ``fork``: see :class:`Session`."""
     from pathlib import Path
 
     from . import guard
@@ -634,7 +668,8 @@ def begin(path: Any, ctx: Context, limits: Limits, max_mb: float, isolate: bool 
     if verdict.kind is None:
         return Begun(str(p), verdict.issue or Issue("file_type", ERROR, params={"detail": "文件无法识别"}))
     session = open_session(limits, isolate, fork)
-    session.send("read", str(p), verdict.kind, ctx, limits, today)
+    session.send("parse", str(p), verdict.kind, limits)
+    session.send("layout", ctx, today)
     return Begun(str(p), None, session)
 
 
