@@ -785,10 +785,11 @@ def history_checks(frame: Any, recent: Any, reported: tuple[date | None, list[st
     if not cols["row"]:
         return issues
     com, mkt, pt, day, price = cols["commodity"], cols["market"], cols["price_type"], cols["obs_date"], cols["price"]
-    file_keys = set(zip(com, mkt, pt, day, strict=True))
+    stored = stored_tuples(recent)
+    file_keys = set(zip(com, mkt, pt, day, strict=True)) if stored else set()
     # (commodity, market, price type) -> [(date, source 0 stored / 1 file, position, price)]
     series: dict[tuple, list[tuple]] = {}
-    for pos, r in enumerate(stored_tuples(recent)):
+    for pos, r in enumerate(stored):
         if (r[0], r[1], r[2], r[3]) not in file_keys:
             k = (r[0], r[1], r[2])
             item = (r[3], 0, pos, r[4])

@@ -461,6 +461,7 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
     label_in_span = lo <= lc < hi
     vcols = [c.col for c in p.cols]
     one = len(vcols) == 1
+    vc0 = vcols[0]
     category = None
     labels: dict[Any, tuple[str, bool]] = {}  # label -> (text without spaces, a total/note line)
     blank_of: dict[Any, bool] = {}
@@ -501,8 +502,14 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
             filled = _filled(r, lo, hi)
             if not filled:
                 continue
-        values = [r[vcols[0]] if vcols[0] < n else None] if one else [r[c] if c < n else None for c in vcols]
-        present = [present_of(v) for v in values]
+        if one:  # present_of() written out
+            v0 = r[vc0] if vc0 < n else None
+            c0 = v0.__class__
+            values = [v0]
+            present = [v0 == v0 if c0 is float else (c0 is int or c0 is bool or not _absent(v0))]
+        else:
+            values = [r[c] if c < n else None for c in vcols]
+            present = [present_of(v) for v in values]
         if label_blank:
             if all(not x or (_is_number(v) and parse_number(v)[0] == 0) for x, v in zip(present, values, strict=True)):
                 assert filled is not None
@@ -521,7 +528,7 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
             text, skip = got
             if skip:
                 continue
-            if not any(present):
+            if not (present[0] if one else any(present)):
                 if filled is None:
                     filled = _filled(r, lo, hi)
                 others = [j for j in filled if j != lc]
@@ -548,9 +555,12 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
         high = (r[high_col] if high_col < n else None) if high_col is not None else None
         pt = (r[pt_col] if pt_col < n else None) if pt_col is not None else None
         cur = (r[cur_col] if cur_col < n else None) if cur_col is not None else None
-        market_blank = blank(row_market)
-        unit_blank = blank(unit)
-        pt_blank = blank(pt)
+        # a field the sheet does not have is blank in every row; a text seen before is looked up
+        market_blank = (True if mkt_col is None else blank_of[row_market] if row_market.__class__ is str
+                        and row_market in blank_of else blank(row_market))
+        unit_blank = (True if unit_col is None else blank_of[unit] if unit.__class__ is str and unit in blank_of
+                      else blank(unit))
+        pt_blank = True if pt_col is None else blank(pt)
         for c, letter, v, here in zip(p.cols, letters, values, present, strict=True):
             if not here and not (blank_rows_count and is_blank(v)):
                 continue
