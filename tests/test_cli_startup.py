@@ -24,11 +24,16 @@ print("LOADED", ",".join(heavy))
 """
 
 
-def _loaded(argv: list[str]) -> set[str]:
+def _run(argv: list[str]) -> tuple[set[str], str]:
+    """(the heavy modules the command loaded, what it printed before the probe's line)."""
     out = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], capture_output=True,
                          text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("LOADED"))
-    return {m for m in line.removeprefix("LOADED").strip().split(",") if m}
+    return {m for m in line.removeprefix("LOADED").strip().split(",") if m}, out
+
+
+def _loaded(argv: list[str]) -> set[str]:
+    return _run(argv)[0]
 
 
 def test_help_loads_no_data_libraries() -> None:
@@ -40,7 +45,16 @@ def test_a_light_command_help_loads_none_either() -> None:
 
 
 def test_report_loads_what_it_needs() -> None:
-    assert {"pandas", "duckdb"} <= _loaded(["report", "--help"])
+    got = _loaded(["report", "--help"])
+    assert {"duckdb", "numpy"} <= got
+    assert "pandas" not in got  # the report is numpy arrays; frames are made only when asked for
+
+
+def test_a_whole_json_report_runs_without_pandas(small_db) -> None:
+    """The figures, the alerts and the JSON of a real report: no pandas in the process."""
+    got, out = _run(["report", "--json", "--db", str(small_db.path)])
+    assert '"items": [' in out and '"commodity": "大米"' in out  # a report, not an error
+    assert "duckdb" in got and "pandas" not in got and "pyarrow" not in got
 
 
 def test_every_command_module_is_in_the_table() -> None:

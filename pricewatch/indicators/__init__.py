@@ -104,6 +104,8 @@ The package, layer by layer (each module imports only those above it):
 * :mod:`.outlets` - prices by outlet type and the per-outlet table.
 
 Every public name is importable from ``pricewatch.indicators`` itself, as before the split.
+The page frames and the outlet tables (pandas) load on first use of one of their names, so
+that the report and its JSON (``python -m pricewatch report``) start without pandas.
 """
 
 from __future__ import annotations
@@ -134,17 +136,6 @@ from .formulas import (
     round_half_up_array,
     spread,
 )
-from .frames import (
-    SPARK_PERIODS,
-    board,
-    category_index_series,
-    market_comparison,
-    market_rows,
-    market_trend,
-    series,
-    spread_trend,
-    trend,
-)
 from .history import (
     PRICE_TYPES,
     clear_cache,
@@ -154,8 +145,26 @@ from .history import (
     resolve_period,
 )
 from .messages import LEVEL_EN, alert_en, alps_message, gap_message, jump_message
-from .outlets import kind_comparison, outlet_table
 from .reports import ITEM_COLUMNS, Report, build_report, report
+
+#: names of the modules that build pandas frames, loaded when one of them is first asked for
+_LAZY = {
+    **dict.fromkeys(("SPARK_PERIODS", "board", "category_index_series", "market_comparison",
+                     "market_rows", "market_trend", "series", "spread_trend", "trend"), "frames"),
+    **dict.fromkeys(("kind_comparison", "outlet_table"), "outlets"),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ALPS_ALERT_LEVELS", "ALPS_EXPLAINED", "ALPS_EXPLAINED_EN", "LEVEL_EN", "alert_en", "kind_comparison", "market_rows", "outlet_table", "ALPS_BANDS", "ALPS_LEVEL_ZH", "ALPS_YEARS", "HIGH_LOW_WINDOW", "ITEM_COLUMNS",

@@ -5,14 +5,16 @@ the public sees it only where the deployment says so (never the word 危机).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..periods import PER_YEAR, Freq, ordinal, period_of
+from ..rounding import is_missing
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .history import _History
 
 
@@ -41,7 +43,7 @@ ALPS_ALERT_LEVELS = ("crisis",)
 
 def alps_band(score: float | None) -> str | None:
     """normal (< 0.25) | stress (0.25-1) | alert (1-2) | crisis (>= 2); None for None."""
-    if score is None or pd.isna(score):
+    if is_missing(score):
         return None
     for bound, name in ALPS_BANDS:
         if score >= bound:
@@ -49,12 +51,13 @@ def alps_band(score: float | None) -> str | None:
     return "normal"
 
 
-def _season_of(starts: pd.DatetimeIndex | pd.Series, freq: str) -> np.ndarray:
-    """Month (1-12) standing for each period's season: the month of a week's Thursday."""
-    s = pd.DatetimeIndex(pd.to_datetime(starts))
+def _season_of(starts: Any, freq: str) -> np.ndarray:
+    """Month (1-12) standing for each period's season: the month of a week's Thursday.
+    ``starts``: the periods' first days (dates, numpy datetime64 or a pandas index)."""
+    d = np.asarray(starts, dtype="datetime64[D]")
     if freq == "week":
-        s = s + pd.Timedelta(days=3)
-    return np.asarray(s.month, dtype="int64")
+        d = d + np.timedelta64(3, "D")
+    return d.astype("datetime64[M]").astype("int64") % 12 + 1
 
 
 def _design(season: np.ndarray, t_years: np.ndarray) -> np.ndarray:
@@ -136,6 +139,8 @@ def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
     in-sample (the score of a period uses the whole series); :func:`report` scores period t
     with the series up to t. A residual sd of 0 (a perfect fit) gives NaN.
     """
+    import pandas as pd
+
     s = prices.astype("float64")
     out = pd.Series(np.nan, index=s.index)
     ok = s.dropna()
@@ -170,8 +175,8 @@ def _alps_at(h: _History, ti: int) -> np.ndarray:
     if not eligible.any():
         return out
     cols = np.nonzero(eligible)[0]
-    starts = h.starts[: ti + 1]
-    t_years = np.asarray((starts - starts[0]).days, dtype="float64") / 365.25
+    starts = h.start_days[: ti + 1]
+    t_years = (starts - starts[0]).astype("float64") / 365.25
     x = _design(_season_of(starts, h.freq), t_years)
     resid, sd = _alps_fit(y[:, cols], x)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -9,12 +9,14 @@ paths in :mod:`.reports` and :mod:`.frames`); :func:`round_half_up_array` and
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from ..rounding import round_half_up
+from ..rounding import is_missing, round_half_up
+
+if TYPE_CHECKING:  # the Series oracles take pandas objects; the report path imports no pandas
+    import pandas as pd
 
 MA_WINDOW = 4
 HIGH_LOW_WINDOW = 52
@@ -36,7 +38,7 @@ def round_half_up_array(values: Any, places: int) -> np.ndarray:
 
 def pct_change(cur: float | None, base: float | None) -> float | None:
     """(cur / base - 1) x 100, unrounded; None when either is missing or the base is 0."""
-    if cur is None or base is None or pd.isna(cur) or pd.isna(base) or base == 0:
+    if is_missing(cur) or is_missing(base) or base == 0:
         return None
     return (float(cur) / float(base) - 1.0) * 100.0
 
@@ -82,6 +84,8 @@ def spread(market_prices: pd.Series | list[float]) -> dict[str, float | None]:
     The markets are all the monitored ones, not a sample, hence the population sd. With one
     market there is no spread: min = max = its price, CV None. Empty input: all None.
     """
+    import pandas as pd
+
     v = pd.Series(market_prices, dtype="float64").dropna()
     if v.empty:
         return {"min": None, "max": None, "cv_pct": None}
@@ -96,8 +100,8 @@ def fixed_base_index(prices: pd.Series, base: Any) -> pd.Series:
     period is absent, missing or 0."""
     p = prices.astype("float64")
     b = p.get(base)
-    if b is None or pd.isna(b) or b == 0:
-        return pd.Series(np.nan, index=p.index)
+    if is_missing(b) or b == 0:
+        return p * np.nan
     return p / b * 100.0
 
 
@@ -107,6 +111,8 @@ def laspeyres_index(cur: pd.Series, base: pd.Series, weights: pd.Series) -> floa
     All three Series are indexed by commodity. Only commodities with a positive weight and
     a price in both periods (base not 0) enter; None when none do.
     """
+    import pandas as pd
+
     df = pd.DataFrame({"c": cur, "b": base, "w": weights}).astype("float64")
     df = df.dropna()
     df = df[(df["b"] != 0) & (df["w"] > 0)]
@@ -123,7 +129,7 @@ def _num(v: Any) -> float | None:
     try:
         f = float(v)
     except TypeError:
-        if pd.isna(v):
+        if is_missing(v):
             return None
         raise
     return None if f != f else f
@@ -131,10 +137,17 @@ def _num(v: Any) -> float | None:
 
 def _nullable(a: Any) -> pd.Series:
     """Floats with None (not NaN) where missing, so a row reads None like the JSON."""
+    import pandas as pd
+
+    return pd.Series(_nullable_array(a), dtype=object)
+
+
+def _nullable_array(a: Any) -> np.ndarray:
+    """:func:`_nullable` as a numpy object array (no pandas)."""
     arr = np.asarray(a, dtype="float64")
     out = arr.astype(object)
     out[np.isnan(arr)] = None
-    return pd.Series(out, dtype=object)
+    return out
 
 
 def _window_stats(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -12,6 +12,7 @@ from ..periods import Freq, Period, period_of, previous, shift
 from ..store import Store, queries
 from .formulas import _nullable, _window_stats, round_half_up_array
 from .history import (
+    CATEGORY_INDEX_FIELDS,
     _base_index,
     _category_index,
     _check_price_type,
@@ -221,7 +222,7 @@ def category_index_series(store: Store, *, public: bool = True, freq: Freq | Non
     cols = ["period", "period_start", "category", "index", "wow_pct", "commodities"]
     if b is None:
         return pd.DataFrame(columns=cols)
-    ci = _category_index(h, np.arange(b, len(h.starts)), b)
+    ci = pd.DataFrame(_category_index(h, np.arange(b, len(h.start_days)), b), columns=list(CATEGORY_INDEX_FIELDS))
     ci = ci.sort_values(["row"], kind="stable")
     return pd.DataFrame({
         "period": [h.labels[i] for i in ci["row"]], "period_start": [h.starts[i].date() for i in ci["row"]],

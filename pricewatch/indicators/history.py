@@ -10,10 +10,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..config import load_settings
 from ..errors import InputError, NotFound
@@ -32,24 +32,56 @@ from ..store import Store, aggregates, queries
 from ..store.queries.observations import Scope
 from ..store.session import Session
 
+if TYPE_CHECKING:  # the page frames build pandas objects from the history; the report needs none
+    import pandas as pd
+
 PRICE_TYPES = ("retail", "wholesale")
 
 
+def catalog_columns(s: Session) -> dict[str, np.ndarray]:
+    """The commodity catalog in the indicators' words, as numpy arrays in catalog order (no
+    pandas): commodity_id, commodity, category (None when unset), unit, weight (NaN when
+    unset), sort (one number: the category's order, then the commodity's own),
+    jump_threshold_pct (NaN when unset), category_sort."""
+    c = queries.catalog.commodities(s, arrays=True)
+    return {
+        "commodity_id": c["id"].astype("int64"), "commodity": c["name"].astype(object),
+        "category": c["category"].astype(object), "unit": c["unit"].astype(object),
+        "weight": c["weight"].astype("float64"),
+        "sort": c["category_sort"].astype("float64") * 100000 + c["sort"].astype("float64"),
+        "jump_threshold_pct": c["jump_threshold_pct"].astype("float64"),
+        "category_sort": c["category_sort"].astype("float64"),
+    }
+
+
 def catalog_frame(s: Session) -> pd.DataFrame:
-    """The commodity catalog in the indicators' words: commodity_id, commodity, category, unit,
-    weight, sort (one number: the category's order, then the commodity's own), jump_threshold_pct,
-    category_sort."""
-    c = queries.catalog.commodities(s)
-    return pd.DataFrame({
-        "commodity_id": c["id"], "commodity": c["name"], "category": c["category"], "unit": c["unit"],
-        "weight": c["weight"], "sort": c["category_sort"] * 100000 + c["sort"],
-        "jump_threshold_pct": c["jump_threshold_pct"], "category_sort": c["category_sort"]})
+    """:func:`catalog_columns` as a DataFrame."""
+    return _frame(catalog_columns(s))
+
+
+def market_columns(s: Session) -> dict[str, np.ndarray]:
+    """The markets in the indicators' words, as numpy arrays in catalog order: market_id,
+    market, sort, kind."""
+    m = queries.catalog.markets(s, arrays=True)
+    return {"market_id": m["id"].astype("int64"), "market": m["name"].astype(object),
+            "sort": m["sort"], "kind": m["kind"].astype(object)}
 
 
 def market_frame(s: Session) -> pd.DataFrame:
-    """The markets in the indicators' words: market_id, market, sort, kind (catalog order)."""
-    m = queries.catalog.markets(s)
-    return m[["id", "name", "sort", "kind"]].rename(columns={"id": "market_id", "name": "market"})
+    """:func:`market_columns` as a DataFrame."""
+    return _frame(market_columns(s))
+
+
+def _frame(cols: dict[str, np.ndarray]) -> pd.DataFrame:
+    import pandas as pd
+
+    out = {}
+    for k, v in cols.items():
+        if v.dtype.kind == "f" and not np.isnan(v).any() and (v == np.round(v)).all() \
+                and k in ("sort", "category_sort"):
+            v = v.astype("int64")  # whole numbers stay integers, as DuckDB gives them
+        out[k] = v
+    return pd.DataFrame(out)
 
 
 # -- periods and the cached history -----------------------------------------------------
@@ -163,12 +195,12 @@ class _History:
     """Commodity price per period over the whole history, on a complete period grid."""
 
     freq: str
-    starts: pd.DatetimeIndex          # T period starts, consecutive
+    start_days: np.ndarray            # T period starts (datetime64[D]), consecutive
     labels: list[str]                 # T period labels
     ids: np.ndarray                   # C commodity ids (columns)
     y: np.ndarray                     # T x C prices (NaN = no price)
     n: np.ndarray                     # T x C markets that reported
-    catalog: pd.DataFrame             # indexed by commodity_id
+    names: dict[str, np.ndarray]      # the catalog (catalog_columns), in catalog order
     #: ALPS scores per grid row, filled on demand (the history never changes once built)
     alps: dict[int, np.ndarray] = field(default_factory=dict)
     _yoy: np.ndarray | None = None
@@ -176,13 +208,40 @@ class _History:
     start_dates: np.ndarray | None = None
     first_ordinal: int = 0            # periods.ordinal of the first row
 
+    @cached_property
+    def starts(self) -> pd.DatetimeIndex:
+        """The period starts as a pandas index (for the page frames)."""
+        import pandas as pd
+
+        return pd.DatetimeIndex(self.start_days.astype("datetime64[ns]"))
+
+    @cached_property
+    def catalog(self) -> pd.DataFrame:
+        """The catalog as a DataFrame indexed by commodity_id (for the page frames)."""
+        return _frame(self.names).set_index("commodity_id")
+
+    def aligned(self, name: str) -> np.ndarray:
+        """Catalog column ``name`` for each of :attr:`ids` (None / NaN for an id the catalog
+        does not hold)."""
+        c = self.names
+        order = np.argsort(c["commodity_id"], kind="stable")
+        cid = c["commodity_id"][order]
+        pos = np.minimum(np.searchsorted(cid, self.ids), max(len(cid) - 1, 0))
+        hit = (cid[pos] == self.ids) if len(cid) else np.zeros(len(self.ids), dtype=bool)
+        vals = c[name][order][pos] if len(cid) else np.empty(len(self.ids), dtype=c[name].dtype)
+        if vals.dtype.kind == "f":
+            return np.where(hit, vals, np.nan)
+        out = vals.astype(object)
+        out[~hit] = None
+        return out
+
     def index_of(self, p: Period | None) -> int | None:
-        if p is None or len(self.starts) == 0:
+        if p is None or len(self.start_days) == 0:
             return None
         if p.freq != self.freq:
             return None
         i = ordinal(p) - self.first_ordinal
-        return int(i) if 0 <= i < len(self.starts) else None
+        return int(i) if 0 <= i < len(self.start_days) else None
 
     def yoy_rows(self) -> np.ndarray:
         """Grid row of the same period a year earlier for every row (-1: none / before the
@@ -200,17 +259,17 @@ class _History:
         """Catalog fields aligned with ``commodity_ids`` as plain numpy arrays (object arrays
         for text): commodity, category (其他 when unset), unit, sort, jump_threshold_pct."""
         if self._cat is None:
-            c = self.catalog
+            c = self.names
             self._cat = {
-                "id": c.index.to_numpy(dtype="int64"),
-                "commodity": np.array(c["commodity"].tolist(), dtype=object),
+                "id": c["commodity_id"],
+                "commodity": c["commodity"],
                 "category": np.array([v if isinstance(v, str) else "其他" for v in c["category"].tolist()],
                                      dtype=object),
-                "unit": np.array(c["unit"].tolist(), dtype=object),
-                "sort": c["sort"].to_numpy(dtype="float64"),
-                "jump_threshold_pct": c["jump_threshold_pct"].to_numpy(dtype="float64"),
+                "unit": c["unit"],
+                "sort": c["sort"].astype("float64"),
+                "jump_threshold_pct": c["jump_threshold_pct"].astype("float64"),
             }
-            order = np.argsort(self._cat["id"])
+            order = np.argsort(self._cat["id"], kind="stable")
             self._cat = {k: v[order] for k, v in self._cat.items()}
         a = self._cat
         ids = np.asarray(commodity_ids, dtype="int64")
@@ -266,10 +325,10 @@ def _cached_history(s: Session, store: Store, scope: Scope, freq: str, price_typ
 
 
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
-             snap: str | None = None, catalog: Callable[[], pd.DataFrame] | None = None) -> _History:
+             snap: str | None = None, catalog: Callable[[], dict[str, np.ndarray]] | None = None) -> _History:
     """The history of this session's data version, built when this process has none yet.
 
-    ``catalog`` gives :func:`catalog_frame` when it is being read elsewhere (a sibling
+    ``catalog`` gives :func:`catalog_columns` when it is being read elsewhere (a sibling
     cursor's thread: :func:`~pricewatch.indicators.reports.report`); it is asked for once the
     grid is built."""
     hit = _cached_history(s, store, scope, freq, price_type, snap)
@@ -278,14 +337,14 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
     key = _history_key(s, store, scope, freq, price_type, snap)
     g = aggregates.commodity_periods(s, scope, freq, price_type)
     if len(g["ordinal"]) == 0:
-        cat = (catalog() if catalog else catalog_frame(s)).set_index("commodity_id")
-        h = _History(freq, pd.DatetimeIndex([]), [], np.array([], dtype="int64"),
+        cat = catalog() if catalog else catalog_columns(s)
+        h = _History(freq, np.array([], dtype="datetime64[D]"), [], np.array([], dtype="int64"),
                      np.empty((0, 0)), np.empty((0, 0)), cat)
     else:
         o = np.asarray(g["ordinal"], dtype="int64")
         o0 = int(o.min())
         grid = [from_ordinal(i, freq) for i in range(o0, int(o.max()) + 1)]  # type: ignore[arg-type]
-        starts = pd.DatetimeIndex([pd.Timestamp(q.start) for q in grid])
+        starts = np.array([q.start for q in grid], dtype="datetime64[D]")
         cids = np.asarray(g["commodity_id"], dtype="int64")
         lo_id = int(cids.min())
         if int(cids.max()) - lo_id <= 4 * len(cids) + 100_000:
@@ -301,7 +360,7 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
         n = np.zeros((len(starts), len(ids)), dtype="int64")
         y[ti, ci] = np.asarray(g["price"], dtype="float64")
         n[ti, ci] = np.asarray(g["markets"], dtype="int64")
-        cat = (catalog() if catalog else catalog_frame(s)).set_index("commodity_id")
+        cat = catalog() if catalog else catalog_columns(s)
         h = _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
     with _CACHE_LOCK:
         _CACHE[key] = h
@@ -313,7 +372,7 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
 def _base_index(h: _History, base: str | Period | None) -> int | None:
     """Grid row of the 定基 base period: the given one, else the first period with data."""
     if base is None:
-        return 0 if len(h.starts) else None
+        return 0 if len(h.start_days) else None
     p = parse_period(base) if isinstance(base, str) else base
     if p.freq != h.freq:
         raise InputError(f"基期 {p.label} 与报告频率（{FREQ_ZH[h.freq]}）不一致",
@@ -351,8 +410,8 @@ def _basket(rel: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 def _relatives(h: _History, rows: np.ndarray, b: int) -> tuple[int, np.ndarray, np.ndarray]:
     """(first row, relatives P_t / P_base for the rows asked for and the one before the first,
     weights with NaN where the catalog weight is not positive)."""
-    cat = h.catalog.reindex(h.ids)
-    w = cat["weight"].astype("float64").fillna(1.0).to_numpy()
+    w = h.aligned("weight")
+    w = np.where(np.isnan(w), 1.0, w)
     w = np.where(w > 0, w, np.nan)
     lo, hi = max(0, int(rows.min()) - 1), int(rows.max()) + 1
     base = h.y[b]
@@ -361,18 +420,28 @@ def _relatives(h: _History, rows: np.ndarray, b: int) -> tuple[int, np.ndarray, 
     return lo, rel, w
 
 
-def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFrame:
-    """Laspeyres category index for grid rows ``rows``: category, index, wow_pct, n (raw)."""
-    cat = h.catalog.reindex(h.ids)
-    cats = cat["category"].fillna("其他").to_numpy()
-    order = (cat.assign(_c=cats).groupby("_c", sort=False)["category_sort"].min()
-             .sort_values(kind="stable").index.tolist())
-    out = []
+CATEGORY_INDEX_FIELDS = ("row", "category", "index", "wow_pct", "n")
+
+
+def _category_index(h: _History, rows: np.ndarray, b: int | None) -> list[dict[str, Any]]:
+    """Laspeyres category index for grid rows ``rows``: one dict per row and category (in
+    category order, then row): row, category, index, wow_pct (raw, None where not
+    computable), n."""
+    cats = np.array([v if isinstance(v, str) else "其他" for v in h.aligned("category").tolist()], dtype=object)
+    csort = h.aligned("category_sort")
+    first: dict[str, float] = {}
+    for k, v in zip(cats.tolist(), csort.tolist(), strict=True):
+        m = first.setdefault(k, np.nan)
+        if not np.isnan(v) and (np.isnan(m) or v < m):
+            first[k] = v
+    # categories by their order (stable: first seen first; a category of none-catalogued ids last)
+    order = sorted(first, key=lambda k: (np.isnan(first[k]), 0.0 if np.isnan(first[k]) else first[k]))
+    out: list[dict[str, Any]] = []
     if b is None or len(h.ids) == 0:
-        return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
+        return out
     rows = np.asarray(rows, dtype="int64")
     if len(rows) == 0:
-        return pd.DataFrame(columns=["row", "category", "index", "wow_pct", "n"])
+        return out
     lo, rel, w = _relatives(h, rows, b)
     for k in order:
         sel = (cats == k) & ~np.isnan(w)
@@ -385,7 +454,7 @@ def _category_index(h: _History, rows: np.ndarray, b: int | None) -> pd.DataFram
                         "index": None if np.isnan(index[j]) else float(index[j]),
                         "wow_pct": None if np.isnan(wow[j]) else float(wow[j]),
                         "n": int(n[j])})
-    return pd.DataFrame(out, columns=["row", "category", "index", "wow_pct", "n"])
+    return out
 
 
 def _overall_index(h: _History, ti: int, b: int | None) -> dict[str, Any] | None:
@@ -411,10 +480,10 @@ def _overall_index(h: _History, ti: int, b: int | None) -> dict[str, Any] | None
 
 
 def _commodity_id(h: _History, commodity: str) -> int:
-    hit = h.catalog.index[h.catalog["commodity"] == commodity]
+    hit = np.nonzero(h.names["commodity"] == commodity)[0]
     if len(hit) == 0:
         raise NotFound(f"商品「{commodity}」不在目录中", "检查商品名称，或先在目录中添加")
-    return int(hit[0])
+    return int(h.names["commodity_id"][hit[0]])
 
 
 def _hist(store: Store, public: bool, freq: Freq | None, price_type: str) -> _History:

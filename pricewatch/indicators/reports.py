@@ -9,10 +9,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .. import textfmt as tf
 from ..config import Settings, load_settings
@@ -25,6 +25,7 @@ from ..periods import (
     previous,
     same_period_last_year,
 )
+from ..rounding import is_missing
 from ..store import Store, queries
 from ..store.session import Session
 from .alps import (
@@ -57,15 +58,18 @@ from .history import (
     _history_key,
     _overall_index,
     _scope,
-    catalog_frame,
-    market_frame,
+    catalog_columns,
+    market_columns,
 )
 from .messages import alps_message, gap_message
 from .rules import evaluate, load_rules, severity
 
+if TYPE_CHECKING:  # Report.items / .raw are DataFrames made on first use; the report needs no pandas
+    import pandas as pd
+
 
 def _threshold(row_threshold: Any, category: str | None, settings: Settings) -> float:
-    if row_threshold is not None and not pd.isna(row_threshold):
+    if not is_missing(row_threshold):
         return float(row_threshold)
     return float(settings.threshold_for(category))
 
@@ -83,31 +87,67 @@ ITEM_COLUMNS = [
 ]
 _PRICE_COLS = ["price", "prev_price", "yoy_price", "min_price", "max_price", "ma4", "high52", "low52"]
 _PCT_COLS = ["wow_pct", "yoy_pct", "cv_pct", "index"]
+_FIGURES = frozenset(_PRICE_COLS + _PCT_COLS + ["alps"])
 
 
 @dataclass
 class Report:
-    """One period's figures. ``items`` holds the published (rounded) values, one row per
-    commodity with a price this period, in catalog order; ``raw`` the unrounded ones."""
+    """One period's figures, one row per commodity with a price this period, in catalog order.
+
+    ``data`` holds the published values by column (:data:`ITEM_COLUMNS`; figures rounded,
+    NaN where missing) and ``raw_data`` the unrounded figures, as numpy arrays; ``items`` and
+    ``raw`` are the same as DataFrames (None where a figure is missing), made on first use,
+    so that the command line's JSON never imports pandas."""
 
     period: Period
     public: bool
-    items: pd.DataFrame
+    data: dict[str, np.ndarray] = field(default_factory=dict)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     categories: list[dict[str, Any]] = field(default_factory=list)
     price_type: str = "retail"
     base: Period | None = None
-    raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    raw_data: dict[str, np.ndarray] = field(default_factory=dict)
     #: the overall price index and its 环比 (:func:`history._overall_index`): ``index`` and
     #: ``wow_pct`` published (1 decimal), ``index_raw`` / ``wow_raw`` unrounded, ``commodities``
     #: (how many are in the basket) and ``base``; None without a base period
     overall: dict[str, Any] | None = None
 
+    def __len__(self) -> int:
+        return len(self.data.get("commodity", ()))
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The published values (figures as floats with None where missing)."""
+        return self._frame(self.data, rounded=True)
+
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The unrounded values (figures as floats with NaN where missing)."""
+        return self._frame({**self.data, **self.raw_data}, rounded=False)
+
+    @staticmethod
+    def _frame(cols: dict[str, np.ndarray], rounded: bool) -> pd.DataFrame:
+        import pandas as pd
+
+        if not cols:
+            return pd.DataFrame(columns=ITEM_COLUMNS)
+        out: dict[str, Any] = {}
+        for c in ITEM_COLUMNS:
+            v = cols[c]
+            if c in _FIGURES:
+                out[c] = _nullable(v) if rounded else v
+            elif v.dtype == object:
+                # object columns keep None (pandas would turn a str/None array into strings with NaN)
+                out[c] = pd.Series(v, dtype=object)
+            else:
+                out[c] = v
+        return pd.DataFrame(out)[ITEM_COLUMNS]
+
     @property
     def summary(self) -> dict[str, int]:
-        d = self.items["direction"] if not self.items.empty else pd.Series(dtype=object)
+        d = self.data.get("direction", np.array([], dtype=object))
         return {"up": int((d == "up").sum()), "down": int((d == "down").sum()),
-                "flat": int((d == "flat").sum()), "n": len(self.items)}
+                "flat": int((d == "flat").sum()), "n": len(self)}
 
     def headline(self, prefix: str = "本期") -> str:
         s = self.summary
@@ -121,11 +161,11 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the schema of ``python -m pricewatch report --json``)."""
-        it = self.items
-        cols = {c: it[c].tolist() for c in ("commodity", "category", "unit", "markets", "alert",
-                                            "direction", "why")}
-        nums = {c: [_num(v) for v in it[c].tolist()]
-                for c in ("price", "prev_price", "wow_pct", "yoy_price", "yoy_pct")}
+        d = self.data
+        cols = {c: d[c].tolist() for c in ("commodity", "category", "unit", "markets", "alert",
+                                           "direction", "why")} if d else {}
+        nums = {c: [_num(v) for v in d[c].tolist()]
+                for c in ("price", "prev_price", "wow_pct", "yoy_price", "yoy_pct")} if d else {}
         items = [{
             "commodity": cols["commodity"][i], "category": cols["category"][i], "unit": cols["unit"][i],
             "price": nums["price"][i], "prev_price": nums["prev_price"][i],
@@ -134,7 +174,7 @@ class Report:
             "alert": cols["alert"][i] if isinstance(cols["alert"][i], str) else None,
             "direction": cols["direction"][i] if isinstance(cols["direction"][i], str) else None,
             "why": dict(cols["why"][i]) if isinstance(cols["why"][i], dict) else {},
-        } for i in range(len(it))]
+        } for i in range(len(self))]
         return {"period": self.period.label, "start": self.period.start.isoformat(),
                 "end": self.period.end.isoformat(), "public": self.public,
                 "price_type": self.price_type,
@@ -191,9 +231,9 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         prev = previous(p)
         yoy = same_period_last_year(p)
 
-        def period_rows(r: Session) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        def period_rows(r: Session) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
             core = queries.observations.report_core(r, scope, p, prev, yoy, price_type)
-            return core, (market_frame(r) if int(core["gaps"].sum()) > 0 else None)
+            return core, (market_columns(r) if int(core["gaps"].sum()) > 0 else None)
 
         if h is not None:
             core, markets = period_rows(s)
@@ -202,7 +242,7 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
             # read on a second cursor of the same snapshot while this thread reads the period
             # prices and builds the history grid and the period's ALPS scores from them
             with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
-                names = pool.submit(catalog_frame, r)
+                names = pool.submit(catalog_columns, r)
                 rows = pool.submit(period_rows, r)
                 h = _history(s, store, scope, f, price_type, snap, catalog=names.result)
                 ti = h.index_of(p)
@@ -219,9 +259,9 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
 
 
 def _copy(rep: Report) -> Report:
-    """A caller's own copy of a remembered report (frames and lists it may change)."""
-    return replace(rep, items=rep.items.copy(), raw=rep.raw.copy(),
-                   alerts=[dict(a) for a in rep.alerts], categories=[dict(c) for c in rep.categories],
+    """A caller's own copy of a remembered report: its lists and dicts, and frames of its own
+    (made on first use; the column arrays are shared and never changed)."""
+    return replace(rep, alerts=[dict(a) for a in rep.alerts], categories=[dict(c) for c in rep.categories],
                    overall=None if rep.overall is None else dict(rep.overall))
 
 
@@ -246,9 +286,9 @@ def _why(markets: int, prev_markets: int, wow_n: int, yoy_markets: int, yoy_n: i
     return why
 
 
-def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
+def build_report(p: Period, public: bool, core: dict[str, np.ndarray], h: _History,
                  settings: Settings | None = None, *, price_type: str = "retail",
-                 base: str | Period | None = None, markets: pd.DataFrame | None = None,
+                 base: str | Period | None = None, markets: dict[str, np.ndarray] | None = None,
                  yoy: Period | None = None) -> Report:
     """Assemble a :class:`Report` from :func:`~pricewatch.store.queries.observations.report_core` and the history.
 
@@ -258,7 +298,7 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     settings = settings or Settings()
     base_row = _base_index(h, base)
     base_p = parse_period(h.labels[base_row]) if base_row is not None else None
-    ids_all = core["commodity_id"].to_numpy(dtype="int64")
+    ids_all = np.asarray(core["commodity_id"], dtype="int64")
     cat = h.catalog_arrays(ids_all)
     sort_all = cat["sort"]
     names_all = cat["commodity"]
@@ -268,10 +308,10 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     if markets is not None:
         mname = dict(zip(markets["market_id"].tolist(), markets["market"].tolist(), strict=True))
         msort = dict(zip(markets["market_id"].tolist(), markets["sort"].tolist(), strict=True))
-        silent = core["silent_markets"].iloc[0] if len(core) else None
+        silent = core["silent_markets"][0] if len(ids_all) else None
         silent = {int(m) for m in silent} if isinstance(silent, (list, np.ndarray)) else set()
-        gaps = core["gaps"].to_numpy()
-        gap_lists = core["gap_markets"].tolist()
+        gaps = np.asarray(core["gaps"])
+        gap_lists = list(core["gap_markets"])
         rows = sorted(np.nonzero(gaps > 0)[0], key=lambda i: sort_all[i])
         pairs = [(names_all[i], int(m)) for i in rows for m in gap_lists[i]]
         whole = sorted({m for _, m in pairs if m in silent}, key=lambda m: (msort.get(m, 0), m))
@@ -284,15 +324,14 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
                 alerts.append({"commodity": commodity, "market": m, **GAP,
                                "message": gap_message(m, commodity)})
 
-    n_all = core["markets"].to_numpy(dtype="int64")
+    n_all = np.asarray(core["markets"], dtype="int64")
     sel = np.nonzero(n_all > 0)[0]
     if len(sel) == 0:
-        return Report(p, public, pd.DataFrame(columns=ITEM_COLUMNS), alerts, [], price_type,
-                      base_p, pd.DataFrame(columns=ITEM_COLUMNS))
+        return Report(p, public, {}, alerts, [], price_type, base_p, {})
     sel = sel[np.argsort(sort_all[sel], kind="stable")]   # catalog order
 
     def col(name: str, dtype: str = "float64") -> np.ndarray:
-        return core[name].to_numpy(dtype=dtype)[sel]
+        return np.asarray(core[name], dtype=dtype)[sel]
 
     ids = ids_all[sel]
     names = names_all[sel].tolist()
@@ -382,35 +421,38 @@ def build_report(p: Period, public: bool, core: pd.DataFrame, h: _History,
     alerts.sort(key=lambda a: (order[a["kind"]], -severity(a.get("level")), sort_of.get(a["commodity"], -1)))
 
     common = {
-        "commodity": pd.Series(names, dtype=object), "category": pd.Series(category, dtype=object),
-        "unit": pd.Series(unit, dtype=object), "markets": n,
-        # object columns keep None (pandas would turn a str/None array into strings with NaN)
-        "direction": pd.Series(direction_, dtype=object), "alert": pd.Series(alert_text, dtype=object),
-        "sort": sort_all[sel].astype("int64"),
+        "commodity": np.array(names, dtype=object), "category": np.asarray(category, dtype=object),
+        "unit": np.asarray(unit, dtype=object), "markets": n,
+        "direction": direction_, "alert": alert_text, "sort": sort_all[sel].astype("int64"),
         "prev_markets": prev_n, "yoy_markets": yoy_n_all, "wow_markets": wow_n, "yoy_matched": yoy_n,
-        "alps_level": pd.Series(alps_level, dtype=object), "threshold": thr,
-        "why": pd.Series(why, dtype=object),
+        "alps_level": np.array(alps_level, dtype=object), "threshold": thr,
+        "why": _object_array(why),
     }
     figures = {"price": price, "prev_price": col("prev_price"), "wow_pct": wow,
                "yoy_price": col("yoy_price"), "yoy_pct": yoyp, "min_price": col("min_price"),
                "max_price": col("max_price"), "cv_pct": cv, "ma4": ma4, "high52": hi, "low52": lo,
                "index": idx, "alps": alps}
     places = {**dict.fromkeys(_PRICE_COLS, 2), **dict.fromkeys(_PCT_COLS, 1), "alps": 2}
-    raw = pd.DataFrame({**common, **figures})[ITEM_COLUMNS]
-    items = pd.DataFrame({**common, **{c: _nullable(round_half_up_array(v, places[c]))
-                                       for c, v in figures.items()}})[ITEM_COLUMNS]
+    data = {**common, **{c: round_half_up_array(v, places[c]) for c, v in figures.items()}}
     categories: list[dict[str, Any]] = []
     overall = None
     if ti is not None:
         b_row = base_row if base_row is not None and base_row <= ti else None
         ci = _category_index(h, np.array([ti]), b_row)
-        for r in ci.itertuples(index=False):
-            categories.append({"category": r.category, "index": round_half_up(r.index, 1),
-                               "wow_pct": round_half_up(r.wow_pct, 1), "commodities": r.n,
+        for r in ci:
+            categories.append({"category": r["category"], "index": round_half_up(r["index"], 1),
+                               "wow_pct": round_half_up(r["wow_pct"], 1), "commodities": r["n"],
                                "base": base_p.label if base_p else None})
         o = _overall_index(h, ti, b_row)
         if o is not None:
             overall = {"index": round_half_up(o["index"], 1), "wow_pct": round_half_up(o["wow_pct"], 1),
                        "commodities": o["n"], "base": base_p.label if base_p else None,
                        "index_raw": o["index"], "wow_raw": o["wow_pct"]}
-    return Report(p, public, items, alerts, categories, price_type, base_p, raw, overall)
+    return Report(p, public, data, alerts, categories, price_type, base_p, figures, overall)
+
+
+def _object_array(values: list[Any]) -> np.ndarray:
+    """A 1-d object array of arbitrary objects (numpy would try to nest a list of dicts)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

@@ -492,7 +492,10 @@ def build(store: Store, settings: Settings, out: Path, *, base_url: str | None =
     snap = read_snapshot(store, settings, now)
     builds = out / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
+    # names sort in build order (prune keeps the newest by name): the second, then the
+    # nanosecond within it, then the process (two builds in one second sort by their time)
+    now = time.time_ns()
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(now // 10**9))}-{now % 10**9:09d}-{os.getpid()}"
     tmp = builds / f".{stamp}.tmp"
     w = Writer(tmp)
     try:

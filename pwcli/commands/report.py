@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pricewatch import export, indicators, textfmt
+from pricewatch import indicators, textfmt
 from pricewatch.errors import InputError, NotFound
 from pricewatch.periods import normalise_freq, parse_period
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if rep is None:
         raise NotFound(f"没有{scope}{PRICE_TYPE_ZH[args.price_type]}数据",
                        "先导入并发布数据" if args.public else "先导入数据：python -m ingest 文件")
-    if rep.items.empty:
+    if len(rep) == 0:
         latest = indicators.resolve_period(store, freq=rep.period.freq, public=args.public,
                                            price_type=args.price_type)
         hint = f"最近有数据的一期是 {latest.label}" if latest else "先导入数据"
@@ -140,6 +140,8 @@ def _view(args: argparse.Namespace, store: Any, rep: indicators.Report) -> None:
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("csv", "xlsx"):
             raise InputError(f"不支持的文件类型「{path.suffix}」", "写作 FILE.xlsx 或 FILE.csv")
+        from pricewatch import export  # pandas, only for a file
+
         path.write_bytes(export.render(export.safe(table), fmt))
         print(f"已写入 {path}：{title}，{len(table)}行")
         return

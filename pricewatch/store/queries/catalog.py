@@ -7,7 +7,7 @@ its name). Callers that speak another vocabulary (the indicators' ``commodity_id
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..session import Session
 
@@ -32,15 +32,20 @@ def name_ids(s: Session) -> tuple[dict[str, int], dict[str, int]]:
     return dict(s.all("SELECT name, id FROM commodities")), dict(s.all("SELECT name, id FROM markets"))
 
 
-def commodities(s: Session) -> pd.DataFrame:
+_COMMODITIES = (
+    "SELECT c.id, c.name, c.category, c.spec, c.unit, c.weight, c.name_en, c.sort,"
+    " coalesce(k.sort, 99) AS category_sort, k.jump_threshold_pct"
+    " FROM commodities c LEFT JOIN categories k ON k.name = c.category"
+    " ORDER BY category_sort, c.sort, c.name"
+)
+_MARKETS = "SELECT id, name, kind, name_en, sort, kind_confirmed FROM markets ORDER BY sort, name"
+
+
+def commodities(s: Session, *, arrays: bool = False) -> pd.DataFrame | dict[str, Any]:
     """id, name, category, spec, unit, weight, name_en, sort, category_sort (99 when the
-    category is not in the table) and the category's jump_threshold_pct."""
-    return s.df(
-        "SELECT c.id, c.name, c.category, c.spec, c.unit, c.weight, c.name_en, c.sort,"
-        " coalesce(k.sort, 99) AS category_sort, k.jump_threshold_pct"
-        " FROM commodities c LEFT JOIN categories k ON k.name = c.category"
-        " ORDER BY category_sort, c.sort, c.name"
-    )
+    category is not in the table) and the category's jump_threshold_pct. ``arrays=True``:
+    the same columns as numpy arrays (:meth:`Session.arrays`: no pandas)."""
+    return s.arrays(_COMMODITIES) if arrays else s.df(_COMMODITIES)
 
 
 def commodity_aliases(s: Session) -> pd.DataFrame:
@@ -50,9 +55,9 @@ def commodity_aliases(s: Session) -> pd.DataFrame:
     )
 
 
-def markets(s: Session) -> pd.DataFrame:
-    """id, name, kind, name_en, sort, kind_confirmed."""
-    return s.df("SELECT id, name, kind, name_en, sort, kind_confirmed FROM markets ORDER BY sort, name")
+def markets(s: Session, *, arrays: bool = False) -> pd.DataFrame | dict[str, Any]:
+    """id, name, kind, name_en, sort, kind_confirmed (``arrays=True``: as numpy arrays)."""
+    return s.arrays(_MARKETS) if arrays else s.df(_MARKETS)
 
 
 def market_aliases(s: Session) -> pd.DataFrame:

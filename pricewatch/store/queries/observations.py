@@ -134,8 +134,9 @@ def _scope(scope: Scope) -> Scope:
 
 
 def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period | None,
-                price_type: str = "retail") -> pd.DataFrame:
-    """One row per commodity seen in ``cur`` or ``prev`` (ids only; names are joined later).
+                price_type: str = "retail") -> dict[str, Any]:
+    """One row per commodity seen in ``cur`` or ``prev`` (ids only; names are joined later),
+    as numpy arrays per column (:meth:`Session.arrays`: NULL is NaN or None).
 
     Columns: commodity_id; markets, price, min_price, max_price, sd_pop (this period, every
     market that reported); prev_markets, prev_price; yoy_markets, yoy_price; and the matched
@@ -147,7 +148,7 @@ def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period
     A market's price in a period is the mean of its observations in that period.
     """
     y0, y1 = (yoy.start, yoy.end) if yoy is not None else (date(1, 1, 1), date(1, 1, 1))
-    return s.df(
+    return s.arrays(
         f"""
         WITH mp AS (
             SELECT commodity_id, market_id,
