@@ -86,8 +86,10 @@ for the period is the mean of its observations in it, whatever their own frequen
 
 Speed: the report reads only the days of the period, the previous period and the year-earlier
 period (DuckDB does the matched-market sums); the long-window figures (MA4, high/low, 定基,
-ALPS, category index) come from the whole history of commodity prices per period, computed
-once per data version and price type and kept in this process (:func:`clear_cache` drops it).
+ALPS, category index) come from the whole history of commodity prices per period (the
+store's ``period_prices``), read once per data version and price type and kept in this
+process with the finished reports (:func:`clear_cache` drops both). A process reading a new
+data version reads the period's rows on a sibling cursor while it builds that history.
 At 9.9 million observations (benchmarks/indicators_bench.py, quiet 2-core machine): a report
 takes 23-31 ms once that history is cached and 0.24-0.4 s for the first call after a new data
 version; :func:`trend` ~2 ms.
