@@ -44,6 +44,8 @@ PER_YEAR: dict[str, int] = {"day": 365, "week": 52, "xun": 36, "month": 12}
 XUN_ZH = ("上旬", "中旬", "下旬")
 _THIS_ZH = {"day": "当日", "week": "本周", "xun": "本旬", "month": "本月"}
 _PREV_ZH = {"day": "前一日", "week": "上周", "xun": "上旬", "month": "上月"}
+#: a frequency in English words (English pages and sentences)
+FREQ_EN = {"day": "day", "week": "week", "xun": "ten-day period", "month": "month"}
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")

@@ -109,6 +109,10 @@ def test_home_headline_board_alerts_and_notes(env) -> None:
     assert "2025年第10周" in text
     # 大米 flat (0.0%), 猪肉(五花) and 鸡蛋 move: 猪肉 94.24/85.68 - 1 = +10.0%, 鸡蛋 -5.0%
     assert "本周监测3种商品，1种上涨、1种下降、1种持平" in text
+    # the overall change, base 2024-W01 (prices constant until W10, so P_base = P_W09), catalog
+    # weights 大米 3, 猪肉(五花) 4, 鸡蛋 4: (3 x 1 + 4 x 94.24/85.68 + 4 x 29.07/30.60) / 11 - 1
+    # = 11.1996264 / 11 - 1 = +1.81 % -> 1.8 %; the index 100 x 11.1996264 / 11 = 101.81 -> 101.8
+    assert "总体价格环比上涨1.8%（总体价格指数101.8，以2024年第1周为100）" in text
     # alerts in plain words, the level in words on a coloured badge, a link to the trend:
     # 猪肉 +10% is 价格异常波动 (a rise above 5 % in meat); 鸡蛋 -5.0% reaches 肉禽蛋's own 5 % line
     alerts = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if "-badge[" in m.value]
@@ -136,6 +140,7 @@ def test_home_in_english(env) -> None:
     at = run(lang="en")
     assert at.title[0].value == "This week's prices"
     assert "3 items monitored this week: 1 up, 1 down, 1 flat" in everything(at)
+    assert "Overall prices up 1.8% on the previous week (overall index 101.8, 2024-W01 = 100)" in everything(at)
     first = next(m.value for m in at.markdown if "-badge[" in m.value)
     assert re.sub(r"\\(.)", r"\1", first).startswith(
         ":yellow-badge[yellow alert] Pork belly: +10.0% on the previous period, past the 5% line [trend →]")

@@ -119,6 +119,9 @@ def test_figures_are_the_indicators_own(env):
         json.dumps(rep.to_json(), ensure_ascii=False, default=str))
     home = (built / "index.html").read_text()
     assert rep.headline("本周") in home  # 本周监测3种商品...
+    # the basket's overall change beside it (hand-computed in tests/test_public_pages.py: +1.8 %)
+    assert f"{rep.headline('本周')}；总体价格环比上涨1.8%" in home
+    assert "Overall prices up 1.8% on the previous week" in (built / "en/index.html").read_text()
     board = indicators.board(store, public=True).set_index("commodity")
     pork = (built / "c/猪肉(五花).html").read_text()
     assert f"{board.loc['猪肉(五花)', 'price']:.2f}" in pork and "+10.0%" in pork

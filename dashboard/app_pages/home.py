@@ -12,7 +12,9 @@ from dashboard.alert_view import show_alerts
 from dashboard.i18n import lang, nm, tr
 from dashboard.messages import stop_on_refusal
 from dashboard.share import share_box
+from pricewatch import textfmt
 from pricewatch.notes.render import escape_markdown
+from pricewatch.periods import FREQ_EN
 
 DEFAULT_UNIT = "元/公斤"
 
@@ -31,7 +33,6 @@ with stop_on_refusal():
     rep = data.report(public=True)
     notes = data.published_notes()
 
-FREQ_EN = {"day": "day", "week": "week", "xun": "ten-day period", "month": "month"}
 freq = rep.period.freq if rep is not None else "week"
 st.title(tr(f"{rep.period.this_zh if rep is not None else '本周'}价格", f"This {FREQ_EN[freq]}'s prices"))
 if rep is None or rep.items.empty:
@@ -46,6 +47,11 @@ st.caption(f"{period_text} · {rep.period.start:%Y-%m-%d} — {rep.period.end:%Y
 st.subheader(tr(rep.headline(rep.period.this_zh),
                 f"{s['n']} items monitored this {FREQ_EN[rep.period.freq]}: "
                 f"{s['up']} up, {s['down']} down, {s['flat']} flat"))
+# the one overall change (the basket's index against the previous period), with the index itself
+if rep.overall_sentence() and rep.base is not None:
+    idx = textfmt.index((rep.overall or {}).get("index"))
+    st.markdown(tr(f"{rep.overall_sentence()}（总体价格指数{idx}，以{rep.base.label_zh}为100）",
+                   f"{rep.overall_sentence('en')} (overall index {idx}, {rep.base.label} = 100)"))
 
 
 # -- 价格预警, in plain words with the level in words (written by pricewatch.indicators) -------

@@ -17,6 +17,7 @@ import numpy as np
 from .. import textfmt as tf
 from ..config import Settings, load_settings
 from ..periods import (
+    FREQ_EN,
     Freq,
     Period,
     no_yoy_reason,
@@ -153,11 +154,20 @@ class Report:
         s = self.summary
         return f"{prefix}监测{s['n']}种商品，{s['up']}种上涨、{s['down']}种下降、{s['flat']}种持平"
 
-    def overall_sentence(self) -> str:
+    def overall_sentence(self, lang: str = "zh") -> str:
         """总体价格环比上涨0.8% / 总体价格环比下降0.3% / 总体价格环比持平; "" when the overall
-        环比 cannot be computed (the first period, or nothing priced in both periods)."""
+        环比 cannot be computed (the first period, or nothing priced in both periods).
+        ``lang="en"``: "Overall prices up 0.8% on the previous week" (flat: "Overall prices
+        flat on the previous week")."""
         wow = (self.overall or {}).get("wow_pct")
-        return "" if wow is None else f"总体价格环比{tf.change(wow)}"
+        if wow is None:
+            return ""
+        if lang != "en":
+            return f"总体价格环比{tf.change(wow)}"
+        prev = f"on the previous {FREQ_EN[self.period.freq]}"
+        if wow == 0:
+            return f"Overall prices flat {prev}"
+        return f"Overall prices {'up' if wow > 0 else 'down'} {abs(wow):.1f}% {prev}"
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (the schema of ``python -m pricewatch report --json``)."""

@@ -31,13 +31,13 @@ from ..errors import InputError, PricewatchError
 from ..notes import share
 from ..notes.feed import atom_feed
 from ..notes.model import Note
-from ..periods import parse_period
+from ..periods import FREQ_EN, parse_period
 from ..store import Store, queries
 from . import svg
 from .html import LANGS, Page, page, pct, price, readable, t
 
 #: bumped when the site's layout changes, so the scheduler rebuilds an old-layout site
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the headline names the period (本旬, 本月, 当日) and the overall change
 KEEP_BUILDS = 3
 DOWNLOADS = ("prices-all", "prices-latest")
 _UNSAFE = re.compile(r'[\\/?#%*:|"<>\s\x00-\x1f]')
@@ -156,10 +156,12 @@ class Site:
         rep = self.snap.report
         assert rep is not None
         s = rep.summary
-        monthly = rep.period.freq == "month"
-        return t(lang, rep.headline("本月" if monthly else "本周"),
-                 f"{s['n']} items monitored this {'month' if monthly else 'week'}: "
-                 f"{s['up']} up, {s['down']} down, {s['flat']} flat")
+        zh = rep.headline(rep.period.this_zh)
+        en = (f"{s['n']} items monitored this {FREQ_EN[rep.period.freq]}: "
+              f"{s['up']} up, {s['down']} down, {s['flat']} flat")
+        if rep.overall_sentence():  # the basket's one overall change, as the notes quote it
+            zh, en = f"{zh}；{rep.overall_sentence()}", f"{en}. {rep.overall_sentence('en')}"
+        return t(lang, zh, en)
 
     def no_data(self, p: Page, title: str) -> None:
         self.emit(p, title, f"<h1>{escape(title)}</h1><p>"
