@@ -220,15 +220,22 @@ class _History:
         """The catalog as a DataFrame indexed by commodity_id (for the page frames)."""
         return _frame(self.names).set_index("commodity_id")
 
+    @cached_property
+    def _catalog_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the catalog row of each of :attr:`ids`, whether the catalog holds it)."""
+        cid = self.names["commodity_id"]
+        if not len(cid):
+            return np.zeros(len(self.ids), dtype="int64"), np.zeros(len(self.ids), dtype=bool)
+        order = np.argsort(cid, kind="stable")
+        pos = np.minimum(np.searchsorted(cid[order], self.ids), len(cid) - 1)
+        return order[pos], cid[order[pos]] == self.ids
+
     def aligned(self, name: str) -> np.ndarray:
         """Catalog column ``name`` for each of :attr:`ids` (None / NaN for an id the catalog
         does not hold)."""
-        c = self.names
-        order = np.argsort(c["commodity_id"], kind="stable")
-        cid = c["commodity_id"][order]
-        pos = np.minimum(np.searchsorted(cid, self.ids), max(len(cid) - 1, 0))
-        hit = (cid[pos] == self.ids) if len(cid) else np.zeros(len(self.ids), dtype=bool)
-        vals = c[name][order][pos] if len(cid) else np.empty(len(self.ids), dtype=c[name].dtype)
+        col = self.names[name]
+        rows, hit = self._catalog_rows
+        vals = col[rows] if len(col) else np.empty(len(self.ids), dtype=col.dtype)
         if vals.dtype.kind == "f":
             return np.where(hit, vals, np.nan)
         out = vals.astype(object)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import threading
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,9 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     groups: dict[str, Group]
+    #: (rule id, name, category) -> whether the item is in the rule's groups (the catalog is
+    #: bounded, and a rule set is made once per rules file version: see :func:`load_rules`)
+    _member: dict[tuple[str, str, str | None], bool] = field(default_factory=dict, compare=False, repr=False)
 
     def for_freq(self, freq: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if not r.freqs or freq in r.freqs)
@@ -116,7 +119,13 @@ class RuleSet:
         return max((r.window(freq) for r in self.for_freq(freq)), default=0)
 
     def in_groups(self, rule: Rule, name: str, category: str | None) -> bool:
-        return not rule.groups or any(self.groups[g].has(name, category) for g in rule.groups)
+        if not rule.groups:
+            return True
+        key = (rule.id, name, category)
+        hit = self._member.get(key)
+        if hit is None:
+            hit = self._member[key] = any(self.groups[g].has(name, category) for g in rule.groups)
+        return hit
 
 
 # -- reading the rules file -------------------------------------------------------------------
@@ -305,6 +314,7 @@ def evaluate(rules: RuleSet, freq: str, names: list[str], categories: list[str |
     """
     out: list[dict[str, Any]] = []
     hist = round_half_up_array(history, 2) if history.size else history
+    wow_shown = round_half_up_array(wow, 1)  # as published (round_half_up, vectorised)
     for rule in rules.for_freq(freq):
         if rule.kind == "ratio":
             num = [i for i, n in enumerate(names) if n.startswith(rule.numerator)]
@@ -317,9 +327,13 @@ def evaluate(rules: RuleSet, freq: str, names: list[str], categories: list[str |
                     a["commodity"] = names[num[0]]
                     out.append(a)
             continue
-        for i, name in enumerate(names):
-            if not rules.in_groups(rule, name, categories[i]):
-                continue
+        members = [i for i, name in enumerate(names) if rules.in_groups(rule, name, categories[i])]
+        if rule.kind == "threshold":
+            # only a published change at or past the item's own line can alert
+            members = [i for i in members if not np.isnan(wow_shown[i]) and wow_shown[i] != 0
+                       and abs(wow_shown[i]) >= thresholds[i]]
+        for i in members:
+            name = names[i]
             a = None
             if rule.kind == "change":
                 pct = wow[i] if rule.measure == "wow" else yoy[i]
