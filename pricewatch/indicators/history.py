@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -134,10 +134,7 @@ def _detect_data(s: Session, scope: Scope, price_type: str, snap: str | None = N
         hit = _FREQ_CACHE.get(key)
     if hit is not None:
         return hit
-    latest = queries.observations.latest_date(s, scope, price_type)
-    f: Freq = "week"
-    if latest is not None:
-        f = freq_from_dates(queries.observations.distinct_dates(s, scope, price_type, latest - timedelta(days=400)))
+    f = freq_from_dates(queries.observations.recent_dates(s, scope, price_type, 400))
     with _CACHE_LOCK:
         _FREQ_CACHE[key] = f
         while len(_FREQ_CACHE) > 64:

@@ -120,12 +120,14 @@ def latest_date(s: Session, scope: Scope, price_type: str | None = None) -> date
                     + pt_sql, [_scope(scope), *params])
 
 
-def distinct_dates(s: Session, scope: Scope, price_type: str, since: date) -> list[date]:
-    """The distinct observation dates on or after ``since`` (from the day rows of
-    ``period_prices``, as :func:`latest_date`)."""
+def recent_dates(s: Session, scope: Scope, price_type: str, days: int) -> list[date]:
+    """The distinct observation dates of the ``days`` days up to the newest one, oldest first
+    (from the day rows of ``period_prices``, as :func:`latest_date`; one query)."""
     return [r[0] for r in s.all(
-        "SELECT DISTINCT period_start FROM period_prices WHERE scope = ? AND freq = 'day'"
-        " AND price_type = ? AND period_start >= ?", [_scope(scope), price_type, since])]
+        "SELECT DISTINCT period_start FROM period_prices WHERE scope = $s AND freq = 'day'"
+        " AND price_type = $pt AND period_start >= (SELECT max(period_start) FROM period_prices"
+        " WHERE scope = $s AND freq = 'day' AND price_type = $pt) - $days::INTEGER ORDER BY 1",
+        {"s": _scope(scope), "pt": price_type, "days": days})]
 
 
 def _scope(scope: Scope) -> Scope:
