@@ -113,7 +113,10 @@ class Report:
     #: (how many are in the basket) and ``base``; None without a base period
     overall: dict[str, Any] | None = None
 
-    def __len__(self) -> int:
+    @property
+    def n(self) -> int:
+        """How many commodities have a price this period (a property, not ``len``: a report
+        without items is still a report, true in a test)."""
         return len(self.data.get("commodity", ()))
 
     @cached_property
@@ -148,7 +151,7 @@ class Report:
     def summary(self) -> dict[str, int]:
         d = self.data.get("direction", np.array([], dtype=object))
         return {"up": int((d == "up").sum()), "down": int((d == "down").sum()),
-                "flat": int((d == "flat").sum()), "n": len(self)}
+                "flat": int((d == "flat").sum()), "n": self.n}
 
     def headline(self, prefix: str = "本期") -> str:
         s = self.summary
@@ -184,7 +187,7 @@ class Report:
             "alert": cols["alert"][i] if isinstance(cols["alert"][i], str) else None,
             "direction": cols["direction"][i] if isinstance(cols["direction"][i], str) else None,
             "why": dict(cols["why"][i]) if isinstance(cols["why"][i], dict) else {},
-        } for i in range(len(self))]
+        } for i in range(self.n)]
         return {"period": self.period.label, "start": self.period.start.isoformat(),
                 "end": self.period.end.isoformat(), "public": self.public,
                 "price_type": self.price_type,

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if rep is None:
         raise NotFound(f"没有{scope}{PRICE_TYPE_ZH[args.price_type]}数据",
                        "先导入并发布数据" if args.public else "先导入数据：python -m ingest 文件")
-    if len(rep) == 0:
+    if rep.n == 0:
         latest = indicators.resolve_period(store, freq=rep.period.freq, public=args.public,
                                            price_type=args.price_type)
         hint = f"最近有数据的一期是 {latest.label}" if latest else "先导入数据"
