@@ -16,9 +16,10 @@ starts its child before it has any thread or has imported DuckDB (:func:`may_for
 there a fork saves the new interpreter, its imports and the resource tracker a spawn
 starts (~0.15 s of a 50,000-row ingest's wall time). The child:
 
-* sets ``RLIMIT_DATA`` to ``Settings.parser_memory_mb`` once its modules are loaded: an
-  allocation beyond it fails inside the child (``parse_memory``); a parser that aborts the
-  process outright shows as a dead child, reported the same way;
+* sets ``RLIMIT_DATA`` to ``Settings.parser_memory_mb`` once its parser is loaded, before
+  any file is read (the layouts and the checks load under it, in a thread, while the first
+  parse runs): an allocation beyond it fails inside the child (``parse_memory``); a parser
+  that aborts the process outright shows as a dead child, reported the same way;
 * refuses a file with more rows or cells than ``Settings.max_rows`` / ``max_cells``
   before turning its cells into Python objects (``too_many_rows`` / ``too_many_cells``);
 * dies with its parent: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (Linux), so a ``kill -9`` of
@@ -375,6 +376,29 @@ def _limit_memory(mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+class _Loading:
+    """The modules of the layouts and the checks, imported in a thread of their own."""
+
+    def __init__(self) -> None:
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = threading.Thread(target=self._load, daemon=True)
+        self.thread.start()
+
+    def _load(self) -> None:
+        try:
+            from . import lengths, validate  # noqa: F401
+            from .layouts import grid, headerless, hxl, table, wide  # noqa: F401 - what extract() imports
+        except BaseException as e:  # noqa: BLE001 - raised again in the thread that needs them
+            self.error = e
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            raise self.error
+
+
 def _child(conn: Any, memory_mb: int, parent: int, parents_end: Any = None) -> None:
     if parents_end is not None:  # forked: the caller's end of the pipe is the caller's alone
         parents_end.close()
@@ -382,11 +406,12 @@ def _child(conn: Any, memory_mb: int, parent: int, parents_end: Any = None) -> N
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from . import validate  # noqa: F401 - the modules every file needs, before the limit
-    from .layouts import extract  # noqa: F401
-    from .readers import read  # noqa: F401
+    from .readers import read  # noqa: F401 - the parser, before the limit
 
     _limit_memory(memory_mb)
+    # the layouts and the checks load in a thread while the first parse runs (calamine parses
+    # a sheet without holding the GIL): the file is being read from the child's first moment
+    loading = _Loading()
     st = _State()
     while True:
         try:
@@ -399,6 +424,8 @@ def _child(conn: Any, memory_mb: int, parent: int, parents_end: Any = None) -> N
             conn.close()
             os._exit(0)
         try:
+            if op != "parse":
+                loading.wait()
             reply: tuple = ("ok", _HANDLERS[op](st, *args))
         except MemoryError:
             st = _State()  # let go of what the file took, then say so and leave
