@@ -41,6 +41,7 @@ only when asked. No pandas and no numpy here: this module runs inside the parser
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -681,28 +682,33 @@ def _all_convert(rows: _Rows, com_map: dict[str, str | None], mkt_map: dict[str,
     """Fill ``out`` column by column when every row has a known (or accepted) name, a
     convertible unit and a sane price: no row issue, so the row-by-row walk is not needed.
     False (``out`` untouched) otherwise."""
-    cn = [com_map[c] for c in rows.commodity]
-    mn = [mkt_map[m] for m in rows.market]
+    # each step a map over a whole column (C speed), the names and units looked up per value
+    cn = list(map(com_map.__getitem__, rows.commodity))
+    mn = list(map(mkt_map.__getitem__, rows.market))
     if None in cn or None in mn:
         return False
     keys = list(zip(cn, rows.unit_text, strict=True))
     for k in set(keys):
         if k not in conv:
             conv[k] = convert(*k)
-    got = [conv[k] for k in keys]
-    if any(g[1] is None for g in got):
+    got = list(map(conv.__getitem__, keys))
+    factors = list(map(itemgetter(1), got))
+    if None in factors:
         return False
-    price = [orig * g[1] for orig, g in zip(rows.orig_price, got, strict=True)]  # type: ignore[operator]
+    price = list(map(operator.mul, rows.orig_price, factors))
     if any(p > ABSURD_PRICE for p in price):
         return False
     kind = {m: catalog.market_kind.get(m, prep.new_markets.get(m, "")) for m in set(mn)}
     default = {m: ctx_pt or ("wholesale" if k == "批发市场" else "retail") for m, k in kind.items()}
     out["sheet"], out["row"], out["column"] = list(rows.sheet), list(rows.row), list(rows.column)
     out["obs_date"], out["market"], out["commodity"] = list(rows.obs_date), mn, cn
-    out["category"] = [g[2] for g in got]
-    out["unit"] = [g[0] for g in got]
-    out["price"] = [round(p, 6) for p in price]
-    out["price_type"] = [pt or default[m] for pt, m in zip(rows.pt, mn, strict=True)]
+    out["category"] = list(map(itemgetter(2), got))
+    out["unit"] = list(map(itemgetter(0), got))
+    # rounded once per distinct price (every price here is a positive number: no NaN, no -0.0)
+    rounded = {p: round(p, 6) for p in set(price)}
+    out["price"] = list(map(rounded.__getitem__, price))
+    out["price_type"] = ([pt or default[m] for pt, m in zip(rows.pt, mn, strict=True)] if any(rows.pt)
+                         else list(map(default.__getitem__, mn)))
     out["orig_price"], out["orig_unit"], out["spec"] = list(rows.orig_price), list(rows.unit_text), list(rows.spec)
     return True
 
@@ -719,9 +725,10 @@ def _dedupe(cols: Columns, issues: list[Issue]) -> Columns:
     """One row per (commodity, market, date, price type): the last one of the file wins.
 
     Groups in the order their first row appears, the rows of a group in file order."""
-    keys = list(zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"], strict=True))
-    if len(set(keys)) == len(keys):
+    if len(set(zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"], strict=True))) == len(
+            cols["row"]):
         return cols
+    keys = list(zip(cols["commodity"], cols["market"], cols["obs_date"], cols["price_type"], strict=True))
     groups: dict[tuple, list[int]] = {}
     for i, k in enumerate(keys):
         g = groups.get(k)
