@@ -94,6 +94,8 @@ class Item:
     #: begun but not whole (markets missing, uploads pending)
     partial: bool = False
     missing: list[str] = field(default_factory=list)
+    #: ``detail`` in English (the English page)
+    detail_en: str = ""
 
     def overdue(self, now: datetime) -> bool:
         return not self.done and now > self.due
@@ -193,18 +195,22 @@ def _data_items(store: Store, week: Period, now: datetime, tz: ZoneInfo,
     missing = [m for m in expected if m not in covered]
     n_up = len(ups)
     up_detail = (f"{n_up}个上传，{len(covered)}个市场" if n_up else "本周数据尚未上传")
+    up_en = (f"{n_up} upload{'s' * (n_up != 1)}, {len(covered)} market{'s' * (len(covered) != 1)}"
+             if n_up else "no data uploaded this week yet")
     if expected and n_up:
         up_detail += f"（应报{len(expected)}个）"
+        up_en += f" ({len(expected)} expected)"
     uploaded = Item("data_uploaded", "数据上传", data_due, n_up > 0 and not missing, up_detail,
                     done_at=whole_at if n_up and not missing else None,
-                    partial=n_up > 0 and bool(missing), missing=missing)
+                    partial=n_up > 0 and bool(missing), missing=missing, detail_en=up_en)
     # 数据发布: every arrived upload released (as of now)
     rel = [r for r in ups["rel"] if r is not None and r <= now]
     all_rel = n_up > 0 and len(rel) == n_up
     released = Item("data_released", "数据发布", note_due, all_rel and not missing,
                     f"已发布{len(rel)}/{n_up}" if n_up else "无可发布的数据",
                     done_at=max(rel) if all_rel and not missing else None,
-                    partial=bool(rel) and (not all_rel or bool(missing)))
+                    partial=bool(rel) and (not all_rel or bool(missing)),
+                    detail_en=f"released {len(rel)}/{n_up}" if n_up else "no data to release")
     return [uploaded, released]
 
 
@@ -228,10 +234,13 @@ def week_status(store: Store, settings: Settings, now: datetime | None = None,
     top = max(mine, key=lambda n: best.get(n.status, 0), default=None)
     level = best.get(top.status, 0) if top else 0
     ref = f"{top.id}（{top.status_name}）" if top else "尚无本周解读"
+    from .notes.model import STATUS_NAMES_EN
+
+    ref_en = f"{top.id} ({STATUS_NAMES_EN.get(top.status, top.status)})" if top else "no note for this week yet"
     published_at = local_time(getattr(top, "published_at", None), tz.key) if level >= 4 else None
     items += [
-        Item("note_drafted", "解读起草", note_due, level >= 1, ref),
-        Item("note_approved", "解读审核", note_due, level >= 3, ref),
-        Item("note_published", "解读发布", note_due, level >= 4, ref, done_at=published_at),
+        Item("note_drafted", "解读起草", note_due, level >= 1, ref, detail_en=ref_en),
+        Item("note_approved", "解读审核", note_due, level >= 3, ref, detail_en=ref_en),
+        Item("note_published", "解读发布", note_due, level >= 4, ref, done_at=published_at, detail_en=ref_en),
     ]
     return WeekStatus(week, now, items, schedule_words(settings))

@@ -50,6 +50,9 @@ def test_late_partial_week_is_not_met(store, cfg):
     assert up.key == "data_uploaded" and not up.done and up.partial
     assert up.state(now) == "overdue" and up.missing == list(MARKETS[1:])
     assert up.describe(now) == "已逾期2天6小时（部分完成），缺：城南农贸市场、惠民超市"
+    assert up.detail == "1个上传，1个市场（应报3个）" and up.detail_en == "1 upload, 1 market (3 expected)"
+    assert st.items[1].detail_en == "released 0/1"
+    assert st.items[2].detail_en == "no note for this week yet"
     assert "data_uploaded" in st.to_json()["overdue"]
     # before the upload arrived, it does not count at all
     tue = datetime(2024, 4, 30, 9, 0, tzinfo=TZ)
@@ -114,6 +117,13 @@ def test_deadlines_page_names_partial_week_and_missing_markets(store, tmp_path, 
     assert "每周一12:00前上传数据" in text
     assert "缺：城南农贸市场、惠民超市" in text and "本周没有逾期事项" not in at.success.values
     assert monday.isoformat() in " ".join(c.value for c in at.caption)
+    # in English, the counts too (they used to be left out), and no Chinese comma in the list
+    at.query_params["lang"] = "en"
+    at.run()
+    text = " ".join(m.value for m in at.markdown) + " ".join(e.value for e in at.error)
+    text += " ".join(w.value for w in at.warning)
+    assert "1 upload, 1 market (3 expected)" in text and "released 0/1" in text
+    assert "missing: " in text and "、" not in text
 
 
 def test_deadlines_page_shows_arrival_in_the_one_clock_format(store, tmp_path, monkeypatch):

@@ -37,7 +37,7 @@ for it in status.items:
     state = it.state(status.now)
     words = it.describe(status.now) if lang() == "zh" else deadlines.STATE_EN[state] + (
         "; missing: " + ", ".join(nm(m, "market") for m in it.missing) if it.missing else "")
-    detail = it.detail if lang() == "zh" else ""  # the counts are written in Chinese
+    detail = it.detail if lang() == "zh" else it.detail_en
     # item texts hold counts, market names from the catalog (bounded, plain) and note ids;
     # escape markdown's own characters so a name cannot format the line
     done_at = (" · " + tr("完成于 ", "done ") + shown_time(it.done_at)) if it.done_at else ""
@@ -48,8 +48,8 @@ problems = status.overdue + status.late
 if problems:
     st.error(tr("逾期" + str(len(status.overdue)) + "项，逾期完成" + str(len(status.late)) + "项：",
                 f"{len(status.overdue)} overdue, {len(status.late)} done late: ")
-             + "、".join(tr(i.label, LABELS[i.key]) + tr("（" + i.describe(status.now) + "）", "")
-                        for i in problems))
+             + tr("、", ", ").join(tr(i.label, LABELS[i.key]) + tr("（" + i.describe(status.now) + "）", "")
+                                   for i in problems))
 elif any(i.state(status.now) == "partial" for i in status.items):
     st.warning(tr("本周有部分完成的事项，请补齐。", "Some items are only partly done."))
 else:

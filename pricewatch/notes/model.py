@@ -51,6 +51,10 @@ STATUS_NAMES = {
     "draft": "草稿", "submitted": "待审核", "approved": "已审核", "returned": "已退回",
     "published": "已发布", "withdrawn": "已撤回",
 }
+STATUS_NAMES_EN = {
+    "draft": "draft", "submitted": "awaiting review", "approved": "approved", "returned": "returned",
+    "published": "published", "withdrawn": "withdrawn",
+}
 CHECK_NAMES = {"figures": "数据核对", "confidentiality": "保密审查", "data_released": "数据发布"}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
