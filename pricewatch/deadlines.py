@@ -233,10 +233,11 @@ def week_status(store: Store, settings: Settings, now: datetime | None = None,
     best = {"draft": 1, "returned": 1, "submitted": 2, "approved": 3, "published": 4}
     top = max(mine, key=lambda n: best.get(n.status, 0), default=None)
     level = best.get(top.status, 0) if top else 0
-    ref = f"{top.id}（{top.status_name}）" if top else "尚无本周解读"
+    # the note by its title (its id is a code, with English words in it)
+    ref = f"《{top.title}》（{top.status_name}）" if top else "尚无本周解读"
     from .notes.model import STATUS_NAMES_EN
 
-    ref_en = f"{top.id} ({STATUS_NAMES_EN.get(top.status, top.status)})" if top else "no note for this week yet"
+    ref_en = f"“{top.title}” ({STATUS_NAMES_EN.get(top.status, top.status)})" if top else "no note for this week yet"
     published_at = local_time(getattr(top, "published_at", None), tz.key) if level >= 4 else None
     items += [
         Item("note_drafted", "解读起草", note_due, level >= 1, ref, detail_en=ref_en),

@@ -108,6 +108,8 @@ def test_deadlines_status_and_overdue(notes_db, capsys):
     draft = Note(id="x", title="t", period="2024-W18", status="draft")
     st = deadlines.week_status(notes_db, settings, tue, notes=[draft])
     assert st.overdue == [] and [i.done for i in st.items] == [True, False, True, False, False]
+    # the note is named by its title (its id is a code), in either language
+    assert st.items[2].detail == "《t》（草稿）" and st.items[2].detail_en == "“t” (draft)"
     # the next week: nothing uploaded, data overdue after Monday 12:00
     st = deadlines.week_status(notes_db, settings, datetime(2024, 5, 6, 12, 1, tzinfo=TZ), notes=[])
     assert [i.key for i in st.overdue] == ["data_uploaded"]
