@@ -279,6 +279,25 @@ def in_each_viewport(browser: Any, url: str) -> Iterator[tuple[str, Any]]:
         page.close()
 
 
+#: the app's frame once its script run has finished and its elements are on the page
+#: (Streamlit's frontend keeps these two attributes on stApp; its own browser tests wait on them)
+APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+            "[data-test-script-state='notRunning']")
+
+
+def wait_for_run(page: Any, *, timeout: float = 60_000, grace: float = 100) -> None:
+    """Wait until the app's current script run has finished (a condition, not a fixed sleep).
+
+    A run that a click or key press has only just asked for starts when the server answers,
+    so the state may still read "not running" for a moment: ``grace`` ms are waited first,
+    and callers wait for something the run shows (a heading, a message) where there is one.
+    """
+    if grace:
+        page.wait_for_timeout(grace)
+    page.wait_for_selector(APP_IDLE, timeout=timeout)
+    page.wait_for_timeout(50)  # the last delta's elements are drawn in the next frame
+
+
 def assert_no_sideways_scroll(page: Any, name: str) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"

@@ -19,7 +19,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pricewatch.accounts import User
-from tests.helpers import APP, ARTIFACTS, BROWSER_ARGS, chromium_or_skip, sign_in, start_streamlit
+from tests.helpers import (
+    APP,
+    ARTIFACTS,
+    BROWSER_ARGS,
+    chromium_or_skip,
+    sign_in,
+    start_streamlit,
+    wait_for_run,
+)
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -120,9 +128,8 @@ def staff_db(small_db):
 
 
 def _settle(page) -> None:
-    page.wait_for_timeout(400)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60000)
-    page.wait_for_timeout(600)
+    """Called after the page's h1 is there: its run has begun; wait for it to finish."""
+    wait_for_run(page)
 
 
 @pytest.mark.browser

@@ -10,7 +10,7 @@ import pytest
 
 from pricewatch.notes import draft
 from tests.fixtures.notes_env import PASSWORD
-from tests.helpers import ROOT, browser_on_app
+from tests.helpers import ROOT, browser_on_app, wait_for_run
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -25,8 +25,7 @@ def _login(page, url: str, name: str) -> None:
 
 def _idle(page) -> None:
     """Wait until the script run has finished (the running indicator is gone)."""
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30000)
+    wait_for_run(page, timeout=30000)
 
 
 def _click(page, name: str) -> None:

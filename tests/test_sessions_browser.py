@@ -10,7 +10,7 @@ import pytest
 
 from pricewatch import accounts, sessions
 from pricewatch.store import Store
-from tests.helpers import ROOT, browser_on_app
+from tests.helpers import ROOT, browser_on_app, wait_for_run
 
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "staff-pass-2026"
@@ -24,8 +24,7 @@ ROLES = {
 
 
 def _idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60000)
+    wait_for_run(page)
 
 
 def _heading(page, text: str) -> None:
@@ -36,7 +35,7 @@ def _heading(page, text: str) -> None:
 
 
 def _signed_in(page, name: str) -> bool:
-    _idle(page)
+    wait_for_run(page, grace=0)  # called after a heading's wait: the run has begun
     return page.get_by_text(f"已登录：{name}").count() > 0
 
 

@@ -282,15 +282,22 @@ def _shot(page, path: Path, width: int = 1280) -> None:
 
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
+    from tests.helpers import wait_for_run
+
     box = page.get_by_label(label, exact=True)
     opt = page.get_by_role("option", name=option, exact=True)
+    wait_for_run(page)  # a run still drawing the page would close the list as it opens
     box.click()
     try:
+        # the list opens at once; the first click on a box just scrolled into view
+        # sometimes only focuses it
+        opt.wait_for(timeout=3000)
         opt.click(timeout=15000)
     except Exception:  # noqa: BLE001 - a slow rerun closed the list: open it again
+        wait_for_run(page)
         box.click()
         opt.click(timeout=60000)
-    page.wait_for_timeout(300)
+    wait_for_run(page)
 
 
 @pytest.mark.browser
@@ -301,7 +308,7 @@ def test_mapping_flow_in_a_real_browser(small_db: Store, tmp_path: Path) -> None
     profile. Screenshots (desktop and 390x844) in test-artifacts/mapping-*.png and
     release-*.png."""
     from pricewatch import accounts
-    from tests.helpers import ROOT, browser_on_app
+    from tests.helpers import ROOT, browser_on_app, wait_for_run
 
     accounts.add_user(small_db, "wang", "editor", "upload-pass-1", actor="test")
     accounts.add_user(small_db, "li", "reviewer", "review-pass-1", actor="test")
@@ -344,6 +351,7 @@ def test_mapping_flow_in_a_real_browser(small_db: Store, tmp_path: Path) -> None
         # stops the file until its own row is confirmed with a reason
         # the box is emptied after a load (a new widget): wait for that before the next file
         page.locator("[data-testid='stFileUploaderFile']").wait_for(state="detached", timeout=60000)
+        wait_for_run(page)  # a file set while a run redraws the box is dropped with the old box
         page.set_input_files("input[type=file]", str(f2))
         try:
             page.get_by_text("按导入方案「价格系统导出」读取").wait_for(timeout=120000)
@@ -356,7 +364,7 @@ def test_mapping_flow_in_a_real_browser(small_db: Store, tmp_path: Path) -> None
         page.get_by_label("确认原因").fill("猪肉为整箱批发价，已电话核实")
         page.get_by_label("确认原因").press("Enter")
         page.get_by_role("button", name="确认导入（待发布）").wait_for(timeout=60000)
-        page.wait_for_timeout(1000)
+        wait_for_run(page)  # the reason's run enables the button
         page.get_by_role("button", name="确认导入（待发布）").click()
         page.get_by_text("已导入，上传编号 5").wait_for(timeout=60000)
         assert page.locator("[data-testid='stException']").count() == 0
