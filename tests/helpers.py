@@ -154,11 +154,28 @@ class Clock:
 
 
 def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for a server a test starts.
+
+    Not the OS's pick (bind to port 0): that port is free again once the probe closes, so
+    two pytest-xdist workers starting servers at the same moment can both be handed it; one
+    server then fails to bind while the other worker's answers its health check. Each
+    worker draws from a block of its own below Linux's ephemeral range (32768-60999).
+    """
+    import random
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    n = int(worker[2:]) if worker[:2] == "gw" and worker[2:].isdigit() else 0
+    low = 20_000 + (n % 8) * 1_500
+    for _ in range(500):
+        port = random.randrange(low, low + 1_500)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:  # in use, or still in TIME_WAIT from an earlier server
+                continue
+            return port
+    raise RuntimeError(f"no free port in {low}-{low + 1_499}")
 
 
 def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: str = "server.py",
@@ -188,10 +205,10 @@ def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: st
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / script)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + timeout
-    while time.time() < deadline:
+    while time.time() < deadline and proc.poll() is None:  # a server that exited (port taken) is not ours
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
+                if r.status == 200 and proc.poll() is None:
                     return proc, url
         except OSError:
             time.sleep(0.3)
