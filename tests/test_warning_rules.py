@@ -129,12 +129,13 @@ def test_hog_grain_ratio_needs_both_monitored(tmp_path):
 
 def test_consecutive_rises(tmp_path):
     prices = {"鸡蛋": [10.0, 10.2, 10.4, 10.6], "鸭蛋": [10.0, 10.2, 10.2, 10.6],
-              "大米": [None, 6.0, 6.1, 6.2]}
+              "大米": [None, 6.0, 6.1, 6.2], "面粉": [10.0, 10.05, 10.1, 10.15]}
     store = make_store(tmp_path / "c.duckdb", rows_for(prices, "2024-W10"))
     got = by_commodity(alerts_of(store, "2024-W13", "trend"))
-    # 鸭蛋 was flat one week; 大米 has only two rises
+    # 鸭蛋 was flat one week; 大米 has only two rises; 面粉 rose three times, but 1.5 % in all
+    # (10.15 / 10.00 - 1), not past the 3 % line; 鸡蛋 10.6 / 10.0 - 1 = 6.0 %
     assert set(got) == {"鸡蛋"}
-    assert got["鸡蛋"]["message"] == "鸡蛋价格连续3周上涨，累计上涨6.0%（黄色预警）"
+    assert got["鸡蛋"]["message"] == "鸡蛋价格连续3周上涨，累计上涨6.0%，超过3%（黄色预警）"
     assert got["鸡蛋"]["rule"] == "consecutive-rise"
 
 

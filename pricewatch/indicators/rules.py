@@ -369,7 +369,8 @@ def _consecutive(rule: Rule, name: str, p: np.ndarray, freq: str) -> dict[str, A
     lv = _first_level(rule, cum)
     if lv is None:
         return None
-    msg = f"{name}价格连续{rule.n}{_UNIT_ZH[freq]}上涨，累计上涨{cum:.1f}%（{lv.label}）"
+    line = f"，超过{lv.above:g}%" if lv.above is not None else ""
+    msg = f"{name}价格连续{rule.n}{_UNIT_ZH[freq]}上涨，累计上涨{cum:.1f}%{line}（{lv.label}）"
     return _alert(rule, lv, name, msg, cum, lv.above, "consecutive")
 
 
