@@ -368,16 +368,20 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                 # the child writes the rows first and then works through the history checks,
                 # while this process adds the new names and then reads the rows into the write
                 # (rolled back with the rest if the checks refuse the file)
+                parts: list[writes.RowsFile] = []
                 if _has_rows(summary) and not _blocking(issues, opts):
-                    rows_file = _send_rows(w, tmp, summary.rows)
+                    parts = _send_parts(w, tmp, summary.rows)
+                    rows_file = parts[0]
                 asked = _send_history(s, w, summary, cfg, preview=False)
-                if rows_file is not None:
+                if parts:
                     _ids(s, summary.new_commodities, summary.new_markets, actor)
-                    w.result()  # the rows file is complete
-                    try:
-                        rows = writes.stage_rows(s, rows_file)
-                    except PricewatchError as e:
-                        failed = e  # reported as the load's failure once the checks are in
+                    for part in parts:
+                        w.result()  # this part of the rows is written: DuckDB reads it while the next is
+                        try:
+                            if failed is None:
+                                rows = writes.stage_rows(s, part, rows)
+                        except PricewatchError as e:
+                            failed = e  # reported as the load's failure once the checks are in
                 if asked:
                     issues.extend(_judge(w.result().issues, opts, cfg, res, actor))
                     if _blocking(issues, opts):
@@ -585,6 +589,24 @@ def _ids(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[
     writes.add_names(s, {k: v for k, v in new_commodities.items() if k not in known},
                      {k: v for k, v in new_markets.items() if k not in known_m}, actor=actor)
     return queries.catalog.name_ids(s)
+
+
+#: a file's rows are written in parts of at least this many rows, at most ROWS_PARTS parts
+ROWS_PART_MIN, ROWS_PARTS = 10_000, 4
+
+
+def _send_parts(w: Any, tmp: str, n: int) -> list[writes.RowsFile]:
+    """As :func:`_send_rows`, in parts: the caller reads each part into the write as soon as
+    the child has written it, while the child writes the next (the reads of all but the last
+    no longer come after the writing)."""
+    k = max(1, min(ROWS_PARTS, n // ROWS_PART_MIN))
+    bounds = [n * i // k for i in range(k + 1)]
+    parts = []
+    for i in range(k):
+        path = Path(tmp) / f"rows-{i}.csv"
+        w.send("write_rows", str(path), bounds[i], bounds[i + 1])
+        parts.append(writes.RowsFile(path, bounds[i + 1] - bounds[i]))
+    return parts
 
 
 def _send_rows(w: Any, tmp: str, n: int) -> writes.RowsFile:

@@ -320,9 +320,10 @@ def _csv_texts(col: list[Any]) -> Any:
     return map(texts.__getitem__, col)
 
 
-def _do_write_rows(st: _State, path: str) -> int:
-    """Write the canonical rows to ``path`` as a :class:`pricewatch.store.writes.RowsFile`
-    (the caller's store reads it with DuckDB); the number of rows.
+def _do_write_rows(st: _State, path: str, start: int = 0, stop: int | None = None) -> int:
+    """Write the canonical rows (those from ``start`` to ``stop``, by default all) to ``path``
+    as a :class:`pricewatch.store.writes.RowsFile` (the caller's store reads it with DuckDB);
+    the number of rows.
 
     The bytes are those ``csv.writer`` writes (QUOTE_MINIMAL, CRLF), made without it: names,
     units and dates (few distinct values) are turned into text once per value, the numbers
@@ -330,6 +331,8 @@ def _do_write_rows(st: _State, path: str) -> int:
     import itertools
 
     c = st.prep.columns
+    if start or stop is not None:
+        c = {k: v[start:stop] for k, v in c.items()}
     sheets = {sh: csv_field(sh) == sh for sh in set(c["sheet"])}  # a sheet name that needs no quotes
     source = [f"{sh}!{col}{row}" if sheets[sh] else csv_field(f"{sh}!{col}{row}")
               for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)]

@@ -185,3 +185,25 @@ def test_per_piece_prices_of_a_weight_commodity_are_their_own_series(tmp_path):
                      " JOIN commodities c ON c.id = o.commodity_id WHERE c.name LIKE '鸡蛋(按%' ORDER BY o.obs_date, c.name")
     assert rows == [("鸡蛋(按个)", "元/个", "10 pcs", 0.9), ("鸡蛋(按个)", "元/个", "个", 1.0),
                     ("鸡蛋(按箱)", "元/箱", "箱", 150.0)]
+
+
+def test_rows_read_in_parts_load_as_one_file(store, tmp_path, monkeypatch):
+    """A file's rows reach the write in parts (each read while the child writes the next):
+    new, revised and unchanged rows, sources and counts are those of the file as a whole."""
+    import ingest.load as load
+
+    monkeypatch.setattr(load, "ROWS_PART_MIN", 2)  # 9 rows -> 4 parts
+    prices = {f"商品{i}__市场{i % 3}": 1.0 + i for i in range(9)}
+    res = run(store, write_xlsx(tmp_path / "a.xlsx", {"s": long_rows(**prices)}), accept_new_names=True)
+    assert res.status == "loaded" and (res.rows_new, res.rows_revised) == (9, 0)
+    changed = {k: (v + 0.5 if i % 3 == 0 else v) for i, (k, v) in enumerate(prices.items())}
+    res = run(store, write_xlsx(tmp_path / "b.xlsx", {"s": long_rows(**changed)}), accept_new_names=True)
+    assert res.status == "loaded" and (res.rows_new, res.rows_revised, res.rows_loaded) == (0, 3, 3)
+    with store.read() as s:
+        got = s.all("SELECT c.name || '__' || m.name, o.price, o.source FROM observations o"
+                    " JOIN commodities c ON c.id = o.commodity_id JOIN markets m ON m.id = o.market_id"
+                    " WHERE o.is_current ORDER BY o.source")
+        n = s.scalar("SELECT count(*) FROM observations")
+    assert n == 12
+    assert sorted((k, p) for k, p, _src in got) == sorted(changed.items())
+    assert sorted(src for _k, _p, src in got) == sorted(f"s!F{r}" for r in range(2, 11))

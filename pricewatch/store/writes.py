@@ -240,12 +240,13 @@ _FILE_ROWS = (
     " JOIN commodities c ON c.name = r.commodity JOIN markets m ON m.name = r.market")
 #: each incoming row (of the fixed fragment ``{rows}``) with the current price of its key:
 #: new, revised (differs by more than 1e-9) or the same, as preview_load decides
-_DIFF = (
-    "CREATE OR REPLACE TEMP TABLE diff_obs AS SELECT i.*, o.price AS old_price, o.revision AS old_revision,"
+_DIFF_ROWS = (
+    "SELECT i.*, o.price AS old_price, o.revision AS old_revision,"
     " o.id AS old_id, CASE WHEN o.id IS NULL THEN 'new' WHEN abs(i.price - o.price) > 1e-9 THEN 'revised'"
     " ELSE 'same' END AS change FROM {rows} i LEFT JOIN observations o ON o.is_current"
     " AND o.commodity_id = i.commodity_id AND o.market_id = i.market_id AND o.obs_date = i.obs_date"
     " AND o.price_type = i.price_type")
+_DIFF = "CREATE OR REPLACE TEMP TABLE diff_obs AS " + _DIFF_ROWS
 
 
 def _rows_read(f: RowsFile, n: int) -> int:
@@ -274,14 +275,19 @@ def _create_incoming(s: Session) -> None:
               " price DOUBLE, price_type VARCHAR, orig_price DOUBLE, orig_unit VARCHAR, source VARCHAR)")
 
 
-def stage_rows(s: Session, f: RowsFile) -> StagedRows:
+def stage_rows(s: Session, f: RowsFile, before: StagedRows | None = None) -> StagedRows:
     """Read a :class:`RowsFile` into the write now, each row beside the current price of its
-    key, for :func:`load_observations` to take later in the same session (the ingest reads it
-    while its child is still at the history checks). Its names must be in the catalog already;
-    nothing may write observations in between. The rows go straight from the file into the
-    comparison (one table of 50,000 rows fewer than ``incoming_obs`` and then ``diff_obs``)."""
-    s.execute(_DIFF.format(rows=f"({_FILE_ROWS})"), [str(f.path)])
-    return StagedRows(_rows_read(f, int(s.scalar("SELECT count(*) FROM diff_obs"))))
+    key, for :func:`load_observations` to take later in the same session (the ingest reads
+    each part of a file's rows as its child finishes it, and the last while the child is at
+    the history checks); ``before``: the parts staged so far. Its names must be in the
+    catalog already; nothing may write observations in between. The rows go straight from
+    the file into the comparison (one table of 50,000 rows fewer than ``incoming_obs`` and
+    then ``diff_obs``)."""
+    if before is None:
+        s.execute(_DIFF.format(rows=f"({_FILE_ROWS})"), [str(f.path)])
+        return StagedRows(_rows_read(f, int(s.scalar("SELECT count(*) FROM diff_obs"))))
+    s.execute("INSERT INTO diff_obs " + _DIFF_ROWS.format(rows=f"({_FILE_ROWS})"), [str(f.path)])
+    return StagedRows(before.rows + _rows_read(f, int(s.scalar("SELECT count(*) FROM diff_obs")) - before.rows))
 
 
 def load_observations(
