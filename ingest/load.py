@@ -347,11 +347,14 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
     # and the previous prices the checks use are the ones the load writes against
     try:
         with store.write() as s, tempfile.TemporaryDirectory(prefix="pricewatch-rows-") as tmp:
+            # read while the child is still laying the sheets out
+            profiles = _saved_profiles(s) if not early else ()
+            catalog = queries.catalog.catalog_rows(s)
             begun.laid_out()
             if not early:
-                ctx = replace(ctx, profiles=_saved_profiles(s))
+                ctx = replace(ctx, profiles=profiles)
                 _lay_out(w, ctx, opts, cfg, res)
-            issues, summary = _prepare(s, w, ctx, opts, res)
+            issues, summary = _prepare(s, w, ctx, opts, res, catalog)
             rows_file = None
             rows: writes.StagedRows | None = None
             failed: PricewatchError | None = None
@@ -444,11 +447,13 @@ def _finish_rejected(res: FileResult, issues: list[Issue], opts: IngestOptions) 
     return res
 
 
-def _prepare(s: Any, w: Any, ctx: Context, opts: IngestOptions, res: FileResult
+def _prepare(s: Any, w: Any, ctx: Context, opts: IngestOptions, res: FileResult, catalog: Any = None
              ) -> tuple[list[Issue], worker.Summary]:
-    """The names against the catalog seen by session ``s``, in the child (which has done the
-    cell checks already): the catalog goes over, the summary comes back."""
-    catalog = queries.catalog.catalog_rows(s)  # the child builds its name index from these
+    """The names against the catalog seen by session ``s`` (``catalog``: its rows, read in
+    ``s`` already), in the child (which has done the cell checks already): the catalog goes
+    over, the summary comes back."""
+    if catalog is None:
+        catalog = queries.catalog.catalog_rows(s)  # the child builds its name index from these
     summary: worker.Summary = w.call("prepare", catalog, ctx, opts.accept_new_names, opts.strict)
     res.layout, res.rows_read = summary.layout, summary.rows_read
     res.notes = list(summary.notes)
