@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pricewatch.catalog import parse_unit
 from pricewatch.config import load_settings
 from pricewatch.errors import ConfigError, PricewatchError
 from pricewatch.errors import NotFound as NotFoundError
@@ -164,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     cfg = load_settings(args.db)
     day = _day(args)
-    if args.unit and parse_unit(args.unit) is None:
+    if args.unit and _parse_unit(args.unit) is None:
         raise ConfigError(f"--unit「{args.unit}」无法识别", "请写作 元/公斤、元/斤、元/个 等")
     _choices(args)  # usage errors before any child starts
     begun = None
@@ -182,6 +181,12 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if begun is not None:
             begun.close()
+
+
+def _parse_unit(text: str) -> Any:
+    from pricewatch.catalog import parse_unit  # the catalog module only when --unit is given
+
+    return parse_unit(text)
 
 
 def _choices(args: argparse.Namespace) -> tuple[Any, str]:
