@@ -27,8 +27,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# Two workers (pytest-xdist), whole files to a worker: module-scoped servers start once.
+# One file alone: .venv/bin/python -m pytest -q tests/test_x.py (no -n needed).
 test: install lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: install
 	$(PY) -m benchmarks

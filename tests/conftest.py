@@ -29,6 +29,15 @@ from tests.helpers import (  # noqa: F401
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with a browser or slow test run first, each file's tests still together and in
+    their order: with ``-n 2`` (pytest-xdist, whole files per worker) the long files start
+    at once instead of leaving one worker on the last of them while the other waits."""
+    heavy = {item.path for item in items
+             if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in heavy)  # stable: the order is kept otherwise
+
+
 @pytest.fixture(scope="session")
 def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, seeded database with no prices, built once (copied by :func:`store`)."""

@@ -166,16 +166,16 @@ def free_port() -> int:
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     n = int(worker[2:]) if worker[:2] == "gw" and worker[2:].isdigit() else 0
-    low = 20_000 + (n % 8) * 1_500
+    low = 20_000 + (n % 12) * 1_000
     for _ in range(500):
-        port = random.randrange(low, low + 1_500)
+        port = random.randrange(low, low + 1_000)
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:  # in use, or still in TIME_WAIT from an earlier server
                 continue
             return port
-    raise RuntimeError(f"no free port in {low}-{low + 1_499}")
+    raise RuntimeError(f"no free port in {low}-{low + 999}")
 
 
 def start_streamlit(env_extra: dict[str, str], timeout: float = 60.0, script: str = "server.py",

@@ -49,6 +49,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.mark.slow  # builds the demo database (about 20 s)
 def test_published_sample_agrees_with_the_demo_data(demo_db: Path):
     """The demo's published W47 analysis quotes exactly what the demo data say."""
     from pricewatch.notes import checks

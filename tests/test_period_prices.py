@@ -134,6 +134,7 @@ def _assert_grid(store: Store, public: bool, freq: str, want: dict) -> None:
     _assert_same(got, want)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(bulk_rows=bulk, uploads=st.lists(upload, min_size=1, max_size=4))
 def test_stored_period_prices_are_the_observations_means(tmp_path, bulk_rows, uploads):
