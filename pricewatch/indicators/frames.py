@@ -17,6 +17,7 @@ from .history import (
     _category_index,
     _check_price_type,
     _commodity_id,
+    _covering,
     _detect,
     _hist,
     _scope,
@@ -244,7 +245,8 @@ def board(store: Store, *, period: str | None = None, public: bool = True,
             "markets", "spark"]
     if rep is None or rep.items.empty:
         return pd.DataFrame(columns=cols)
-    h = _hist(store, public, rep.period.freq, price_type)
+    # the history the report read (its window reaches 52 periods back) when no other is held
+    h = _covering(store, public, rep.period.freq, price_type, rep.period, spark_periods - 1)
     ti = h.index_of(rep.period)
     cat = h.catalog
     name_to_id = dict(zip(cat["commodity"].tolist(), cat.index.tolist(), strict=True))

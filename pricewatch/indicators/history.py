@@ -204,6 +204,9 @@ class _History:
     _cat: dict[str, np.ndarray] | None = None
     start_dates: np.ndarray | None = None
     first_ordinal: int = 0            # periods.ordinal of the first row
+    #: None for the whole history; for a window (:func:`_window_history`): the grid rows
+    #: (first, last, base) between which, and at which, prices were read
+    window: tuple[int, int, int] | None = None
 
     @cached_property
     def starts(self) -> pd.DatetimeIndex:
@@ -310,6 +313,7 @@ def clear_cache() -> None:
         _CACHE.clear()
         _FREQ_CACHE.clear()
         _REPORTS.clear()
+        _WINDOWS.clear()
 
 
 def _history_key(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
@@ -346,31 +350,108 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
                      np.empty((0, 0)), np.empty((0, 0)), cat)
     else:
         o = np.asarray(g["ordinal"], dtype="int64")
-        o0 = int(o.min())
-        grid = [from_ordinal(i, freq) for i in range(o0, int(o.max()) + 1)]  # type: ignore[arg-type]
-        starts = np.array([q.start for q in grid], dtype="datetime64[D]")
         cids = np.asarray(g["commodity_id"], dtype="int64")
-        lo_id = int(cids.min())
-        if int(cids.max()) - lo_id <= 4 * len(cids) + 100_000:
-            # catalog ids are dense: one counting pass finds the distinct ones and each row's
-            # column (np.unique + searchsorted sort 260,000 ids at 10 M observations)
-            seen = np.bincount(cids - lo_id)
-            ids = np.flatnonzero(seen) + lo_id
-            ci = (np.cumsum(seen > 0) - 1)[cids - lo_id]
-        else:
-            ids, ci = np.unique(cids, return_inverse=True)
-        ti = o - o0
-        y = np.full((len(starts), len(ids)), np.nan)
-        n = np.zeros((len(starts), len(ids)), dtype="int64")
-        y[ti, ci] = np.asarray(g["price"], dtype="float64")
-        n[ti, ci] = np.asarray(g["markets"], dtype="int64")
-        cat = catalog() if catalog else catalog_columns(s)
-        h = _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
+        h = _grid(freq, g, int(o.min()), int(o.max()), _distinct(cids),
+                  catalog() if catalog else catalog_columns(s))
     with _CACHE_LOCK:
         _CACHE[key] = h
         while len(_CACHE) > _CACHE_MAX:
             _CACHE.popitem(last=False)
     return h
+
+
+def _distinct(cids: np.ndarray) -> np.ndarray:
+    """The distinct commodity ids, sorted (ids are dense: one counting pass, where np.unique
+    would sort the 260,000 rows of a 10 M-observation history)."""
+    if not len(cids):
+        return np.array([], dtype="int64")
+    lo_id = int(cids.min())
+    if int(cids.max()) - lo_id <= 4 * len(cids) + 100_000:
+        return np.flatnonzero(np.bincount(cids - lo_id)) + lo_id
+    return np.unique(cids)
+
+
+def _grid(freq: str, g: dict[str, Any], o0: int, o1: int, ids: np.ndarray,
+          cat: dict[str, np.ndarray]) -> _History:
+    """The history grid of periods ``o0``..``o1`` (ordinals) x commodities ``ids`` (sorted),
+    filled from the rows ``g`` of :func:`~pricewatch.store.aggregates.commodity_periods`."""
+    grid = [from_ordinal(i, freq) for i in range(o0, o1 + 1)]  # type: ignore[arg-type]
+    starts = np.array([q.start for q in grid], dtype="datetime64[D]")
+    ids = np.asarray(ids, dtype="int64")
+    cids = np.asarray(g["commodity_id"], dtype="int64")
+    ti = np.asarray(g["ordinal"], dtype="int64") - o0
+    if len(ids) and int(ids[-1]) - int(ids[0]) <= 4 * len(cids) + 100_000:
+        lut = np.full(int(ids[-1]) - int(ids[0]) + 1, -1, dtype="int64")
+        lut[ids - ids[0]] = np.arange(len(ids))
+        ci = lut[cids - ids[0]]  # one lookup per row (searchsorted bisects for each)
+    else:
+        ci = np.searchsorted(ids, cids)
+    y = np.full((len(starts), len(ids)), np.nan)
+    n = np.zeros((len(starts), len(ids)), dtype="int64")
+    y[ti, ci] = np.asarray(g["price"], dtype="float64")
+    n[ti, ci] = np.asarray(g["markets"], dtype="int64")
+    return _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
+
+
+#: windows of the history (:func:`_window_history`) by history key and period
+_WINDOWS: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
+
+
+def _window_history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
+                    snap: str | None, p: Period, back: int, base: str | Period | None,
+                    catalog: Callable[[], dict[str, np.ndarray]] | None = None) -> _History:
+    """The history as a report of period ``p`` without ALPS needs it: the whole grid (every
+    period, every commodity ever priced, so rows and columns are the full history's), with
+    prices read only for ``p``, the ``back`` periods before it and the 定基 base period.
+
+    A public report (ALPS hidden from the public unless the deployment shows it) and its board
+    read ~53 of 520 weekly periods this way on a new data version instead of all of them. Any
+    figure outside those rows (the ALPS scores, a trend) must come from :func:`_history`;
+    ``window`` on the result says which rows hold data.
+    """
+    full = _cached_history(s, store, scope, freq, price_type, snap)
+    if full is not None:
+        return full
+    key = (*_history_key(s, store, scope, freq, price_type, snap), p.label, back,
+           base.label if isinstance(base, Period) else base)
+    with _CACHE_LOCK:
+        hit = _WINDOWS.get(key)
+    if hit is not None:
+        return hit
+    span = aggregates.period_span(s, scope, freq, price_type)
+    if span is None:
+        return _history(s, store, scope, freq, price_type, snap, catalog)
+    o0, o1, ids = span
+    b = (parse_period(base) if isinstance(base, str) else base) if base is not None else from_ordinal(o0, freq)  # type: ignore[arg-type]
+    first = from_ordinal(max(o0, ordinal(p) - back), freq)  # type: ignore[arg-type]
+    g = aggregates.commodity_periods(s, scope, freq, price_type, starts=(first.start, p.start, b.start))
+    h = _grid(freq, g, o0, o1, np.asarray(ids, dtype="int64"), catalog() if catalog else catalog_columns(s))
+    h.window = (ordinal(first) - o0, ordinal(p) - o0, ordinal(b) - o0)
+    with _CACHE_LOCK:
+        _WINDOWS[key] = h
+        while len(_WINDOWS) > _CACHE_MAX:
+            _WINDOWS.popitem(last=False)
+    return h
+
+
+def _covering(store: Store, public: bool, freq: str, price_type: str, p: Period,
+              back: int) -> _History:
+    """A history holding the rows of ``p`` and the ``back`` periods before it: a window a
+    report already read, else the whole history (the board after its report)."""
+    with store.read() as s:
+        snap = queries.observations.snapshot_id(s)
+        scope = _scope(public)
+        full = _cached_history(s, store, scope, freq, price_type, snap)
+        if full is not None:
+            return full
+        head = _history_key(s, store, scope, freq, price_type, snap)
+        with _CACHE_LOCK:
+            wins = [h for k, h in _WINDOWS.items() if k[:len(head)] == head and k[len(head)] == p.label]
+        for h in wins:
+            lo, hi, _b = h.window  # type: ignore[misc]
+            if hi == ordinal(p) - h.first_ordinal and lo <= hi - back:
+                return h
+        return _history(s, store, scope, freq, price_type, snap)
 
 
 def _base_index(h: _History, base: str | Period | None) -> int | None:

@@ -59,6 +59,7 @@ from .history import (
     _history_key,
     _overall_index,
     _scope,
+    _window_history,
     catalog_columns,
     market_columns,
 )
@@ -253,14 +254,20 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         else:
             # a new data version (or a fresh process): the catalog and the period's rows are
             # read on a second cursor of the same snapshot while this thread reads the period
-            # prices and builds the history grid and the period's ALPS scores from them
+            # prices and builds the history grid (and the period's ALPS scores) from them. A
+            # report that shows no ALPS needs only the periods its windows reach back to.
+            back = max(HIGH_LOW_WINDOW - 1, MA_WINDOW - 1, rules.window(p.freq))
             with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
                 names = pool.submit(catalog_columns, r)
                 rows = pool.submit(period_rows, r)
-                h = _history(s, store, scope, f, price_type, snap, catalog=names.result)
-                ti = h.index_of(p)
-                if ti is not None and ti not in h.alps:
-                    h.alps[ti] = _alps_at(h, ti)
+                if _shows_alps(public, settings):
+                    h = _history(s, store, scope, f, price_type, snap, catalog=names.result)
+                    ti = h.index_of(p)
+                    if ti is not None and ti not in h.alps:
+                        h.alps[ti] = _alps_at(h, ti)
+                else:
+                    h = _window_history(s, store, scope, f, price_type, snap, p, back, base,
+                                        catalog=names.result)
                 core, markets = rows.result()
     rep = build_report(p, public, core, h, settings, price_type=price_type, base=base,
                        markets=markets, yoy=yoy)
@@ -269,6 +276,12 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         while len(_REPORTS) > _REPORTS_MAX:
             _REPORTS.popitem(last=False)
     return _copy(rep)
+
+
+def _shows_alps(public: bool, settings: Settings) -> bool:
+    """ALPS is an analyst's indicator: staff see it; the public only where pricewatch.toml
+    says so (``[public] alps``)."""
+    return not public or settings.alps_public
 
 
 def _copy(rep: Report) -> Report:
@@ -381,10 +394,13 @@ def build_report(p: Period, public: bool, core: dict[str, np.ndarray], h: _Histo
             b = h.y[base_row, c]
             with np.errstate(invalid="ignore", divide="ignore"):
                 idx[ok] = np.where(b > 0, h.y[ti, c] / b * 100, np.nan)
-        scores = h.alps.get(ti)
-        if scores is None:
-            scores = h.alps[ti] = _alps_at(h, ti)
-        alps[ok] = scores[c]
+        if _shows_alps(public, settings):
+            if h.window is not None:
+                raise ValueError("ALPS needs the whole history, not a window of it")
+            scores = h.alps.get(ti)
+            if scores is None:
+                scores = h.alps[ti] = _alps_at(h, ti)
+            alps[ok] = scores[c]
     # when the reporting markets changed since last period, the commodity price moves with the
     # market mix (a cheap market missing lifts the mean): the ALPS score would measure that
     alps = np.where((wow_n == n) & (wow_n == prev_n), alps, np.nan)
@@ -413,8 +429,7 @@ def build_report(p: Period, public: bool, core: dict[str, np.ndarray], h: _Histo
         if a["commodity"] is not None:
             item_alerts.setdefault(a["commodity"], []).append(a["message"])
     # ALPS: an analyst's indicator; public surfaces see it only where pricewatch.toml says so
-    show_alps = not public or settings.alps_public
-    if not show_alps:
+    if not _shows_alps(public, settings):
         alps = np.full(k, np.nan)
     alps_level = [alps_band(v) for v in alps]
     for i, lvl in enumerate(alps_level):

@@ -162,10 +162,31 @@ _ORDINAL_SQL = {
 }
 
 
-def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str) -> dict[str, Any]:
+def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str,
+                      starts: tuple[date, date, date] | None = None) -> dict[str, Any]:
     """Commodity price per period over the whole history, as numpy arrays: commodity_id,
     ordinal (:func:`pricewatch.periods.ordinal` of the period), price (mean over the markets
-    that reported of each market's mean), markets (how many reported); in no set order."""
-    return s.arrays(f"SELECT commodity_id, {_ORDINAL_SQL[freq]} AS ordinal, price, markets"  # noqa: S608
-                    " FROM period_prices WHERE scope = ? AND freq = ? AND price_type = ?",
-                    [scope, freq, price_type])
+    that reported of each market's mean), markets (how many reported); in no set order.
+
+    ``starts`` = (first, last, one more): only the periods starting from ``first`` to
+    ``last`` and the one starting on ``one more`` (a report's window and its base period)."""
+    sql = (f"SELECT commodity_id, {_ORDINAL_SQL[freq]} AS ordinal, price, markets"  # noqa: S608
+           " FROM period_prices WHERE scope = ? AND freq = ? AND price_type = ?")
+    params: list[Any] = [scope, freq, price_type]
+    if starts is not None:
+        sql += " AND (period_start BETWEEN ? AND ? OR period_start = ?)"
+        params += list(starts)
+    return s.arrays(sql, params)
+
+
+def period_span(s: Session, scope: Scope, freq: str, price_type: str) -> tuple[int, int, Any] | None:
+    """(first ordinal, last ordinal, the commodity ids with a price in any period) of the
+    history :func:`commodity_periods` reads; None when it is empty."""
+    got = s.arrays(f"SELECT min({_ORDINAL_SQL[freq]}) AS lo, max({_ORDINAL_SQL[freq]}) AS hi,"  # noqa: S608
+                   " list(DISTINCT commodity_id ORDER BY commodity_id) AS ids"
+                   " FROM period_prices WHERE scope = ? AND freq = ? AND price_type = ?",
+                   [scope, freq, price_type])
+    lo = got["lo"][0]
+    if lo is None or lo != lo:
+        return None
+    return int(lo), int(got["hi"][0]), got["ids"][0]
