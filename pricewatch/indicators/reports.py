@@ -258,16 +258,17 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
             # report that shows no ALPS needs only the periods its windows reach back to.
             back = max(HIGH_LOW_WINDOW - 1, MA_WINDOW - 1, rules.window(p.freq))
             with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
-                names = pool.submit(catalog_columns, r)
-                rows = pool.submit(period_rows, r)
                 if _shows_alps(public, settings):
+                    # the whole history and its fit: the longer side, so the catalog goes aside
+                    names = pool.submit(catalog_columns, r)
+                    rows = pool.submit(period_rows, r)
                     h = _history(s, store, scope, f, price_type, snap, catalog=names.result)
                     ti = h.index_of(p)
                     if ti is not None and ti not in h.alps:
                         h.alps[ti] = _alps_at(h, ti)
                 else:
-                    h = _window_history(s, store, scope, f, price_type, snap, p, back, base,
-                                        catalog=names.result)
+                    rows = pool.submit(period_rows, r)
+                    h = _window_history(s, store, scope, f, price_type, snap, p, back, base)
                 core, markets = rows.result()
     rep = build_report(p, public, core, h, settings, price_type=price_type, base=base,
                        markets=markets, yoy=yoy)
