@@ -248,8 +248,7 @@ def board(store: Store, *, period: str | None = None, public: bool = True,
     # the history the report read (its window reaches 52 periods back) when no other is held
     h = _covering(store, public, rep.period.freq, price_type, rep.period, spark_periods - 1)
     ti = h.index_of(rep.period)
-    cat = h.catalog
-    name_to_id = dict(zip(cat["commodity"].tolist(), cat.index.tolist(), strict=True))
+    name_to_id = dict(zip(h.names["commodity"].tolist(), h.names["commodity_id"].tolist(), strict=True))
     ids = np.array([name_to_id.get(n, -1) for n in rep.items["commodity"].tolist()], dtype="int64")
     cols_ = h.cols(ids)
     sparks: list[list[float | None]] = [[] for _ in range(len(ids))]
