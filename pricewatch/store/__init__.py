@@ -517,9 +517,11 @@ class Store:
             log.warning("snapshot %s does not open: %s", path, e)
             return None
         try:
-            version = _data_version(con)
-            current = _aggregates_version(con) == aggregates.VERSION
-        except (duckdb.Error, IndexError, ValueError) as e:
+            meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('data_version', 'period_prices')")
+                        .fetchall())  # one query: every fresh reader pays it
+            version = int(meta["data_version"])
+            current = meta.get("period_prices") == aggregates.VERSION
+        except (duckdb.Error, KeyError, ValueError) as e:
             log.warning("snapshot %s is damaged: %s", path, e)
             with contextlib.suppress(duckdb.Error):
                 con.close()
@@ -618,8 +620,10 @@ class Store:
                 del self._ro[path]
         if idle:
             # closing frees the old snapshot's buffers (~10 ms at 10 M rows): off the reader's
-            # clock, on a thread of its own (nobody can reach these connections any more)
-            threading.Thread(target=_close_all, args=(idle,), name="pricewatch-close", daemon=True).start()
+            # clock, on a thread of its own (nobody can reach these connections any more). Not
+            # a daemon: the interpreter waits for it at exit, where a daemon thread would be
+            # stopped inside DuckDB's C++ (and the process aborted)
+            threading.Thread(target=_close_all, args=(idle,), name="pricewatch-close").start()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
@@ -692,11 +696,6 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> tuple[list[str], bool]:
 
 def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
-
-
-def _aggregates_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = 'period_prices'").fetchall()
-    return row[0][0] if row else None
 
 
 def _generation(con: duckdb.DuckDBPyConnection) -> str:
