@@ -139,15 +139,10 @@ def _nullable(a: Any) -> pd.Series:
     """Floats with None (not NaN) where missing, so a row reads None like the JSON."""
     import pandas as pd
 
-    return pd.Series(_nullable_array(a), dtype=object)
-
-
-def _nullable_array(a: Any) -> np.ndarray:
-    """:func:`_nullable` as a numpy object array (no pandas)."""
     arr = np.asarray(a, dtype="float64")
     out = arr.astype(object)
     out[np.isnan(arr)] = None
-    return out
+    return pd.Series(out, dtype=object)
 
 
 def _window_stats(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

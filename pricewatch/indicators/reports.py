@@ -116,8 +116,8 @@ class Report:
 
     @property
     def n(self) -> int:
-        """How many commodities have a price this period (a property, not ``len``: a report
-        without items is still a report, true in a test)."""
+        """How many commodities have a price this period (a property, not ``__len__``, which
+        would make a report without items false in ``if rep:``)."""
         return len(self.data.get("commodity", ()))
 
     @cached_property
