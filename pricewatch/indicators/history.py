@@ -47,10 +47,9 @@ def catalog_columns(s: Session) -> dict[str, np.ndarray]:
     return {
         "commodity_id": c["id"].astype("int64"), "commodity": c["name"].astype(object),
         "category": c["category"].astype(object), "unit": c["unit"].astype(object),
-        "weight": c["weight"].astype("float64"),
-        "sort": c["category_sort"].astype("float64") * 100000 + c["sort"].astype("float64"),
+        "weight": c["weight"].astype("float64"), "sort": c["category_sort"] * 100000 + c["sort"],
         "jump_threshold_pct": c["jump_threshold_pct"].astype("float64"),
-        "category_sort": c["category_sort"].astype("float64"),
+        "category_sort": c["category_sort"],
     }
 
 
@@ -75,13 +74,7 @@ def market_frame(s: Session) -> pd.DataFrame:
 def _frame(cols: dict[str, np.ndarray]) -> pd.DataFrame:
     import pandas as pd
 
-    out = {}
-    for k, v in cols.items():
-        if v.dtype.kind == "f" and not np.isnan(v).any() and (v == np.round(v)).all() \
-                and k in ("sort", "category_sort"):
-            v = v.astype("int64")  # whole numbers stay integers, as DuckDB gives them
-        out[k] = v
-    return pd.DataFrame(out)
+    return pd.DataFrame(cols)
 
 
 # -- periods and the cached history -----------------------------------------------------
@@ -216,11 +209,6 @@ class _History:
         return pd.DatetimeIndex(self.start_days.astype("datetime64[ns]"))
 
     @cached_property
-    def catalog(self) -> pd.DataFrame:
-        """The catalog as a DataFrame indexed by commodity_id (for the page frames)."""
-        return _frame(self.names).set_index("commodity_id")
-
-    @cached_property
     def _catalog_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """(the catalog row of each of :attr:`ids`, whether the catalog holds it)."""
         cid = self.names["commodity_id"]
@@ -231,13 +219,13 @@ class _History:
         return order[pos], cid[order[pos]] == self.ids
 
     def aligned(self, name: str) -> np.ndarray:
-        """Catalog column ``name`` for each of :attr:`ids` (None / NaN for an id the catalog
-        does not hold)."""
+        """Catalog column ``name`` for each of :attr:`ids`: numbers as floats (NaN for an id
+        the catalog does not hold), text as objects (None for one)."""
         col = self.names[name]
         rows, hit = self._catalog_rows
         vals = col[rows] if len(col) else np.empty(len(self.ids), dtype=col.dtype)
-        if vals.dtype.kind == "f":
-            return np.where(hit, vals, np.nan)
+        if vals.dtype.kind in "fiu":
+            return np.where(hit, vals.astype("float64"), np.nan)
         out = vals.astype(object)
         out[~hit] = None
         return out
@@ -360,13 +348,19 @@ def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
     return h
 
 
+def _dense(lo: int, hi: int, rows: int) -> bool:
+    """Whether ids from ``lo`` to ``hi`` are dense enough, for ``rows`` rows, to be counted
+    or looked up in an array of that range (catalog ids are: a sequence), where sorting or
+    bisecting the 260,000 rows of a 10 M-observation history would cost more."""
+    return hi - lo <= 4 * rows + 100_000
+
+
 def _distinct(cids: np.ndarray) -> np.ndarray:
-    """The distinct commodity ids, sorted (ids are dense: one counting pass, where np.unique
-    would sort the 260,000 rows of a 10 M-observation history)."""
+    """The distinct commodity ids, sorted."""
     if not len(cids):
         return np.array([], dtype="int64")
     lo_id = int(cids.min())
-    if int(cids.max()) - lo_id <= 4 * len(cids) + 100_000:
+    if _dense(lo_id, int(cids.max()), len(cids)):
         return np.flatnonzero(np.bincount(cids - lo_id)) + lo_id
     return np.unique(cids)
 
@@ -380,10 +374,10 @@ def _grid(freq: str, g: dict[str, Any], o0: int, o1: int, ids: np.ndarray,
     ids = np.asarray(ids, dtype="int64")
     cids = np.asarray(g["commodity_id"], dtype="int64")
     ti = np.asarray(g["ordinal"], dtype="int64") - o0
-    if len(ids) and int(ids[-1]) - int(ids[0]) <= 4 * len(cids) + 100_000:
+    if len(ids) and _dense(int(ids[0]), int(ids[-1]), len(cids)):
         lut = np.full(int(ids[-1]) - int(ids[0]) + 1, -1, dtype="int64")
         lut[ids - ids[0]] = np.arange(len(ids))
-        ci = lut[cids - ids[0]]  # one lookup per row (searchsorted bisects for each)
+        ci = lut[cids - ids[0]]  # one lookup per row
     else:
         ci = np.searchsorted(ids, cids)
     y = np.full((len(starts), len(ids)), np.nan)
