@@ -12,8 +12,6 @@ rows are walked only when one of them is too long.
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 from pricewatch.limits import NAME, shorten
 
 from .issues import ERROR, Issue
@@ -26,17 +24,22 @@ FIELDS = {3: ("日期", "date"), 4: ("市场名称", "market"), 5: ("商品名�
           13: ("币种", "currency")}
 
 
-def _long(values: set) -> bool:
-    return any(v.__class__ is str and len(v) > NAME for v in values)
+def _long(column: list) -> bool:
+    first = column[0]
+    if first is None and column.count(None) == len(column):
+        return False  # a field the sheet does not have
+    if first.__class__ is not str and str not in set(map(type, column)):
+        return False  # numbers, dates: no text to measure
+    return any(v.__class__ is str and len(v) > NAME for v in set(column))
 
 
 def check_lengths(sheets: list[SheetResult], limit: int = NAME) -> list[Issue]:
     issues: list[Issue] = []
     for sh in sheets:
-        if not sh.records:
+        if not sh.size:
             continue
-        width = len(sh.records[0])
-        bad = [i for i in FIELDS if i < width and _long(set(map(itemgetter(i), sh.records)))]
+        cols = sh.columns()  # made once: the cell checks take the sheet's columns next
+        bad = [i for i in FIELDS if _long(cols[i])]
         if not bad:
             continue
         first: dict[int, Issue] = {}

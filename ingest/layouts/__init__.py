@@ -22,8 +22,9 @@ sheet: row dates > the title (第N周 -> its Monday, or a survey date) > the she
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from ..issues import ERROR, WARNING, Issue
@@ -52,15 +53,68 @@ class Context:
         return self.date.year if self.date else None
 
 
-@dataclass
 class SheetResult:
-    sheet: str
-    layout: str | None
-    records: list[tuple] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    date_source: str | None = None
-    #: the import profile (or ad-hoc mapping) the sheet was read with
-    profile: str | None = None
+    """One sheet laid out: its records (tuples in :data:`RAW_COLUMNS` order), its issues, where
+    its date came from and the import profile it was read with (None: detected).
+
+    A layout appends records one by one, or hands over a whole sheet's as columns
+    (:meth:`set_columns`: a long table, without a tuple per row). Each form is made from the
+    other when asked for: :attr:`records` for tools and tests, :meth:`columns` for the checks
+    (which take it apart column by column anyway). Replacing :attr:`records` drops the columns."""
+
+    __slots__ = ("sheet", "layout", "issues", "date_source", "profile", "_records", "_columns")
+
+    def __init__(self, sheet: str, layout: str | None, records: list[tuple] | None = None,
+                 issues: list[Issue] | None = None, date_source: str | None = None, profile: str | None = None) -> None:
+        self.sheet = sheet
+        self.layout = layout
+        self.issues: list[Issue] = [] if issues is None else issues
+        self.date_source = date_source
+        #: the import profile (or ad-hoc mapping) the sheet was read with
+        self.profile = profile
+        self._records: list[tuple] | None = [] if records is None else records
+        self._columns: list[list[Any]] | None = None
+
+    @property
+    def records(self) -> list[tuple]:
+        if self._records is None:
+            cols = self._columns
+            self._records = list(zip(*cols, strict=True)) if cols else []
+        # the list handed out is the sheet's records from now on (a caller may change it): the
+        # columns are made again from it when asked for
+        self._columns = None
+        return self._records
+
+    @records.setter
+    def records(self, value: list[tuple]) -> None:
+        self._records, self._columns = value, None
+
+    @property
+    def size(self) -> int:
+        """How many records (without making them from the columns)."""
+        if self._records is None:
+            return len(self._columns[0]) if self._columns else 0
+        return len(self._records)
+
+    def set_columns(self, columns: list[list[Any]]) -> None:
+        """Take a whole sheet's records as columns (RAW_COLUMNS order, of equal length); after
+        any record already there they are appended as tuples."""
+        assert len(columns) == len(RAW_COLUMNS)
+        if self.size:
+            self.records.extend(zip(*columns, strict=True))
+        else:
+            self._records, self._columns = None, columns
+
+    def columns(self) -> list[list[Any]]:
+        """The records as columns (RAW_COLUMNS order), made once."""
+        if self._columns is None:
+            recs = self._records or []
+            self._columns = [list(map(itemgetter(i), recs)) for i in range(len(RAW_COLUMNS))]
+        return self._columns
+
+    def __repr__(self) -> str:
+        return (f"SheetResult(sheet={self.sheet!r}, layout={self.layout!r}, records={self.size},"
+                f" issues={self.issues!r}, date_source={self.date_source!r}, profile={self.profile!r})")
 
 
 @dataclass
@@ -139,7 +193,7 @@ def extract(sheets: list[tuple[str, list[list[Any]]]], ctx: Context) -> list[She
     # a sheet that is not a price table (a cover page, notes) beside sheets that are is
     # skipped: with a warning when it holds numbers (prices could be hiding there), quietly
     # when it holds text alone (a list of names for drop-downs, a cover page)
-    if any(r.records for r in results):
+    if any(r.size for r in results):
         numbers = {name: _has_numbers(rows) for name, rows in sheets}
         for r in results:
             if r.layout is None:

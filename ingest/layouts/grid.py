@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from pricewatch.catalog import parse_unit, split_unit
@@ -62,7 +63,7 @@ from ..normalise import (
 )
 from . import Context, SheetResult
 from .hxl import priced_in
-from .table import _CATEGORY_HEAD, _is_footer
+from .table import _CATEGORY_HEAD, first_footer
 
 SCAN_ROWS = 25
 MAX_HEADER_ROWS = 3
@@ -346,11 +347,7 @@ def extract(sheet: str, rows: list[list[Any]], ctx: Context, *, sheet_is_market:
             blocks.append(plan)
     if not blocks:
         return None
-    end = len(rows)
-    for k in range(bot + 1, len(rows)):
-        if _is_footer(rows[k]):
-            end = k
-            break
+    end = first_footer(rows, bot + 1)
     facts = _facts(rows, top)
     kinds = {p.kind for p in blocks}
     layout = "+".join(sorted(kinds))
@@ -453,6 +450,8 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
     Runs on every row of a sheet, so the common row (a label and its values) takes a short
     way: blank tests written out, each label's text and kind worked out once per distinct
     label, each field cell's blankness once per distinct value."""
+    if _emit_columns(res, rows, start, end, p, sheet_date, market, facts, year):
+        return
     f = p.fields
     lc = p.lc
     letters = [col_letter(c.col) for c in p.cols]
@@ -579,3 +578,85 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
                 u = priced_in(u, cur)
             append((sheet, k + 1, letter, d, mkt, commodity, spec, u, v if here else None,
                     low, high, pt if not pt_blank else (c.price_type or facts.price_type), category, cur))
+
+
+_NUMBER_TYPES = frozenset({float, int, bool})
+
+
+def _emit_columns(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan, sheet_date: date | None,
+                  market: str | None, facts: Facts, year: int | None) -> bool:
+    """:func:`_emit` for a long table whose every row is a record: commodities as rows, one
+    value column, each data row with a text label that is no total or note line and a value
+    that is present, no category column, and no market, unit or price type cell that is
+    blank (the row walk's rules then give one record per row, made of the row's own cells).
+    The records go to ``res`` as columns, each taken from the rows at C speed and tested per
+    distinct value. False (``res`` untouched) when the sheet is not such a table: the row
+    walk then reads it."""
+    f = p.fields
+    if p.label != "commodity" or len(p.cols) != 1 or end <= start or f.get("category") is not None:
+        return False
+    if f.get("currency") is not None:
+        return False
+    lc = p.lc
+    c = p.cols[0]
+    if lc > c.col:  # the label right of the value: the row walk tests for filled cells first
+        return False
+    used = [lc, c.col, *(j for j in f.values() if j is not None)]
+    seg = rows[start:end]
+    if min(map(len, seg)) <= max(used):
+        return False  # a short row: cells past its end are blank
+    labels = list(map(itemgetter(lc), seg))
+    if set(map(type, labels)) != {str}:
+        return False
+    for label in set(labels):
+        if not label.strip(_BLANKS):
+            return False
+        text = clean_text(label).replace(" ", "")
+        if text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均")) or _NOTE_LINE.match(text):
+            return False
+    values = list(map(itemgetter(c.col), seg))
+    kinds = set(map(type, values))
+    if not kinds <= _NUMBER_TYPES and any(v.__class__ not in _NUMBER_TYPES and _absent(v) for v in set(values)):
+        return False  # a blank or not-reported cell
+    if float in kinds:
+        total = sum(values if kinds == {float} else [v for v in values if v.__class__ is float])
+        if total != total:
+            return False  # a NaN (or infinities that cancel: the row walk decides)
+    n = end - start
+
+    def column(field: str) -> list[Any] | None:
+        j = f.get(field)
+        return None if j is None else list(map(itemgetter(j), seg))
+
+    def filled_or_none(field: str) -> tuple[bool, list[Any] | None]:
+        """(False: a blank cell, the row walk decides) and the field's cells."""
+        col = column(field)
+        if col is None:
+            return True, None
+        if any(is_blank(v) for v in set(col)):  # NaN cells too: each is its own member of the set
+            return False, None
+        return True, col
+
+    if f.get("date") is not None:
+        days = column("date")
+        assert days is not None
+        if year and any(isinstance(d, str) for d in set(days)):
+            parsed = {d: parse_date(d, year)[0] or d for d in set(days) if isinstance(d, str)}
+            days = [parsed[d] if isinstance(d, str) else d for d in days]
+    else:
+        days = [sheet_date] * n
+    if c.date is not None:
+        d = c.date
+        days = [d if isinstance(d, date) else (parse_date(d, year)[0] or d)] * n
+    ok_m, mkts = filled_or_none("market")
+    ok_u, units = filled_or_none("unit")
+    ok_pt, pts = filled_or_none("price_type")
+    if not (ok_m and ok_u and ok_pt):
+        return False
+    res.set_columns([
+        [res.sheet] * n, list(range(start + 1, end + 1)), [col_letter(c.col)] * n, days,
+        mkts if mkts is not None else [c.name or market] * n, labels, column("spec") or [None] * n,
+        units if units is not None else [c.unit or facts.unit] * n, values, column("low") or [None] * n,
+        column("high") or [None] * n, pts if pts is not None else [c.price_type or facts.price_type] * n,
+        [None] * n, [None] * n])
+    return True

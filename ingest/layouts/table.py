@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from pricewatch.catalog import split_unit
@@ -75,6 +76,36 @@ def _is_footer(r: list[Any]) -> bool:
         first = clean_text(c).replace(" ", "")
         return first.startswith(FOOTER_WORDS) or first.startswith(("日期:", "日期：", "填报时间"))
     return False
+
+
+def _may_be_footer(first: Any) -> bool:
+    """False when a row starting with the cell ``first`` is no footer (:func:`_is_footer`)."""
+    if first is None or (isinstance(first, float) and first != first):
+        return True  # blank: the row's other cells decide
+    if not isinstance(first, str):
+        return False
+    return not first.strip(_BLANKS) or _is_footer([first])
+
+
+def first_footer(rows: list[list[Any]], start: int) -> int:
+    """The index of the first footer row (:func:`_is_footer`) from ``start`` on, else len(rows).
+
+    A row whose first cell is filled decides by that cell alone, so the rows are tested per
+    distinct first cell; the walk row by row starts at the first row that may be a footer
+    (its first cell a footer word, or blank)."""
+    seg = rows[start:]
+    if not seg:
+        return len(rows)
+    if min(map(len, seg)):
+        firsts = list(map(itemgetter(0), seg))
+        maybe = [v for v in set(firsts) if _may_be_footer(v)]
+        if not maybe:
+            return len(rows)
+        start += min(map(firsts.index, maybe))
+    for k in range(start, len(rows)):
+        if _is_footer(rows[k]):
+            return k
+    return len(rows)
 
 
 def find_header(rows: list[list[Any]]) -> tuple[int, list[tuple[str | None, str | None]]] | None:
@@ -157,7 +188,7 @@ def extract(sheet: str, rows: list[list[Any]], ctx: Context) -> SheetResult | No
             value_cols.append(ValueCol(j, market, classes[j][1] or unit))
         is_form = ("周" in title_text or "监测表" in title_text or "价格表" in title_text
                    or len(value_cols) > 1 or any(clean_text(c) == "本周价格" for c in header)
-                   or any(_is_footer(r) for r in rows[h + 1:]))
+                   or first_footer(rows, h + 1) < len(rows))
         layout = "weekly_form" if is_form else "long"
     elif date_cols:
         layout = "wide_by_date"
@@ -178,11 +209,7 @@ def emit(sheet: str, rows: list[list[Any]], start: int, fields: dict[str, int],
     """Records for the data rows from ``start`` until the footer; resolves the sheet date."""
     title_text = " ".join(clean_text(c) for i in title_rows for c in rows[i] if not is_blank(c))
     title_year = year_in(title_text)
-    end = len(rows)
-    for k in range(start, len(rows)):
-        if _is_footer(rows[k]):
-            end = k
-            break
+    end = first_footer(rows, start)
     footer_date = None
     for r in rows[end:]:
         for c in r:
