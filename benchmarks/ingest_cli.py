@@ -1,6 +1,6 @@
 """A whole ``python -m ingest`` process against the calamine parse alone, on one file.
 
-    .venv/bin/python -m benchmarks.ingest_cli [--runs 5] [--rows 50000] [--root OTHER_CHECKOUT]
+    .venv/bin/python -m benchmarks.ingest_cli [--runs 5] [--rows 50000] [--root CHECKOUT] [--against OTHER_CHECKOUT]
 
 The file: a long xlsx table (日期 市场 品名 单位 价格) of ``--rows`` rows, 100 commodities and
 10 markets that are not in the catalog (so ``--accept-new-names`` adds them), weekly dates,
@@ -16,7 +16,9 @@ into benchmarks/out/ingest_cli/.
 * ratio: ingest / parse (target: at most 3).
 
 Medians of ``--runs`` runs, alternating. ``--root`` runs the ingest of another checkout
-(e.g. an older commit in a git worktree) for a before/after on the same machine and file.
+(e.g. an older commit in a git worktree) for a before/after on the same machine and file;
+``--against`` runs a second checkout's ingest in the same loop (ingest, the other's ingest,
+parse, and again), so that both see the same moments of a shared machine.
 
 The checkout's bytecode is compiled first (``compileall``), as an installation's is: where
 ``PYTHONDONTWRITEBYTECODE`` is set (or the sources are read-only, as under the systemd
@@ -129,22 +131,37 @@ def compile_bytecode(root: Path) -> None:
 
 
 def measure(runs: int = 5, rows: int = 50_000, root: Path = ROOT, compile: bool = True) -> dict[str, float]:
+    return measure_side_by_side(runs, rows, [root], compile)[0]
+
+
+def measure_side_by_side(runs: int, rows: int, roots: list[Path], compile: bool = True) -> list[dict[str, float]]:
+    """:func:`measure` of each checkout in ``roots``, their runs alternating in one loop with
+    the parse's (each checkout's ratio is to the same parse runs)."""
     file = the_file(rows)
     if compile:
-        compile_bytecode(root)
+        for root in roots:
+            compile_bytecode(root)
     with tempfile.TemporaryDirectory(prefix="ingest-cli-") as d:
         work = Path(d)
-        db = empty_db(root, work)
+        dbs = []
+        for k, root in enumerate(roots):
+            (work / str(k)).mkdir()
+            dbs.append(empty_db(root, work / str(k)))
         parse_once(file)  # warm: the file in the page cache, the library loaded
-        ing, cpu, par = [], [], []
+        ing: list[list[float]] = [[] for _ in roots]
+        cpu: list[list[float]] = [[] for _ in roots]
+        par = []
         for _ in range(runs):
-            wall, c = ingest_once(root, file, db, work)
-            ing.append(wall)
-            cpu.append(c)
+            for k, root in enumerate(roots):
+                wall, c = ingest_once(root, file, dbs[k], work)
+                ing[k].append(wall)
+                cpu[k].append(c)
             par.append(parse_once(file))
-    i, p = statistics.median(ing), statistics.median(par)
-    return {"ingest_s": i, "parse_s": p, "ratio": i / p, "runs": runs, "rows": rows, "cpu_s": statistics.median(cpu),
-            "ingest_all": ing, "parse_all": par, "load": os.getloadavg()[0]}
+    p = statistics.median(par)
+    load = os.getloadavg()[0]
+    return [{"ingest_s": statistics.median(i), "parse_s": p, "ratio": statistics.median(i) / p, "runs": runs,
+             "rows": rows, "cpu_s": statistics.median(c), "ingest_all": i, "parse_all": par, "load": load,
+             "root": root} for i, c, root in zip(ing, cpu, roots, strict=True)]
 
 
 def results(runs: int = 5, rows: int = 50_000) -> list:
@@ -166,14 +183,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rows", type=int, default=50_000)
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose ingest is run")
+    ap.add_argument("--against", type=Path, help="another checkout whose ingest runs in the same loop")
     ap.add_argument("--no-compile", action="store_true", help="do not compile the checkout's bytecode first")
     a = ap.parse_args()
-    m = measure(a.runs, a.rows, a.root.resolve(), compile=not a.no_compile)
-    print(f"{'rows':>7} {'ingest process s':>17} {'(CPU s)':>8} {'parse alone s':>14} {'ratio':>7}   (root {a.root},"
-          f" bytecode {'as found' if a.no_compile else 'compiled'}, load average {m['load']:.1f})")
-    print(f"{m['rows']:>7} {m['ingest_s']:>17.2f} {m['cpu_s']:>8.2f} {m['parse_s']:>14.2f} {m['ratio']:>6.1f}x"
-          f"   runs: ingest {', '.join(f'{x:.2f}' for x in m['ingest_all'])};"
-          f" parse {', '.join(f'{x:.2f}' for x in m['parse_all'])}")
+    roots = [a.root.resolve(), *([a.against.resolve()] if a.against else [])]
+    got = measure_side_by_side(a.runs, a.rows, roots, compile=not a.no_compile)
+    print(f"{'rows':>7} {'ingest process s':>17} {'(CPU s)':>8} {'parse alone s':>14} {'ratio':>7}   (bytecode"
+          f" {'as found' if a.no_compile else 'compiled'}, load average {got[0]['load']:.1f} at the end)")
+    for m in got:
+        print(f"{m['rows']:>7} {m['ingest_s']:>17.3f} {m['cpu_s']:>8.2f} {m['parse_s']:>14.3f} {m['ratio']:>6.2f}x"
+              f"   root {m['root']}: ingest {', '.join(f'{x:.2f}' for x in m['ingest_all'])};"
+              f" parse {', '.join(f'{x:.2f}' for x in m['parse_all'])}")
 
 
 if __name__ == "__main__":
