@@ -483,34 +483,27 @@ def test_trend_window_stats_match_the_documented_functions(seed):
     np.testing.assert_allclose(lo, want_lo.to_numpy(), equal_nan=True)
 
 
+@pytest.mark.parametrize("public", [True, False], ids=["public", "staff"])
 @pytest.mark.parametrize("period,base", [
     ("2024-W11", None), ("2024-W10", "2024-W08"), ("2021-W01", None), ("2023-W11", "2020-W53"),
     ("2024-W30", None), (None, None), ("2024-03", None),
 ])
-def test_a_public_report_from_its_window_is_the_report_from_the_whole_history(store, period, base):
-    """A public report without ALPS reads only its periods (the 52-period window and the base)
-    on a new data version; it must equal, figure for figure, the report built on the whole
-    history (in this store a commodity priced only in 2020-2021, a year-earlier price, gaps)."""
-    indicators.clear_cache()
-    window = indicators.report(store, period=period, base=base, public=True, settings=CFG)
-    board = indicators.board(store, period=period, public=True)
-    indicators.clear_cache()
-    indicators.category_index_series(store, public=True, freq=window.period.freq)  # the whole history first
-    whole = indicators.report(store, period=period, base=base, public=True, settings=CFG)
-    assert window.to_json() == whole.to_json()
-    pd.testing.assert_frame_equal(window.raw, whole.raw)
-    pd.testing.assert_frame_equal(board, indicators.board(store, period=period, public=True))
-    indicators.clear_cache()
-
-
-def test_a_staff_report_never_takes_a_window(store):
-    """ALPS scores fit the whole series: a report that shows them reads the whole history."""
+def test_a_report_from_its_window_is_the_report_from_the_whole_history(store, period, base, public):
+    """A report reads only its periods (the 52-period window and the base) on a new data
+    version, and ALPS its per-season sums; it must equal, figure for figure, the report built
+    on the whole history (in this store a commodity priced only in 2020-2021, a year-earlier
+    price, gaps), for the public and for staff (with ALPS)."""
     from pricewatch.indicators import history
 
     indicators.clear_cache()
-    indicators.report(store, period="2024-W11", public=False, settings=CFG)
-    assert not history._WINDOWS and history._CACHE
-    indicators.clear_cache()
-    indicators.report(store, period="2024-W11", public=True, settings=CFG)
+    window = indicators.report(store, period=period, base=base, public=public, settings=CFG)
     assert history._WINDOWS and not history._CACHE
+    board = indicators.board(store, period=period, public=public)
+    indicators.clear_cache()
+    indicators.category_index_series(store, public=public, freq=window.period.freq)  # the whole history first
+    whole = indicators.report(store, period=period, base=base, public=public, settings=CFG)
+    assert history._CACHE and not history._WINDOWS
+    assert window.to_json() == whole.to_json()
+    pd.testing.assert_frame_equal(window.raw, whole.raw)
+    pd.testing.assert_frame_equal(board, indicators.board(store, period=period, public=public))
     indicators.clear_cache()

@@ -196,3 +196,62 @@ def test_batched_fit_matches_one_least_squares_per_series(seed):
     np.testing.assert_array_equal(np.isnan(sd), np.isnan(want_sd))
     np.testing.assert_allclose(sd, want_sd, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(resid, want_resid, rtol=1e-7, atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_report_scores_each_series_as_its_own_least_squares_fit(tmp_path, seed):
+    """The report's ALPS score of each commodity (fitted from per-season sums the store
+    groups) is the residual over its sd of one least-squares fit of that commodity's own
+    series up to the reported period, [1, years, month dummies] by ``numpy.linalg.lstsq``:
+    random walks with gaps, a fruit priced October to March, a series three years old only in the last week, a
+    price that never moved (no score: its fit is perfect) and a series a month short of
+    every July; scored only where the commodity was priced this period and the last."""
+    rng = np.random.default_rng(seed)
+    weeks = int(rng.integers(170, 260))
+    starts = [FIRST + timedelta(weeks=i) for i in range(weeks)]
+    month = np.array([(d + timedelta(days=3)).month for d in starts])
+    series: dict[str, np.ndarray] = {}
+    for i in range(5):
+        y = rng.uniform(5, 60) + rng.normal(size=weeks).cumsum() * rng.uniform(0.05, 1.0)
+        y[rng.random(weeks) < 0.15] = np.nan
+        series[f"随机菜{i}"] = y
+    fruit = 20 + rng.normal(size=weeks).cumsum() * 0.3
+    fruit[(month > 3) & (month < 10)] = np.nan
+    series["冬果"] = fruit
+    short = 8 + rng.normal(size=weeks).cumsum() * 0.1
+    short[: weeks - 156] = np.nan                  # three years old in the last week only
+    series["新菜"] = short
+    series["定价米"] = np.full(weeks, 6.0)
+    july = 12 + rng.normal(size=weeks).cumsum() * 0.2
+    july[month == 7] = np.nan
+    series["缺七月"] = july
+    series = {k: np.round(np.where(np.isnan(v), np.nan, np.abs(v) + 1), 2) for k, v in series.items()}
+    rows = [(name, M1, starts[t], float(v[t])) for name, v in series.items() for t in range(weeks)
+            if not np.isnan(v[t])]
+    store = make_store(tmp_path / "pw.duckdb", rows)
+    years = np.array([(d - FIRST).days for d in starts], dtype="float64") / 365.25
+    x = np.zeros((weeks, 13))
+    x[:, 0], x[:, 1] = 1.0, years
+    for m in range(2, 13):
+        x[:, m] = month == m
+    checked = 0
+    for ti in sorted({weeks - 1, weeks - 2, *rng.integers(150, weeks, 4).tolist()}):
+        indicators.clear_cache()
+        rep = indicators.report(store, period=period_of(starts[ti]).label, public=False, settings=Settings())
+        got = dict(zip(rep.raw["commodity"], rep.raw["alps"], strict=True))
+        for name, y in series.items():
+            want = None
+            seen = np.flatnonzero(~np.isnan(y[: ti + 1]))
+            if (len(seen) and ti - seen[0] + 1 >= 156 and not np.isnan(y[ti]) and not np.isnan(y[ti - 1])
+                    and np.ptp(y[seen]) > 0):
+                ok = ~np.isnan(y[: ti + 1])
+                beta, _r, rank, _s = np.linalg.lstsq(x[: ti + 1][ok], y[: ti + 1][ok], rcond=None)
+                resid = y[: ti + 1][ok] - x[: ti + 1][ok] @ beta
+                want = resid[-1] / np.sqrt((resid**2).sum() / (ok.sum() - rank))
+            have = got.get(name)
+            if want is None:
+                assert have is None or np.isnan(have), (name, starts[ti], have)
+            else:
+                assert have == pytest.approx(want, rel=1e-7, abs=1e-7), (name, starts[ti])
+                checked += 1
+    assert checked >= 10

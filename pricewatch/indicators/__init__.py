@@ -31,7 +31,7 @@ Definitions (DESIGN.md, "Indicator definitions"; keep them exact, the numbers ar
 * ALPS score (an Alert for Price Spikes, after WFP) once a series spans 3 years (156 weeks or
   36 months): P_s = a + b x s + month dummies + e_s is fitted by least squares to the series
   up to and including t; score = (P_t - fitted_t) / sd(residuals) (sd with n - rank degrees
-  of freedom). Bands: < 0.25 normal, 0.25-1 stress, 1-2 alert, >= 2 crisis (a price *below*
+  of freedom; a perfect fit, such as a price that never moved, has no score). Bands: < 0.25 normal, 0.25-1 stress, 1-2 alert, >= 2 crisis (a price *below*
   its trend is "normal": ALPS watches spikes). Weekly series use the month of the ISO week's
   Thursday as the season: 11 seasonal parameters rather than 51, each estimated from ~13
   weeks a year instead of 3, and the 53rd week needs no dummy of its own;
@@ -86,10 +86,14 @@ for the period is the mean of its observations in it, whatever their own frequen
 
 Speed: the report reads only the days of the period, the previous period and the year-earlier
 period (DuckDB does the matched-market sums); the long-window figures (MA4, high/low, 定基,
-ALPS, category index) come from the whole history of commodity prices per period (the
-store's ``period_prices``), read once per data version and price type and kept in this
-process with the finished reports (:func:`clear_cache` drops both). A process reading a new
-data version reads the period's rows on a sibling cursor while it builds that history.
+category index) come from the history of commodity prices per period (the store's
+``period_prices``): a report on a new data version reads only the periods its windows reach
+back to and its base, a whole-history caller (the index series, a trend) reads them all; both
+are kept in this process per data version with the finished reports (:func:`clear_cache`
+drops them). ALPS fits whole series from their sums per commodity and season, which DuckDB
+groups (``aggregates.season_sums``: ~6,000 rows instead of ~260,000 at 10 M observations).
+A process reading a new data version reads the period's rows and those sums on a sibling
+cursor while it reads the history.
 At 9.9 million observations (benchmarks/indicators_bench.py, quiet 2-core machine): a report
 takes 23-31 ms once that history is cached and 0.24-0.4 s for the first call after a new data
 version; :func:`trend` ~2 ms.

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..periods import PER_YEAR, Freq, ordinal, period_of
+from ..periods import PER_YEAR, Freq, Period, ordinal, period_of
 from ..rounding import is_missing
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .history import _History
 
 
 ALPS_BANDS = ((2.0, "crisis"), (1.0, "alert"), (0.25, "stress"))
@@ -98,11 +97,27 @@ def _alps_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for j, (a, c) in enumerate(pairs):
         g[:, a, c] = g[:, c, a] = sums[:, back[j]]
     b = (m * y0).T @ x
-    beta = np.empty((y.shape[1], k))
-    rank = np.full(y.shape[1], k)
-    # a column is solved directly when its Gram matrix is well-conditioned for certain: no
-    # design column unobserved (a month never priced), a Cholesky factorisation that exists,
-    # and pivots within 1e-6 of each other in scale; the rest take the eigendecomposition
+    beta, rank = _solve(g, b)
+    fitted = x @ beta.T
+    resid = np.where(mask, y0 - fitted, np.nan)
+    n = m.sum(axis=0)
+    dof = n - rank
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(np.nansum(resid**2, axis=0) / dof)
+    sd = np.where(dof >= 2, sd, np.nan)
+    return resid, sd
+
+
+def _solve(g: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(beta C x K, rank C) of the normal equations g beta = b, one per column: Gram matrices
+    ``g`` (C x K x K) and ``b`` (C x K). A column whose Gram matrix is well-conditioned for
+    certain (no design column unobserved, such as a month never priced; a Cholesky
+    factorisation that exists, pivots within 1e-6 of each other in scale) is solved
+    directly; the rest take a symmetric eigendecomposition, which gives the pseudo-inverse
+    (the least-squares fit of a rank-deficient design) and the rank."""
+    c, k = b.shape
+    beta = np.empty((c, k))
+    rank = np.full(c, k)
     solid = (np.diagonal(g, axis1=1, axis2=2) > 0).all(axis=1)
     if solid.any():
         try:
@@ -114,21 +129,13 @@ def _alps_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         beta[solid] = np.linalg.solve(g[solid], b[solid][:, :, None])[:, :, 0]
     weak = ~solid
     if weak.any():
-        # one symmetric eigendecomposition per column gives the pseudo-inverse and the rank
         lam, vec = np.linalg.eigh(g[weak])
         tol = lam.max(axis=1, keepdims=True) * k * np.finfo("float64").eps
         keep = lam > tol
         inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
         beta[weak] = np.einsum("ckl,cl->ck", vec, np.einsum("cml,cm->cl", vec, b[weak]) * inv)
         rank[weak] = keep.sum(axis=1)
-    fitted = x @ beta.T
-    resid = np.where(mask, y0 - fitted, np.nan)
-    n = m.sum(axis=0)
-    dof = n - rank
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sd = np.sqrt(np.nansum(resid**2, axis=0) / dof)
-    sd = np.where(dof >= 2, sd, np.nan)
-    return resid, sd
+    return beta, rank
 
 
 def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
@@ -160,27 +167,71 @@ def alps_scores(prices: pd.Series, freq: Freq = "week") -> pd.Series:
     return pd.Series(resid[:, 0] / sd[0], index=s.index)
 
 
-def _alps_at(h: _History, ti: int) -> np.ndarray:
-    """ALPS score of period ``ti`` for every commodity (NaN where not defined), each series
-    fitted on its prices up to and including ``ti``."""
-    c = len(h.ids)
+
+def _alps_from_sums(sums: dict[str, np.ndarray], ids: np.ndarray, y_now: np.ndarray, now: Period) -> np.ndarray:
+    """ALPS score of period ``now`` for each commodity of ``ids`` (sorted; NaN where not
+    defined), each series fitted on its prices up to and including ``now``, from the sums of
+    :func:`pricewatch.store.aggregates.season_sums` (taken up to ``now.start``, with t in
+    years from ``now.start``) and the period's own prices ``y_now`` (NaN: not priced).
+
+    The fit is :func:`_alps_fit`'s: the Gram matrix of the design [1, t, month dummies 2-12]
+    and its right-hand side are the per-season sums put in place, and the residual sum of
+    squares is y'y - 2 beta'b + beta'G beta. A series needs 3 years from its first price to
+    ``now`` and a price at ``now``; a residual sd of 0 (a perfect fit, such as a price that
+    never moved: rounding leaves a sum of squares of a few 1e-16 of y'y) gives no score.
+    """
+    c = len(ids)
     out = np.full(c, np.nan)
-    if ti is None or c == 0:
+    cid = np.asarray(sums["commodity_id"], dtype="int64")
+    if c == 0 or not len(cid):
         return out
-    y = h.y[: ti + 1]
-    need = ALPS_YEARS * PER_YEAR[h.freq]
-    have = ~np.isnan(y)
-    first = np.where(have.any(axis=0), have.argmax(axis=0), ti + 1)
-    eligible = (ti - first + 1 >= need) & have[ti]
+    col = np.minimum(np.searchsorted(ids, cid), c - 1)
+    known = ids[col] == cid
+    col = col[known]
+    season = np.asarray(sums["season"], dtype="int64")[known]
+
+    def part(name: str) -> np.ndarray:
+        return np.asarray(sums[name], dtype="float64")[known]
+
+    nm, st, stt, sy, sty, syy = (part(x) for x in ("n", "st", "stt", "sy", "sty", "syy"))
+    first = np.full(c, np.iinfo("int64").max)
+    np.minimum.at(first, col, np.asarray(sums["first"], dtype="int64")[known])
+    need = ALPS_YEARS * PER_YEAR[now.freq]
+    eligible = (ordinal(now) - first + 1 >= need) & ~np.isnan(y_now)
     if not eligible.any():
         return out
+    k = 13
+    g = np.zeros((c, k, k))
+    b = np.zeros((c, k))
+
+    def total(w: np.ndarray) -> np.ndarray:
+        return np.bincount(col, weights=w, minlength=c)
+
+    n = total(nm)
+    g[:, 0, 0] = n
+    g[:, 0, 1] = g[:, 1, 0] = total(st)
+    g[:, 1, 1] = total(stt)
+    b[:, 0], b[:, 1] = total(sy), total(sty)
+    yy = total(syy)
+    d = season >= 2                      # a month's dummy (January is the intercept's)
+    cd, j = col[d], season[d]
+    g[cd, 0, j] = g[cd, j, 0] = g[cd, j, j] = nm[d]
+    g[cd, 1, j] = g[cd, j, 1] = st[d]
+    b[cd, j] = sy[d]
     cols = np.nonzero(eligible)[0]
-    starts = h.start_days[: ti + 1]
-    t_years = (starts - starts[0]).astype("float64") / 365.25
-    x = _design(_season_of(starts, h.freq), t_years)
-    resid, sd = _alps_fit(y[:, cols], x)
+    g, b, yy, n = g[cols], b[cols], yy[cols], n[cols]
+    beta, rank = _solve(g, b)
+    x_now = np.zeros(k)
+    x_now[0] = 1.0                       # t = 0: the sums' years count from now.start
+    season_now = int(_season_of([now.start], now.freq)[0])
+    if season_now >= 2:
+        x_now[season_now] = 1.0
+    resid = y_now[cols] - beta @ x_now
+    rss = yy - 2 * np.einsum("ck,ck->c", beta, b) + np.einsum("ck,ckl,cl->c", beta, g, beta)
+    dof = n - rank
     with np.errstate(invalid="ignore", divide="ignore"):
-        score = resid[ti] / sd
-    score[~np.isfinite(score)] = np.nan
+        sd = np.sqrt(rss / dof)
+        score = resid / sd
+    score[(dof < 2) | (rss <= 1e-12 * yy) | ~np.isfinite(score)] = np.nan
     out[cols] = score
     return out

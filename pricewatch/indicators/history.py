@@ -394,13 +394,14 @@ _WINDOWS: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
 def _window_history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
                     snap: str | None, p: Period, back: int, base: str | Period | None,
                     catalog: Callable[[], dict[str, np.ndarray]] | None = None) -> _History:
-    """The history as a report of period ``p`` without ALPS needs it: the whole grid (every
-    period, every commodity ever priced, so rows and columns are the full history's), with
-    prices read only for ``p``, the ``back`` periods before it and the 定基 base period.
+    """The history as a report of period ``p`` needs it: the whole grid (every period, every
+    commodity ever priced, so rows and columns are the full history's), with prices read only
+    for ``p``, the ``back`` periods before it and the 定基 base period.
 
-    A public report (ALPS hidden from the public unless the deployment shows it) and its board
-    read ~53 of 520 weekly periods this way on a new data version instead of all of them. Any
-    figure outside those rows (the ALPS scores, a trend) must come from :func:`_history`;
+    A report and its board read ~53 of 520 weekly periods this way on a new data version
+    instead of all of them (the ALPS scores, which fit whole series, come from the per-season
+    sums the store groups: :func:`~pricewatch.store.aggregates.season_sums`). Any figure
+    outside those rows (a long trend, an index series) must come from :func:`_history`;
     ``window`` on the result says which rows hold data.
     """
     full = _cached_history(s, store, scope, freq, price_type, snap)

@@ -27,14 +27,14 @@ from ..periods import (
     same_period_last_year,
 )
 from ..rounding import is_missing
-from ..store import Store, queries
+from ..store import Store, aggregates, queries
 from ..store.session import Session
 from .alps import (
     ALPS_ALERT_LEVELS,
     ALPS_LEVEL_PUBLIC,
     ALPS_LEVEL_ZH,
     ALPS_SOURCE,
-    _alps_at,
+    _alps_from_sums,
     alps_band,
 )
 from .formulas import (
@@ -55,12 +55,10 @@ from .history import (
     _check_price_type,
     _detect,
     _History,
-    _history,
     _history_key,
     _overall_index,
     _scope,
     _window_history,
-    catalog_columns,
     market_columns,
 )
 from .messages import alps_message, gap_message
@@ -244,32 +242,31 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
             return _copy(done[0])
         prev = previous(p)
         yoy = same_period_last_year(p)
+        alps = _shows_alps(public, settings)
+        ti = h.index_of(p) if h is not None else None
+        scored = h is not None and (ti is None or ti in h.alps)
 
-        def period_rows(r: Session) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+        def period_rows(r: Session) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None,
+                                             dict[str, np.ndarray] | None]:
             core = queries.observations.report_core(r, scope, p, prev, yoy, price_type)
-            return core, (market_columns(r) if int(core["gaps"].sum()) > 0 else None)
+            return (core, market_columns(r) if int(core["gaps"].sum()) > 0 else None,
+                    aggregates.season_sums(r, scope, f, price_type, p.start, p.start)
+                    if alps and not scored else None)
 
         if h is not None:
-            core, markets = period_rows(s)
+            core, markets, sums = period_rows(s)
         else:
-            # a new data version (or a fresh process): the catalog and the period's rows are
-            # read on a second cursor of the same snapshot while this thread reads the period
-            # prices and builds the history grid (and the period's ALPS scores) from them. A
-            # report that shows no ALPS needs only the periods its windows reach back to.
+            # a new data version (or a fresh process): the period's rows (and the sums its
+            # ALPS scores are fitted from) are read on a second cursor of the same snapshot
+            # while this thread reads the periods the report's windows reach back to
             back = max(HIGH_LOW_WINDOW - 1, MA_WINDOW - 1, rules.window(p.freq))
             with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
-                if _shows_alps(public, settings):
-                    # the whole history and its fit: the longer side, so the catalog goes aside
-                    names = pool.submit(catalog_columns, r)
-                    rows = pool.submit(period_rows, r)
-                    h = _history(s, store, scope, f, price_type, snap, catalog=names.result)
-                    ti = h.index_of(p)
-                    if ti is not None and ti not in h.alps:
-                        h.alps[ti] = _alps_at(h, ti)
-                else:
-                    rows = pool.submit(period_rows, r)
-                    h = _window_history(s, store, scope, f, price_type, snap, p, back, base)
-                core, markets = rows.result()
+                rows = pool.submit(period_rows, r)
+                h = _window_history(s, store, scope, f, price_type, snap, p, back, base)
+                core, markets, sums = rows.result()
+            ti = h.index_of(p)
+        if sums is not None and ti is not None and ti not in h.alps:
+            h.alps[ti] = _alps_from_sums(sums, h.ids, h.y[ti], p)
     rep = build_report(p, public, core, h, settings, price_type=price_type, base=base,
                        markets=markets, yoy=yoy)
     with _CACHE_LOCK:
@@ -396,11 +393,9 @@ def build_report(p: Period, public: bool, core: dict[str, np.ndarray], h: _Histo
             with np.errstate(invalid="ignore", divide="ignore"):
                 idx[ok] = np.where(b > 0, h.y[ti, c] / b * 100, np.nan)
         if _shows_alps(public, settings):
-            if h.window is not None:
-                raise ValueError("ALPS needs the whole history, not a window of it")
             scores = h.alps.get(ti)
             if scores is None:
-                scores = h.alps[ti] = _alps_at(h, ti)
+                raise ValueError(f"{p.label} 的 ALPS 指数尚未计算：由 report() 计算")
             alps[ok] = scores[c]
     # when the reporting markets changed since last period, the commodity price moves with the
     # market mix (a cheap market missing lifts the mean): the ALPS score would measure that
