@@ -138,14 +138,16 @@ def _scope(scope: Scope) -> Scope:
 def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period | None,
                 price_type: str = "retail") -> dict[str, Any]:
     """One row per commodity seen in ``cur`` or ``prev`` (ids only; names are joined later),
-    as numpy arrays per column (:meth:`Session.arrays`: NULL is NaN or None).
+    as numpy arrays per column (:meth:`Session.arrays`), none of them NULL: NaN where there is
+    no figure, an empty list where no market (so DuckDB needs no masked array, whose module
+    costs a fresh process ~10-20 ms).
 
     Columns: commodity_id; markets, price, min_price, max_price, sd_pop (this period, every
     market that reported); prev_markets, prev_price; yoy_markets, yoy_price; and the matched
     sums: wow_n / wow_cur / wow_base (markets in both this and the previous period, the mean
     of each side), yoy_n / yoy_cur / yoy_base likewise against the year-earlier period;
-    gap_markets: ids of markets with a price for the commodity last period and none now
-    (NULL when none), gaps: how many; silent_markets (the same on every row): markets with a
+    gap_markets: ids of markets with a price for the commodity last period and none now,
+    gaps: how many; silent_markets (the same on every row): markets with a
     price last period and none at all this period (empty list when none).
     A market's price in a period is the mean of its observations in that period.
     """
@@ -169,22 +171,23 @@ def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period
             FROM mp GROUP BY ALL
         )
         SELECT commodity_id,
-               count(cur) AS markets, avg(cur) AS price, min(cur) AS min_price,
-               max(cur) AS max_price, stddev_pop(cur) AS sd_pop,
-               count(prev) AS prev_markets, avg(prev) AS prev_price,
-               count(yoy) AS yoy_markets, avg(yoy) AS yoy_price,
+               count(cur) AS markets, coalesce(avg(cur), 'NaN'::DOUBLE) AS price,
+               coalesce(min(cur), 'NaN'::DOUBLE) AS min_price, coalesce(max(cur), 'NaN'::DOUBLE) AS max_price,
+               coalesce(stddev_pop(cur), 'NaN'::DOUBLE) AS sd_pop,
+               count(prev) AS prev_markets, coalesce(avg(prev), 'NaN'::DOUBLE) AS prev_price,
+               count(yoy) AS yoy_markets, coalesce(avg(yoy), 'NaN'::DOUBLE) AS yoy_price,
                count(*) FILTER (WHERE cur IS NOT NULL AND prev IS NOT NULL) AS wow_n,
-               avg(cur) FILTER (WHERE prev IS NOT NULL) AS wow_cur,
-               avg(prev) FILTER (WHERE cur IS NOT NULL) AS wow_base,
+               coalesce(avg(cur) FILTER (WHERE prev IS NOT NULL), 'NaN'::DOUBLE) AS wow_cur,
+               coalesce(avg(prev) FILTER (WHERE cur IS NOT NULL), 'NaN'::DOUBLE) AS wow_base,
                count(*) FILTER (WHERE cur IS NOT NULL AND yoy IS NOT NULL) AS yoy_n,
-               avg(cur) FILTER (WHERE yoy IS NOT NULL) AS yoy_cur,
-               avg(yoy) FILTER (WHERE cur IS NOT NULL) AS yoy_base,
-               list(market_id ORDER BY market_id) FILTER (WHERE prev IS NOT NULL AND cur IS NULL)
-                   AS gap_markets,
+               coalesce(avg(cur) FILTER (WHERE yoy IS NOT NULL), 'NaN'::DOUBLE) AS yoy_cur,
+               coalesce(avg(yoy) FILTER (WHERE cur IS NOT NULL), 'NaN'::DOUBLE) AS yoy_base,
+               coalesce(list(market_id ORDER BY market_id) FILTER (WHERE prev IS NOT NULL AND cur IS NULL),
+                        []) AS gap_markets,
                count(*) FILTER (WHERE prev IS NOT NULL AND cur IS NULL) AS gaps,
-               (SELECT list(market_id ORDER BY market_id) FROM (
+               coalesce((SELECT list(market_id ORDER BY market_id) FROM (
                     SELECT market_id FROM w GROUP BY market_id
-                    HAVING count(cur) = 0 AND count(prev) > 0)) AS silent_markets
+                    HAVING count(cur) = 0 AND count(prev) > 0)), []) AS silent_markets
         FROM w WHERE cur IS NOT NULL OR prev IS NOT NULL
         GROUP BY commodity_id
         """,  # noqa: S608 - fixed view name
