@@ -320,6 +320,18 @@ def _csv_texts(col: list[Any]) -> Any:
     return map(texts.__getitem__, col)
 
 
+def _number_texts(col: list[Any]) -> Any:
+    """``map(repr, col)``, each distinct float's text made once when every value is a float
+    (a file's prices repeat: a few thousand distinct among 50,000)."""
+    if set(map(type, col)) != {float}:
+        return map(repr, col)
+    distinct = set(col)
+    if 0.0 in distinct:  # 0.0 and -0.0 are one key but two texts
+        return map(repr, col)
+    texts = {v: repr(v) for v in distinct}  # a NaN is found by identity, as it was put in
+    return map(texts.__getitem__, col)
+
+
 def _do_write_rows(st: _State, path: str, start: int = 0, stop: int | None = None) -> int:
     """Write the canonical rows (those from ``start`` to ``stop``, by default all) to ``path``
     as a :class:`pricewatch.store.writes.RowsFile` (the caller's store reads it with DuckDB);
@@ -327,19 +339,27 @@ def _do_write_rows(st: _State, path: str, start: int = 0, stop: int | None = Non
 
     The bytes are those ``csv.writer`` writes (QUOTE_MINIMAL, CRLF), made without it: names,
     units and dates (few distinct values) are turned into text once per value, the numbers
-    by map, and each line is a join (half the time of the csv module on 50,000 rows)."""
+    by map (each distinct price once), the source of a sheet's one value column as its prefix
+    and the row number, and each line is a join (half the time of the csv module on 50,000
+    rows)."""
     import itertools
 
     c = st.prep.columns
     if start or stop is not None:
         c = {k: v[start:stop] for k, v in c.items()}
     sheets = {sh: csv_field(sh) == sh for sh in set(c["sheet"])}  # a sheet name that needs no quotes
-    source = [f"{sh}!{col}{row}" if sheets[sh] else csv_field(f"{sh}!{col}{row}")
-              for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)]
+    letters = set(c["column"])
+    if len(sheets) == 1 and len(letters) == 1 and all(sheets.values()):
+        prefix = f"{next(iter(sheets))}!{next(iter(letters))}"
+        source = list(map(prefix.__add__, map(str, c["row"])))
+    else:
+        source = [f"{sh}!{col}{row}" if sheets[sh] else csv_field(f"{sh}!{col}{row}")
+                  for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)]
     iso = {d: csv_field(d.isoformat()) for d in set(c["obs_date"])}
     lines = map(",".join, zip(
-        _csv_texts(c["commodity"]), _csv_texts(c["market"]), map(iso.__getitem__, c["obs_date"]), map(repr, c["price"]),
-        _csv_texts(c["price_type"]), map(repr, c["orig_price"]), _csv_texts(c["orig_unit"]), source, strict=True))
+        _csv_texts(c["commodity"]), _csv_texts(c["market"]), map(iso.__getitem__, c["obs_date"]),
+        _number_texts(c["price"]), _csv_texts(c["price_type"]), _number_texts(c["orig_price"]),
+        _csv_texts(c["orig_unit"]), source, strict=True))
     with open(path, "w", newline="", encoding="utf-8") as fh:
         while chunk := list(itertools.islice(lines, _CSV_CHUNK)):
             fh.write("\r\n".join(chunk))
