@@ -217,3 +217,24 @@ def test_clean_sheets_take_the_column_paths_and_agree(monkeypatch):
         pd.testing.assert_frame_equal(b.frame, a.frame)
         assert (b.new_commodities, b.new_markets, b.unknown) == (a.new_commodities, a.new_markets, a.unknown)
     assert taken["cells"] >= 60 and taken["resolve"] >= 20, taken
+
+
+def test_sheets_in_one_unit_agree():
+    """A file in one unit (the usual case) takes the one-unit shortcuts of resolve: the same
+    rows, names and issues as the row walk."""
+    for seed in range(60):
+        rng = random.Random(30_000 + seed)
+        rows = clean_sheet(seed)
+        j = rows[0].index("单位")
+        unit = rng.choice(["元/公斤", "元/斤", "kg", "元/个"])
+        for r in rows[1:]:
+            r[j] = unit
+        ctx = Context(price_type=rng.choice([None, "retail"]))
+        accept = rng.choice([True, ["香菇", "城西市场"]])
+        a = old.prepare(extract([("价格", [list(r) for r in rows])], ctx), catalog(), ctx, accept_new_names=accept,
+                        today=TODAY)
+        b = prepare(extract([("价格", [list(r) for r in rows])], ctx), catalog(), ctx, accept_new_names=accept,
+                    today=TODAY)
+        assert issue_view(b.issues) == issue_view(a.issues), seed
+        pd.testing.assert_frame_equal(b.frame, a.frame)
+        assert (b.new_commodities, b.new_markets, b.unknown) == (a.new_commodities, a.new_markets, a.unknown)
