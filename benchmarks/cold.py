@@ -8,7 +8,7 @@
 * with ``--db``: ``python -m pricewatch report --json --public`` as a whole process, and the
   public report in a fresh process timed inside it (from the first read to the JSON, imports
   excluded), beside a hand-written DuckDB query for the same period's core figures in the same
-  fresh process (the floor); the staff report (with ALPS, so the whole history) the same way;
+  fresh process (the floor); the staff report (with ALPS, fitted from per-season sums) the same way;
   the first report after a new data version in a warm process (its caches keyed by the old
   version); medians of ``n`` runs each, taken in turn so that the machine's load falls on
   both sides alike.
@@ -152,7 +152,7 @@ def measure(db: Path, size: str, n: int = 7) -> list[Result]:
                ref_label="hand-written SQL in a fresh process", ratio=f"{med(rep_w) / med(fl_w):.1f}x floor",
                note=f"imports {med(rep_i):,.0f} ms; CPU time {med(rep_c):,.0f} ms against the floor's"
                     f" {med(fl_c):,.0f} ms; load average {la}"),
-        Result("cold", "staff report in a fresh process, beyond imports (with ALPS: the whole history)",
+        Result("cold", "staff report in a fresh process, beyond imports (with ALPS)",
                size, med(st_w), "ms", n, target=("<", 100.0), ref=med(fl_w),
                ref_label="hand-written SQL in a fresh process", ratio=f"{med(st_w) / med(fl_w):.1f}x floor",
                note=f"CPU time {med(st_c):,.0f} ms; load average {la}"),
