@@ -124,6 +124,8 @@ class _State:
         #: the cells as read, until prepare: a person's mapping may lay them out again
         self.raw: list[tuple[str, list[list[Any]]]] = []
         self.parsed = False  # the last parse read the file
+        #: (the columns, their texts) of the rows file's parts (``_texts``)
+        self.texts: tuple[Any, dict] | None = None
 
 
 PEEK_SHEETS, PEEK_ROWS, PEEK_COLS, PEEK_CHARS = 10, 30, 40, 80
@@ -311,25 +313,42 @@ def csv_field(v: Any) -> str:
     return t
 
 
-def _csv_texts(col: list[Any]) -> Any:
-    """The column's fields, each distinct value's text worked out once."""
+def _field_texts(col: list[Any]) -> dict[Any, str] | None:
+    """Each distinct value's field (:func:`csv_field`), None when a value is unhashable."""
     try:
-        texts = {v: csv_field(v) for v in set(col)}
-    except TypeError:  # an unhashable value
-        return map(csv_field, col)
-    return map(texts.__getitem__, col)
+        return {v: csv_field(v) for v in set(col)}
+    except TypeError:
+        return None
 
 
-def _number_texts(col: list[Any]) -> Any:
-    """``map(repr, col)``, each distinct float's text made once when every value is a float
-    (a file's prices repeat: a few thousand distinct among 50,000)."""
-    if set(map(type, col)) != {float}:
-        return map(repr, col)
-    distinct = set(col)
+def _number_texts(*cols: list[Any]) -> dict[float, str] | None:
+    """Each distinct number's ``repr`` over ``cols`` when every value is a float (a file's
+    prices repeat, and a price is mostly its original price: a few thousand distinct among
+    100,000), else None (``repr`` one by one)."""
+    if any(set(map(type, col)) != {float} for col in cols):
+        return None
+    distinct = set().union(*cols)
     if 0.0 in distinct:  # 0.0 and -0.0 are one key but two texts
-        return map(repr, col)
-    texts = {v: repr(v) for v in distinct}  # a NaN is found by identity, as it was put in
-    return map(texts.__getitem__, col)
+        return None
+    return {v: repr(v) for v in distinct}  # a NaN is found by identity, as it was put in
+
+
+#: the columns of a rows file whose texts are worked out once per distinct value
+_TEXT_COLUMNS = ("commodity", "market", "price_type", "orig_unit")
+
+
+def _texts(st: Any) -> dict[str, dict | None]:
+    """The fields of the file's distinct values, per column (made at the first part, for
+    every part: the rows left out by a drop make a new columns dict, and new texts)."""
+    c = st.prep.columns
+    got = getattr(st, "texts", None)
+    if got is not None and got[0] is c:
+        return got[1]
+    texts: dict[str, dict | None] = {k: _field_texts(c[k]) for k in _TEXT_COLUMNS}
+    texts["obs_date"] = {d: csv_field(d.isoformat()) for d in set(c["obs_date"])}
+    texts["price"] = _number_texts(c["price"], c["orig_price"])
+    st.texts = (c, texts)
+    return texts
 
 
 def _do_write_rows(st: _State, path: str, start: int = 0, stop: int | None = None) -> int:
@@ -338,15 +357,16 @@ def _do_write_rows(st: _State, path: str, start: int = 0, stop: int | None = Non
     the number of rows.
 
     The bytes are those ``csv.writer`` writes (QUOTE_MINIMAL, CRLF), made without it: names,
-    units and dates (few distinct values) are turned into text once per value, the numbers
-    by map (each distinct price once), the source of a sheet's one value column as its prefix
-    and the row number, and each line is a join (half the time of the csv module on 50,000
-    rows)."""
+    units, dates and prices (few distinct values) are turned into text once per value for
+    all the parts, the source of a sheet's one value column as its prefix and the row
+    number, and each line is a join (half the time of the csv module on 50,000 rows)."""
     import itertools
 
+    texts = _texts(st)
     c = st.prep.columns
     if start or stop is not None:
-        c = {k: v[start:stop] for k, v in c.items()}
+        c = {k: c[k][start:stop] for k in ("sheet", "column", "row", "obs_date", "price", "orig_price",
+                                            *_TEXT_COLUMNS)}
     sheets = {sh: csv_field(sh) == sh for sh in set(c["sheet"])}  # a sheet name that needs no quotes
     letters = set(c["column"])
     if len(sheets) == 1 and len(letters) == 1 and all(sheets.values()):
@@ -355,11 +375,16 @@ def _do_write_rows(st: _State, path: str, start: int = 0, stop: int | None = Non
     else:
         source = [f"{sh}!{col}{row}" if sheets[sh] else csv_field(f"{sh}!{col}{row}")
                   for sh, col, row in zip(c["sheet"], c["column"], c["row"], strict=True)]
-    iso = {d: csv_field(d.isoformat()) for d in set(c["obs_date"])}
-    lines = map(",".join, zip(
-        _csv_texts(c["commodity"]), _csv_texts(c["market"]), map(iso.__getitem__, c["obs_date"]),
-        _number_texts(c["price"]), _csv_texts(c["price_type"]), _number_texts(c["orig_price"]),
-        _csv_texts(c["orig_unit"]), source, strict=True))
+
+    def fields(k: str) -> Any:
+        t = texts[k]
+        return map(csv_field, c[k]) if t is None else map(t.__getitem__, c[k])
+
+    nums = texts["price"]
+    price, orig = ((map(repr, c["price"]), map(repr, c["orig_price"])) if nums is None
+                   else (map(nums.__getitem__, c["price"]), map(nums.__getitem__, c["orig_price"])))
+    lines = map(",".join, zip(fields("commodity"), fields("market"), map(texts["obs_date"].__getitem__, c["obs_date"]),
+                              price, fields("price_type"), orig, fields("orig_unit"), source, strict=True))
     with open(path, "w", newline="", encoding="utf-8") as fh:
         while chunk := list(itertools.islice(lines, _CSV_CHUNK)):
             fh.write("\r\n".join(chunk))

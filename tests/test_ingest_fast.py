@@ -158,3 +158,9 @@ def test_the_rows_file_has_the_bytes_the_csv_module_writes(tmp_path):
                 c["price_type"], map(repr, c["orig_price"]), c["orig_unit"],
                 [f"{s}!{col}{r}" for s, col, r in zip(c["sheet"], c["column"], c["row"], strict=True)], strict=True))
         assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()
+        # in parts (the texts of the distinct values made once for all of them): the same bytes
+        cut = n // 3
+        assert worker._do_write_rows(st, str(tmp_path / "a.csv"), 0, cut) == cut
+        assert worker._do_write_rows(st, str(tmp_path / "b.csv"), cut, n) == n - cut
+        parts = [(tmp_path / p).read_bytes() for p in ("a.csv", "b.csv")]
+        assert b"".join(p for p in parts if p != b"\r\n") == (tmp_path / "old.csv").read_bytes()
