@@ -12,6 +12,9 @@
   the first report after a new data version in a warm process (its caches keyed by the old
   version); medians of ``n`` runs each, taken in turn so that the machine's load falls on
   both sides alike.
+
+The checkout's bytecode is written first (:func:`~benchmarks.harness.compile_bytecode`), as an
+installation has it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from .harness import ROOT, Result
+from .harness import ROOT, Result, compile_bytecode
 
 
 def _wall_ms(cmd: list[str], env: dict[str, str] | None = None) -> float:
@@ -49,6 +52,7 @@ def load_average() -> str:
 
 
 def startup(n: int = 7) -> list[Result]:
+    compile_bytecode()
     py = sys.executable
     m = _medians({"floor": [py, "-c", "pass"],
                   "help": [py, "-m", "pricewatch", "--help"],
@@ -121,6 +125,8 @@ def _child(mode: str, db: Path, *extra: str, env: dict[str, str] | None = None) 
 def measure(db: Path, size: str, n: int = 7) -> list[Result]:
     """The report from cold at ``db`` (see the module docstring)."""
     from datetime import timedelta
+
+    compile_bytecode()
 
     from . import build
     from .synth import LAST_MONDAY
