@@ -40,7 +40,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..periods import period_of
+from ..periods import ordinal, period_of
 from .queries.observations import Scope, obs_view, period_start_sql
 
 if TYPE_CHECKING:
@@ -180,16 +180,17 @@ def commodity_periods(s: Session, scope: Scope, freq: str, price_type: str,
 
 
 def period_span(s: Session, scope: Scope, freq: str, price_type: str) -> tuple[int, int, Any] | None:
-    """(first ordinal, last ordinal, the commodity ids with a price in any period) of the
-    history :func:`commodity_periods` reads; None when it is empty."""
-    got = s.arrays(f"SELECT min({_ORDINAL_SQL[freq]}) AS lo, max({_ORDINAL_SQL[freq]}) AS hi,"  # noqa: S608
-                   " list(DISTINCT commodity_id ORDER BY commodity_id) AS ids"
-                   " FROM period_prices WHERE scope = ? AND freq = ? AND price_type = ?",
+    """(first ordinal, last ordinal, the commodity ids with a price in any period, sorted) of
+    the history :func:`commodity_periods` reads; None when it is empty. (Grouped by commodity:
+    half the time of one ``list(DISTINCT ...)``.)"""
+    got = s.arrays("SELECT commodity_id, min(period_start) AS lo, max(period_start) AS hi FROM period_prices"
+                   " WHERE scope = ? AND freq = ? AND price_type = ? GROUP BY commodity_id ORDER BY commodity_id",
                    [scope, freq, price_type])
-    lo = got["lo"][0]
-    if lo is None or lo != lo:
+    if not len(got["commodity_id"]):
         return None
-    return int(lo), int(got["hi"][0]), got["ids"][0]
+    lo, hi = (got["lo"].min().item(), got["hi"].max().item())
+    return (ordinal(period_of(lo, freq)), ordinal(period_of(hi, freq)),  # type: ignore[arg-type]
+            got["commodity_id"])
 
 
 def season_sums(s: Session, scope: Scope, freq: str, price_type: str, upto: date,

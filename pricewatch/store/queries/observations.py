@@ -122,11 +122,13 @@ def latest_date(s: Session, scope: Scope, price_type: str | None = None) -> date
 
 def recent_dates(s: Session, scope: Scope, price_type: str, days: int) -> list[date]:
     """The distinct observation dates of the ``days`` days up to the newest one, oldest first
-    (from the day rows of ``period_prices``, as :func:`latest_date`; one query)."""
+    (from the day rows of ``period_prices``, as :func:`latest_date`; one query: the dates
+    grouped, then those within ``days`` of the last kept, which takes one scan where a
+    subquery for the newest date took two)."""
     return [r[0] for r in s.all(
-        "SELECT DISTINCT period_start FROM period_prices WHERE scope = $s AND freq = 'day'"
-        " AND price_type = $pt AND period_start >= (SELECT max(period_start) FROM period_prices"
-        " WHERE scope = $s AND freq = 'day' AND price_type = $pt) - $days::INTEGER ORDER BY 1",
+        "SELECT period_start FROM (SELECT period_start FROM period_prices WHERE scope = $s"
+        " AND freq = 'day' AND price_type = $pt GROUP BY period_start)"
+        " QUALIFY period_start >= max(period_start) OVER () - $days::INTEGER ORDER BY 1",
         {"s": _scope(scope), "pt": price_type, "days": days})]
 
 
