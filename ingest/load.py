@@ -6,8 +6,9 @@ with a bounded summary (counts, issues, the first preview rows); on a real load 
 the canonical rows to a CSV file that DuckDB reads into the write
 (:class:`pricewatch.store.writes.RowsFile`). No pandas here: a frame is made only when a
 caller asks for :attr:`FileResult.changes` or :attr:`FileResult.preview`. A file is loaded
-whole or not at all (invariant 2): every check runs before the write; the write is one
-:meth:`Store.write` transaction (names confirmed as new, the upload row and every
+whole or not at all (invariant 2): every check is in before the commit (the rows are
+read and loaded while the history checks run, and rolled back if they refuse the file); the
+write is one :meth:`Store.write` transaction (names confirmed as new, the upload row and every
 observation), so a failure at any point leaves the store as it was. The same file again
 is "unchanged"; a file that changes prices of a loaded period adds revisions (the report
 lists each change old -> new; the old rows stay, see ``pricewatch.store.writes``).
@@ -357,6 +358,7 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
             issues, summary = _prepare(s, w, ctx, opts, res, catalog)
             rows_file = None
             rows: writes.StagedRows | None = None
+            lr: writes.LoadResult | None = None  # loaded before its report is complete
             failed: PricewatchError | None = None
             asked_rows = False  # the rows file asked for and not yet collected
             if opts.skip_invalid_rows:
@@ -369,8 +371,9 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                     _ids(s, summary.new_commodities, summary.new_markets, actor)
             else:
                 # the child writes the rows first and then works through the history checks,
-                # while this process adds the new names and then reads the rows into the write
-                # (rolled back with the rest if the checks refuse the file)
+                # while this process adds the new names, reads the rows into the write and loads
+                # them (rolled back with the rest if the checks refuse the file; the upload's
+                # report, which holds their warnings, is written once they are in)
                 parts: list[writes.RowsFile] = []
                 if _has_rows(summary) and not _blocking(issues, opts):
                     parts = _send_parts(w, tmp, summary.rows)
@@ -385,6 +388,12 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                                 rows = writes.stage_rows(s, part, rows)
                         except PricewatchError as e:
                             failed = e  # reported as the load's failure once the checks are in
+                    try:
+                        if failed is None and rows is not None:
+                            lr = writes.load_observations(s, rows, file_name=res.file, sha256=sha, actor=actor,
+                                                          layout=res.layout, rows_read=res.rows_read)
+                    except PricewatchError as e:
+                        failed = e
                 if asked:
                     issues.extend(_judge(w.result().issues, opts, cfg, res, actor))
                     if _blocking(issues, opts):
@@ -396,9 +405,12 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
             res.errors, res.warnings = [], _ordered(issues)
             if failed is not None:
                 raise failed
-            lr = writes.load_observations(
-                s, rows if rows is not None else rows_file, file_name=res.file, sha256=sha, actor=actor,
-                layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
+            if lr is None:
+                lr = writes.load_observations(
+                    s, rows if rows is not None else rows_file, file_name=res.file, sha256=sha, actor=actor,
+                    layout=res.layout, rows_read=res.rows_read, report=_stored_report(res))
+            elif lr.upload_id:
+                writes.set_upload_report(s, lr.upload_id, _stored_report(res))
             target = f"upload:{lr.upload_id}" if lr.upload_id else res.file
             if res.skipped:
                 writes.audit(s, actor, "ingest.skip_rows", target, {

@@ -74,8 +74,11 @@ def test_a_tenfold_price_needs_its_own_confirmation(store, tmp_path):
     run(store, write_xlsx(tmp_path / "w18.xlsx", {"价格": long_rows("2024-04-29", **BASE)}))
     typo = dict(BASE, **{"猪肉(五花)__城关农贸市场": 329.8, "鸡蛋__城关农贸市场": 16.0})  # 10x and +54 %
     p = write_xlsx(tmp_path / "w19.xlsx", {"价格": long_rows("2024-05-06", **typo)})
+    before = snapshot(store)
     res = run(store, p)
     assert res.status == "rejected"
+    # the rows were loaded while the history checks ran: the refusal rolled them back
+    assert snapshot(store) == before
     (err,) = res.errors
     assert (err.code, err.row) == ("price_jump_large", 4)
     assert "10.0 倍" in err.message() and "逐行确认" in err.message()

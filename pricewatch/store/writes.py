@@ -318,6 +318,13 @@ def load_observations(
         s.execute("DROP TABLE IF EXISTS diff_obs")
 
 
+def set_upload_report(s: Session, upload_id: int, report: Any) -> None:
+    """The report kept with an upload, written after :func:`load_observations` (the ingest
+    loads a file's rows while its history checks run, and knows their warnings only then)."""
+    s.execute("UPDATE uploads SET report = ? WHERE id = ?",
+              [json.dumps(report, ensure_ascii=False, default=str), upload_id])
+
+
 def _load(s: Session, chunks: Iterable[pd.DataFrame], n: int, staged: bool, *, file_name: str, sha256: str,
           actor: str, layout: str | None, rows_read: int | None, report: Any) -> LoadResult:
     rows = "diff_obs" if staged else "incoming_obs"  # the table the rows are in now
