@@ -507,3 +507,21 @@ def test_a_report_from_its_window_is_the_report_from_the_whole_history(store, pe
     pd.testing.assert_frame_equal(window.raw, whole.raw)
     pd.testing.assert_frame_equal(board, indicators.board(store, period=period, public=public))
     indicators.clear_cache()
+
+
+@pytest.mark.parametrize("freq", ["day", "week", "xun", "month"])
+def test_the_history_grid_has_the_periods_of_from_ordinal(freq):
+    """The grid's first days and labels, computed on arrays, are those of one Period per
+    ordinal: over three decades (ISO years of 53 weeks, leap days, 旬 of 8 to 11 days) and
+    across one new year."""
+    from datetime import date
+
+    from pricewatch.indicators.history import _periods
+    from pricewatch.periods import from_ordinal, ordinal, period_of
+
+    for d0, d1 in [(date(1999, 12, 20), date(2031, 1, 10)), (date(2020, 12, 28), date(2021, 1, 5))]:
+        o0, o1 = ordinal(period_of(d0, freq)), ordinal(period_of(d1, freq))
+        starts, labels = _periods(o0, o1, freq)
+        want = [from_ordinal(i, freq) for i in range(o0, o1 + 1)]
+        assert labels == [q.label for q in want]
+        assert starts.tolist() == [q.start for q in want]

@@ -365,12 +365,40 @@ def _distinct(cids: np.ndarray) -> np.ndarray:
     return np.unique(cids)
 
 
+_EPOCH = np.datetime64("0001-01-01", "D")  # day 1 of periods.ordinal
+
+
+def _periods(o0: int, o1: int, freq: str) -> tuple[np.ndarray, list[str]]:
+    """The first days (datetime64[D]) and labels of the periods with ordinals ``o0``..``o1``:
+    :func:`~pricewatch.periods.from_ordinal`'s, computed on arrays (520 weeks: ~0.5 ms rather
+    than ~5 ms of one Period each)."""
+    o = np.arange(o0, o1 + 1, dtype="int64")
+    if freq == "day":
+        d = _EPOCH + (o - 1)
+        return d, [str(x) for x in d]
+    if freq == "week":
+        d = _EPOCH + o * 7
+        thursday = d + 3                                   # the ISO year is the Thursday's
+        year = thursday.astype("datetime64[Y]")
+        week = (thursday - year.astype("datetime64[D]")).astype("int64") // 7 + 1
+        years = (year.astype("int64") + 1970).tolist()
+        return d, [f"{y}-W{w:02d}" for y, w in zip(years, week.tolist(), strict=True)]
+    months, k = (np.divmod(o, 3) if freq == "xun" else (o, np.zeros_like(o)))
+    y, m = np.divmod(months, 12)
+    first = (y - 1970) * 12 + m                            # months since 1970-01
+    d = first.astype("datetime64[M]").astype("datetime64[D]") + k * 10
+    if freq == "xun":
+        labels = [f"{a}-{b + 1:02d}-D{c + 1}" for a, b, c in zip(y.tolist(), m.tolist(), k.tolist(), strict=True)]
+    else:
+        labels = [f"{a}-{b + 1:02d}" for a, b in zip(y.tolist(), m.tolist(), strict=True)]
+    return d, labels
+
+
 def _grid(freq: str, g: dict[str, Any], o0: int, o1: int, ids: np.ndarray,
           cat: dict[str, np.ndarray]) -> _History:
     """The history grid of periods ``o0``..``o1`` (ordinals) x commodities ``ids`` (sorted),
     filled from the rows ``g`` of :func:`~pricewatch.store.aggregates.commodity_periods`."""
-    grid = [from_ordinal(i, freq) for i in range(o0, o1 + 1)]  # type: ignore[arg-type]
-    starts = np.array([q.start for q in grid], dtype="datetime64[D]")
+    starts, labels = _periods(o0, o1, freq)
     ids = np.asarray(ids, dtype="int64")
     cids = np.asarray(g["commodity_id"], dtype="int64")
     ti = np.asarray(g["ordinal"], dtype="int64") - o0
@@ -384,7 +412,7 @@ def _grid(freq: str, g: dict[str, Any], o0: int, o1: int, ids: np.ndarray,
     n = np.zeros((len(starts), len(ids)), dtype="int64")
     y[ti, ci] = np.asarray(g["price"], dtype="float64")
     n[ti, ci] = np.asarray(g["markets"], dtype="int64")
-    return _History(freq, starts, [q.label for q in grid], ids, y, n, cat, first_ordinal=o0)
+    return _History(freq, starts, labels, ids, y, n, cat, first_ordinal=o0)
 
 
 #: windows of the history (:func:`_window_history`) by history key and period
