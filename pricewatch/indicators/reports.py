@@ -246,24 +246,28 @@ def report(store: Store, *, period: str | None = None, on: date | None = None,
         ti = h.index_of(p) if h is not None else None
         scored = h is not None and (ti is None or ti in h.alps)
 
-        def period_rows(r: Session) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None,
-                                             dict[str, np.ndarray] | None]:
+        def period_rows(r: Session) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
             core = queries.observations.report_core(r, scope, p, prev, yoy, price_type)
-            return (core, market_columns(r) if int(core["gaps"].sum()) > 0 else None,
-                    aggregates.season_sums(r, scope, f, price_type, p.start, p.start)
-                    if alps and not scored else None)
+            return core, market_columns(r) if int(core["gaps"].sum()) > 0 else None
+
+        def season_sums() -> dict[str, np.ndarray] | None:
+            """The sums the period's ALPS scores are fitted from, where they are shown and
+            not yet computed for this history."""
+            return aggregates.season_sums(s, scope, f, price_type, p.start, p.start) if alps and not scored else None
 
         if h is not None:
-            core, markets, sums = period_rows(s)
+            core, markets = period_rows(s)
+            sums = season_sums()
         else:
-            # a new data version (or a fresh process): the period's rows (and the sums its
-            # ALPS scores are fitted from) are read on a second cursor of the same snapshot
-            # while this thread reads the periods the report's windows reach back to
+            # a new data version (or a fresh process): the period's rows are read on a second
+            # cursor of the same snapshot while this thread reads the periods the report's
+            # windows reach back to, then the ALPS sums (the two sides take about as long)
             back = max(HIGH_LOW_WINDOW - 1, MA_WINDOW - 1, rules.window(p.freq))
             with s.sibling() as r, ThreadPoolExecutor(max_workers=1) as pool:
                 rows = pool.submit(period_rows, r)
                 h = _window_history(s, store, scope, f, price_type, snap, p, back, base)
-                core, markets, sums = rows.result()
+                sums = season_sums()
+                core, markets = rows.result()
             ti = h.index_of(p)
         if sums is not None and ti is not None and ti not in h.alps:
             h.alps[ti] = _alps_from_sums(sums, h.ids, h.y[ti], p)
