@@ -156,21 +156,18 @@ def report_core(s: Session, scope: Scope, cur: Period, prev: Period, yoy: Period
     y0, y1 = (yoy.start, yoy.end) if yoy is not None else (date(1, 1, 1), date(1, 1, 1))
     return s.arrays(
         f"""
-        WITH mp AS (
+        WITH w AS (
+            -- each market's mean in this period, the previous one and the year-earlier one
+            -- (the rows of this period and the previous one never count as the year's)
             SELECT commodity_id, market_id,
-                   CASE WHEN obs_date BETWEEN $c0 AND $c1 THEN 0
-                        WHEN obs_date BETWEEN $p0 AND $p1 THEN 1 ELSE 2 END AS tag,
-                   avg(price) AS price
+                   avg(price) FILTER (WHERE obs_date BETWEEN $c0 AND $c1) AS cur,
+                   avg(price) FILTER (WHERE obs_date BETWEEN $p0 AND $p1) AS prev,
+                   avg(price) FILTER (WHERE obs_date BETWEEN $y0 AND $y1
+                                      AND NOT obs_date BETWEEN $p0 AND $c1) AS yoy
             FROM {obs_view(scope)}
             WHERE price_type = $pt
               AND (obs_date BETWEEN $p0 AND $c1 OR obs_date BETWEEN $y0 AND $y1)
             GROUP BY ALL
-        ), w AS (
-            SELECT commodity_id, market_id,
-                   max(price) FILTER (WHERE tag = 0) AS cur,
-                   max(price) FILTER (WHERE tag = 1) AS prev,
-                   max(price) FILTER (WHERE tag = 2) AS yoy
-            FROM mp GROUP BY ALL
         )
         SELECT commodity_id,
                count(cur) AS markets, coalesce(avg(cur), 'NaN'::DOUBLE) AS price,
