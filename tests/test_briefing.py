@@ -510,7 +510,10 @@ def test_page_shows_the_staff_briefing_with_its_marks(page_env, staff):
     for df in at.dataframe:
         assert "" not in [str(c).strip() for c in df.value.columns]
         assert UNRELEASED not in df.value.to_string()
-    assert "数据版本" not in text and re.search(r"价格监测周报　第\d+期　总第\d+期　监测单位：示范县商务局", text)
+    # the issue number: provisional ("numbered when a file is made") until a test before this
+    # one has made the week's PDF or Word file, fixed after; either way the header's form holds
+    assert "数据版本" not in text
+    assert re.search(r"价格监测周报　第\d+期　总第\d+期(（生成文件时编号）)?　监测单位：示范县商务局", text)
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_pdf", "dl_docx"} <= keys
 
