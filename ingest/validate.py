@@ -525,6 +525,8 @@ def _per_piece_series(rows: _Rows, units: dict[str, Any], catalog: Catalog) -> N
     """Rows priced per piece (个, 箱, 袋 with no weight) of a commodity the catalog prices by
     weight move to its per-piece commodity (:func:`per_piece_name`), with its category: never
     converted, never averaged with the weight prices (a series is a commodity)."""
+    if all(units.get(u) is None or units[u].is_weight for u in set(rows.unit_text)):
+        return  # no unit of a piece: no name to look at (per_piece_name needs one)
     rename = {}
     for name, unit_text in set(zip(rows.commodity, rows.unit_text, strict=True)):
         got = per_piece_name(catalog, name, units.get(unit_text))
