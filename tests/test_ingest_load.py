@@ -207,3 +207,22 @@ def test_rows_read_in_parts_load_as_one_file(store, tmp_path, monkeypatch):
     assert n == 12
     assert sorted((k, p) for k, p, _src in got) == sorted(changed.items())
     assert sorted(src for _k, _p, src in got) == sorted(f"s!F{r}" for r in range(2, 11))
+
+
+def test_a_rows_file_whose_rows_do_not_all_arrive_is_refused(store, tmp_path):
+    """The store counts the rows each statement read from a rows file: a row whose name is
+    not in the catalog is missing from the count, and the write fails (nothing is kept)."""
+    import pytest
+
+    from pricewatch.errors import InputError
+    from pricewatch.store import writes
+
+    p = tmp_path / "rows.csv"
+    p.write_text("大米,城关农贸市场,2024-05-06,6.0,retail,6.0,元/公斤,s!F2\r\n"
+                 "不在目录的商品,城关农贸市场,2024-05-06,6.0,retail,6.0,元/公斤,s!F3\r\n", encoding="utf-8")
+    before = snapshot(store)
+    with pytest.raises(InputError, match="读到 1 行"), store.write() as s:
+        writes.stage_rows(s, writes.RowsFile(p, 2))
+    with pytest.raises(InputError, match="读到 1 行"), store.write() as s:
+        writes.load_observations(s, writes.RowsFile(p, 2), file_name="rows.csv", sha256="x", actor="test")
+    assert snapshot(store) == before

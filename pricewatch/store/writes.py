@@ -256,10 +256,9 @@ def _rows_read(f: RowsFile, n: int) -> int:
 
 
 def _insert_file(s: Session, f: RowsFile) -> int:
-    """Add a :class:`RowsFile`'s rows to ``incoming_obs`` with their catalog ids."""
-    before = int(s.scalar("SELECT count(*) FROM incoming_obs"))
-    s.execute(f"INSERT INTO incoming_obs {_FILE_ROWS}", [str(f.path)])  # noqa: S608 - fixed fragments
-    return _rows_read(f, int(s.scalar("SELECT count(*) FROM incoming_obs")) - before)
+    """Add a :class:`RowsFile`'s rows to ``incoming_obs`` with their catalog ids (an INSERT
+    answers with the number of rows it added)."""
+    return _rows_read(f, int(s.scalar(f"INSERT INTO incoming_obs {_FILE_ROWS}", [str(f.path)])))  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -283,11 +282,11 @@ def stage_rows(s: Session, f: RowsFile, before: StagedRows | None = None) -> Sta
     catalog already; nothing may write observations in between. The rows go straight from
     the file into the comparison (one table of 50,000 rows fewer than ``incoming_obs`` and
     then ``diff_obs``)."""
+    # the statement answers with the number of rows it wrote: no count(*) of the table after it
     if before is None:
-        s.execute(_DIFF.format(rows=f"({_FILE_ROWS})"), [str(f.path)])
-        return StagedRows(_rows_read(f, int(s.scalar("SELECT count(*) FROM diff_obs"))))
-    s.execute("INSERT INTO diff_obs " + _DIFF_ROWS.format(rows=f"({_FILE_ROWS})"), [str(f.path)])
-    return StagedRows(before.rows + _rows_read(f, int(s.scalar("SELECT count(*) FROM diff_obs")) - before.rows))
+        return StagedRows(_rows_read(f, int(s.scalar(_DIFF.format(rows=f"({_FILE_ROWS})"), [str(f.path)]))))
+    n = int(s.scalar("INSERT INTO diff_obs " + _DIFF_ROWS.format(rows=f"({_FILE_ROWS})"), [str(f.path)]))
+    return StagedRows(before.rows + _rows_read(f, n))
 
 
 def load_observations(
