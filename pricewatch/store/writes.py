@@ -366,13 +366,15 @@ def _load(s: Session, chunks: Iterable[pd.DataFrame], n: int, staged: bool, *, f
     s.execute("CREATE OR REPLACE TEMP TABLE obs_currency AS SELECT unnest(?::INTEGER[]) AS id,"
               " unnest(?::VARCHAR[]) AS currency",
               [[int(i) for i, _u in units], [unit_currency(u) for _i, u in units]])
+    # the revised rows after the new ones; with none, the rows keep their order without a sort
+    order = " ORDER BY d.change = 'revised'" if rev else ""
     s.execute(
-        "INSERT INTO observations (commodity_id, market_id, obs_date, price, price_type, orig_price,"
+        "INSERT INTO observations (commodity_id, market_id, obs_date, price, price_type, orig_price,"  # noqa: S608
         " orig_unit, source, upload_id, revision, is_current, is_public, currency)"
         " SELECT d.commodity_id, d.market_id, d.obs_date, d.price, d.price_type, d.orig_price, d.orig_unit,"
         " d.source, ?, coalesce(d.old_revision, 0) + 1, true, false, c.currency::VARCHAR"
-        " FROM diff_obs d LEFT JOIN obs_currency c ON c.id = d.commodity_id WHERE d.change <> 'same'"
-        " ORDER BY d.change = 'revised'", [upload_id])
+        f" FROM diff_obs d LEFT JOIN obs_currency c ON c.id = d.commodity_id WHERE d.change <> 'same'{order}",
+        [upload_id])
     s.execute("DROP TABLE obs_currency")
     aggregates.touch(s, ("staff",), "SELECT commodity_id, price_type, obs_date FROM diff_obs"
                      " WHERE change <> 'same'")
