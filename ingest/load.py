@@ -617,7 +617,10 @@ def _send_parts(w: Any, tmp: str, n: int) -> list[writes.RowsFile]:
     the child has written it, while the child writes the next (the reads of all but the last
     no longer come after the writing)."""
     k = max(1, min(ROWS_PARTS, n // ROWS_PART_MIN))
-    bounds = [n * i // k for i in range(k + 1)]
+    # the first part half the size of the others (in halves: 1, 2, 2, ...): it is written while
+    # the caller adds the new names, and read as soon as they are in
+    total = 2 * k - 1
+    bounds = [0, *(n * (2 * i + 1) // total for i in range(k))]
     parts = []
     for i in range(k):
         path = Path(tmp) / f"rows-{i}.csv"
