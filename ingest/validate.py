@@ -729,31 +729,36 @@ def _all_convert(rows: _Rows, com_map: dict[str, str | None], mkt_map: dict[str,
     """Fill ``out`` column by column when every row has a known (or accepted) name, a
     convertible unit and a sane price: no row issue, so the row-by-row walk is not needed.
     False (``out`` untouched) otherwise."""
-    # each step a map over a whole column (C speed), the names and units looked up per value
+    # each step a map over a whole column (C speed), the names and units looked up and tested
+    # per value (the maps hold every distinct name of the rows, and only those)
+    if None in com_map.values() or None in mkt_map.values():
+        return False
     cn = list(map(com_map.__getitem__, rows.commodity))
     mn = list(map(mkt_map.__getitem__, rows.market))
-    if None in cn or None in mn:
-        return False
     one_unit = set(rows.unit_text)
     if len(one_unit) == 1:  # a file in one unit: each name's conversion looked up by name
         u = one_unit.pop()
+        by_name = {}
         for k in set(cn):
             if (k, u) not in conv:
                 conv[(k, u)] = convert(k, u)
-        got = list(map({k: conv[(k, u)] for k in set(cn)}.__getitem__, cn))
+            by_name[k] = conv[(k, u)]
+        used = list(by_name.values())
+        got = list(map(by_name.__getitem__, cn))
     else:
         keys = list(zip(cn, rows.unit_text, strict=True))
-        for k in set(keys):
+        distinct = set(keys)
+        for k in distinct:
             if k not in conv:
                 conv[k] = convert(*k)
+        used = [conv[k] for k in distinct]
         got = list(map(conv.__getitem__, keys))
-    factors = list(map(itemgetter(1), got))
-    if None in factors:
+    if any(g[1] is None for g in used):
         return False
-    price = list(map(operator.mul, rows.orig_price, factors))
+    price = list(map(operator.mul, rows.orig_price, map(itemgetter(1), got)))
     if price and max(price) > ABSURD_PRICE:
         return False
-    kind = {m: catalog.market_kind.get(m, prep.new_markets.get(m, "")) for m in set(mn)}
+    kind = {m: catalog.market_kind.get(m, prep.new_markets.get(m, "")) for m in set(mkt_map.values())}
     default = {m: ctx_pt or ("wholesale" if k == "批发市场" else "retail") for m, k in kind.items()}
     out["sheet"], out["row"], out["column"] = list(rows.sheet), list(rows.row), list(rows.column)
     out["obs_date"], out["market"], out["commodity"] = list(rows.obs_date), mn, cn
