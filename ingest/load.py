@@ -368,7 +368,7 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                 if summary.rows and not _blocking(issues, opts):
                     rows_file = _send_rows(w, tmp, summary.rows)
                     asked_rows = True
-                    _ids(s, summary.new_commodities, summary.new_markets, actor)
+                    _add_names(s, summary.new_commodities, summary.new_markets, actor)
             else:
                 # the child writes the rows first and then works through the history checks,
                 # while this process adds the new names, reads the rows into the write and loads
@@ -380,7 +380,7 @@ def _checked_file(store: Store, p: Path, opts: IngestOptions, cfg: Settings, res
                     rows_file = parts[0]
                 asked = _send_history(s, w, summary, cfg, preview=False)
                 if parts:
-                    _ids(s, summary.new_commodities, summary.new_markets, actor)
+                    _add_names(s, summary.new_commodities, summary.new_markets, actor)
                     for part in parts:
                         w.result()  # this part of the rows is written: DuckDB reads it while the next is
                         try:
@@ -599,13 +599,12 @@ def _shell_user() -> str:
         return "cli"
 
 
-def _ids(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[str, str],
-         actor: str) -> tuple[dict[str, int], dict[str, int]]:
-    """Catalog ids inside the write transaction, adding the confirmed new names first."""
+def _add_names(s: Any, new_commodities: dict[str, tuple[str, str]], new_markets: dict[str, str],
+               actor: str) -> None:
+    """Add, inside the write transaction, the confirmed new names the catalog lacks."""
     known, known_m = queries.catalog.name_ids(s)
     writes.add_names(s, {k: v for k, v in new_commodities.items() if k not in known},
                      {k: v for k, v in new_markets.items() if k not in known_m}, actor=actor)
-    return queries.catalog.name_ids(s)
 
 
 #: a file's rows are written in parts of at least this many rows, at most ROWS_PARTS parts
