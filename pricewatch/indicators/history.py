@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -321,26 +320,21 @@ def _cached_history(s: Session, store: Store, scope: Scope, freq: str, price_typ
 
 
 def _history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
-             snap: str | None = None, catalog: Callable[[], dict[str, np.ndarray]] | None = None) -> _History:
-    """The history of this session's data version, built when this process has none yet.
-
-    ``catalog`` gives :func:`catalog_columns` when it is being read elsewhere (a sibling
-    cursor's thread: :func:`~pricewatch.indicators.reports.report`); it is asked for once the
-    grid is built."""
+             snap: str | None = None) -> _History:
+    """The history of this session's data version, built when this process has none yet."""
     hit = _cached_history(s, store, scope, freq, price_type, snap)
     if hit is not None:
         return hit
     key = _history_key(s, store, scope, freq, price_type, snap)
     g = aggregates.commodity_periods(s, scope, freq, price_type)
     if len(g["ordinal"]) == 0:
-        cat = catalog() if catalog else catalog_columns(s)
+        cat = catalog_columns(s)
         h = _History(freq, np.array([], dtype="datetime64[D]"), [], np.array([], dtype="int64"),
                      np.empty((0, 0)), np.empty((0, 0)), cat)
     else:
         o = np.asarray(g["ordinal"], dtype="int64")
         cids = np.asarray(g["commodity_id"], dtype="int64")
-        h = _grid(freq, g, int(o.min()), int(o.max()), _distinct(cids),
-                  catalog() if catalog else catalog_columns(s))
+        h = _grid(freq, g, int(o.min()), int(o.max()), _distinct(cids), catalog_columns(s))
     with _CACHE_LOCK:
         _CACHE[key] = h
         while len(_CACHE) > _CACHE_MAX:
@@ -420,8 +414,7 @@ _WINDOWS: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
 
 
 def _window_history(s: Session, store: Store, scope: Scope, freq: str, price_type: str,
-                    snap: str | None, p: Period, back: int, base: str | Period | None,
-                    catalog: Callable[[], dict[str, np.ndarray]] | None = None) -> _History:
+                    snap: str | None, p: Period, back: int, base: str | Period | None) -> _History:
     """The history as a report of period ``p`` needs it: the whole grid (every period, every
     commodity ever priced, so rows and columns are the full history's), with prices read only
     for ``p``, the ``back`` periods before it and the 定基 base period.
@@ -443,12 +436,12 @@ def _window_history(s: Session, store: Store, scope: Scope, freq: str, price_typ
         return hit
     span = aggregates.period_span(s, scope, freq, price_type)
     if span is None:
-        return _history(s, store, scope, freq, price_type, snap, catalog)
+        return _history(s, store, scope, freq, price_type, snap)
     o0, o1, ids = span
     b = (parse_period(base) if isinstance(base, str) else base) if base is not None else from_ordinal(o0, freq)  # type: ignore[arg-type]
     first = from_ordinal(max(o0, ordinal(p) - back), freq)  # type: ignore[arg-type]
     g = aggregates.commodity_periods(s, scope, freq, price_type, starts=(first.start, p.start, b.start))
-    h = _grid(freq, g, o0, o1, np.asarray(ids, dtype="int64"), catalog() if catalog else catalog_columns(s))
+    h = _grid(freq, g, o0, o1, np.asarray(ids, dtype="int64"), catalog_columns(s))
     h.window = (ordinal(first) - o0, ordinal(p) - o0, ordinal(b) - o0)
     with _CACHE_LOCK:
         _WINDOWS[key] = h
