@@ -20,10 +20,10 @@ Medians of ``--runs`` runs, alternating. ``--root`` runs the ingest of another c
 ``--against`` runs a second checkout's ingest in the same loop (ingest, the other's ingest,
 parse, and again), so that both see the same moments of a shared machine.
 
-The checkout's bytecode is compiled first (``compileall``), as an installation's is: where
-``PYTHONDONTWRITEBYTECODE`` is set (or the sources are read-only, as under the systemd
-units) a process that finds none compiles every module it imports, on every run (~0.06 s
-of CPU here). ``--no-compile`` measures without it (bytecode already there is still used).
+The checkout's bytecode is compiled first (:func:`~benchmarks.harness.compile_bytecode`), as
+an installation's is: where ``PYTHONDONTWRITEBYTECODE`` is set (or the sources are read-only,
+as under the systemd units) a process that finds none compiles every module it imports, on
+every run (~0.06 s of CPU here). ``--no-compile`` measures without it (bytecode already there is still used).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from .harness import compile_bytecode
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out" / "ingest_cli"
@@ -120,14 +122,6 @@ def parse_once(file: Path) -> float:
     wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
     wb.close()
     return time.perf_counter() - t
-
-
-def compile_bytecode(root: Path) -> None:
-    """Write the bytecode of the checkout's packages (what an installation has)."""
-    import compileall
-
-    for pkg in ("ingest", "pricewatch"):
-        compileall.compile_dir(str(root / pkg), quiet=1)
 
 
 def measure(runs: int = 5, rows: int = 50_000, root: Path = ROOT, compile: bool = True) -> dict[str, float]:
