@@ -337,11 +337,11 @@ def _number_texts(*cols: list[Any]) -> dict[float, str] | None:
 _TEXT_COLUMNS = ("commodity", "market", "price_type", "orig_unit")
 
 
-def _texts(st: Any) -> dict[str, dict | None]:
+def _texts(st: _State) -> dict[str, dict | None]:
     """The fields of the file's distinct values, per column (made at the first part, for
     every part: the rows left out by a drop make a new columns dict, and new texts)."""
     c = st.prep.columns
-    got = getattr(st, "texts", None)
+    got = st.texts
     if got is not None and got[0] is c:
         return got[1]
     texts: dict[str, dict | None] = {k: _field_texts(c[k]) for k in _TEXT_COLUMNS}

@@ -150,7 +150,7 @@ def test_the_rows_file_has_the_bytes_the_csv_module_writes(tmp_path):
              "price_type": [rng.choice(["retail", None, "a,b"]) for _ in range(n)],
              "orig_price": [rng.choice([1.0, 2.5, 1e20]) for _ in range(n)],
              "orig_unit": [rng.choice(texts) for _ in range(n)]}
-        st = SimpleNamespace(prep=SimpleNamespace(columns=c))
+        st = SimpleNamespace(prep=SimpleNamespace(columns=c), texts=None)
         assert worker._do_write_rows(st, str(tmp_path / "new.csv")) == n
         with open(tmp_path / "old.csv", "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh).writerows(zip(
