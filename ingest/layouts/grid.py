@@ -521,8 +521,7 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
             got = labels.get(key)
             if got is None:
                 text = clean_text(label).replace(" ", "")
-                skip = bool(text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均"))
-                            or _NOTE_LINE.match(text))
+                skip = _not_a_commodity(text)
                 got = labels[key] = (text, skip)
             text, skip = got
             if skip:
@@ -580,6 +579,12 @@ def _emit(res: SheetResult, rows: list[list[Any]], start: int, end: int, p: Plan
                     low, high, pt if not pt_blank else (c.price_type or facts.price_type), category, cur))
 
 
+def _not_a_commodity(text: str) -> bool:
+    """Whether a row label (cleaned, spaces removed) is a total, average or note line: rows
+    that are never data."""
+    return bool(text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均")) or _NOTE_LINE.match(text))
+
+
 _NUMBER_TYPES = frozenset({float, int, bool})
 
 
@@ -612,7 +617,7 @@ def _emit_columns(res: SheetResult, rows: list[list[Any]], start: int, end: int,
         if not label.strip(_BLANKS):
             return False
         text = clean_text(label).replace(" ", "")
-        if text in TOTAL_LABELS or text.startswith(("合计", "总计", "小计", "平均")) or _NOTE_LINE.match(text):
+        if _not_a_commodity(text):
             return False
     values = list(map(itemgetter(c.col), seg))
     kinds = set(map(type, values))
